@@ -1,0 +1,148 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from patron.accounts import throttling
+from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, TokenForm
+from patron.accounts.models import ApiToken, create_token
+from patron.accounts.owner import OwnerExists, do_create_owner, owner_exists
+from patron.audit.log import record
+
+
+def safe_next(request, default):
+    """The ?next= / next field if it points inside this site, else default."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@sensitive_post_parameters("password1", "password2")
+def welcome(request):
+    """First visit: make the owner account."""
+    if owner_exists():
+        return redirect("dashboard:home")
+    form = OwnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = do_create_owner(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=request.LANGUAGE_CODE if check_for_language(request.LANGUAGE_CODE) else "",
+            )
+        except OwnerExists:
+            return redirect("accounts:login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("business:setup_profile")
+    return render(request, "accounts/welcome.html", {"form": form, "step": 1})
+
+
+@sensitive_post_parameters("password")
+def login_view(request):
+    if not owner_exists():
+        return redirect("accounts:welcome")
+    next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    form = LoginForm(request, data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        username = (request.POST.get("username") or "")[:150].lower()
+        ip = throttling.client_ip(request)
+        wait = throttling.seconds_until_allowed(username, ip)
+        if wait:
+            minutes = (wait + 59) // 60
+            form = LoginForm(request)
+            messages.error(
+                request,
+                _(
+                    "Too many failed attempts. For your safety, logging in is paused: "
+                    "try again in %(minutes)d minute(s)."
+                )
+                % {"minutes": minutes},
+            )
+            status = 429
+        elif form.is_valid():
+            throttling.clear_failures(username)
+            login(request, form.get_user())
+            return HttpResponseRedirect(next_url)
+        else:
+            throttling.record_failure(username, ip)
+            status = 200
+    return render(
+        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
+    )
+
+
+@require_POST
+def set_language(request):
+    """Switch the UI language; for the owner it is remembered on the account."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(safe_next(request, reverse("dashboard:home")))
+    if language and not check_for_language(language):
+        return response
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+@login_required
+def account(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your account is saved."))
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form})
+
+
+@login_required
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        token, secret = create_token(request.user, form.cleaned_data["name"])
+        record(request.user, "create", token, {"name": [None, token.name]})
+        form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"form": form, "secret": secret, "tokens": ApiToken.objects.filter(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(request.user, "revoke", token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

@@ -1,0 +1,29 @@
+from django.urls import reverse
+from ninja import NinjaAPI
+
+import patron
+from patron.api.auth import TokenAuth
+from patron.business.api import router as business_router
+
+api = NinjaAPI(
+    title="Patron API",
+    version=patron.__version__,
+    description="The REST API of Patron. Authenticate with a personal access token: "
+    "`Authorization: Bearer ptn_…` (Settings → API tokens, or `patron token create NAME`).",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url=None,
+)
+
+
+@api.get("/", auth=None, summary="The API root: version and resources")
+def root(request):
+    return {
+        "name": "Patron",
+        "version": patron.__version__,
+        "schema": reverse("api:openapi-json"),
+        "resources": {"business": reverse("api:business_read")},
+    }
+
+
+api.add_router("/business", business_router)

@@ -1,0 +1,99 @@
+"""The business profile over the REST API: the same checks as the page."""
+
+from django.forms.models import model_to_dict
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from patron.business.forms import ProfileForm
+from patron.business.models import PROFILE_FIELDS, Business
+from patron.business.profile import do_save_business, get_business
+
+router = Router(tags=["business"])
+
+
+class BusinessOut(Schema):
+    trading_name: str
+    legal_name: str
+    legal_form: str
+    country: str
+    street: str
+    postcode: str
+    city: str
+    email: str
+    phone: str
+    website: str
+    vat_number: str
+    company_number: str
+    vat_regime: str
+    iban: str
+    bic: str
+    currency: str
+    payment_terms_days: int
+    document_language: str
+    time_zone: str
+    primary_colour: str
+    accent_colour: str
+    typeface: str
+    has_logo: bool
+
+    @staticmethod
+    def resolve_has_logo(obj):
+        return bool(obj.logo)
+
+
+class BusinessPatch(Schema):
+    trading_name: str | None = None
+    legal_name: str | None = None
+    legal_form: str | None = None
+    country: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    website: str | None = None
+    vat_number: str | None = None
+    company_number: str | None = None
+    vat_regime: str | None = None
+    iban: str | None = None
+    bic: str | None = None
+    currency: str | None = None
+    payment_terms_days: int | None = None
+    document_language: str | None = None
+    time_zone: str | None = None
+
+
+class ValidationErrors(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def require_business() -> Business:
+    business = get_business()
+    if business is None:
+        raise HttpError(404, "The business profile is not set up yet.")
+    return business
+
+
+@router.get("", response=BusinessOut, url_name="business_read", summary="Read the business profile")
+def read_business(request: HttpRequest):
+    return require_business()
+
+
+@router.patch(
+    "",
+    response={200: BusinessOut, 422: ValidationErrors},
+    url_name="business_update",
+    summary="Change some fields of the business profile",
+)
+def update_business(request: HttpRequest, payload: BusinessPatch):
+    business = require_business()
+    data = model_to_dict(business, fields=PROFILE_FIELDS)
+    data.update(payload.dict(exclude_unset=True))
+    data = {key: ("" if value is None else value) for key, value in data.items()}
+    form = ProfileForm(data, instance=business)
+    if not form.is_valid():
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        return 422, {"detail": "The profile was not changed.", "errors": errors}
+    return do_save_business(request.user, form, actor=f"{request.user.get_username()} (API)")

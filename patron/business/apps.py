@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BusinessConfig(AppConfig):
+    name = "patron.business"
+    label = "business"

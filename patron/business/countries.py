@@ -1,0 +1,109 @@
+"""The countries Patron knows the rules of, and how their numbers are checked.
+
+Adding a country means adding an entry here (and, later, its invoicing rules):
+nothing else in the business app names a country.
+"""
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum import bic, iban
+from stdnum.be import vat as be_vat
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siren, siret
+from stdnum.fr import tva as fr_tva
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    vat_module: ModuleType
+    company_label: str
+    default_time_zone: str
+    default_language: str
+
+    def check_vat(self, value):
+        """The VAT number normalised to its standard form (BE0123456789), or a ValidationError."""
+        compact = "".join(ch for ch in value.upper() if ch.isalnum())
+        if compact[:2].isalpha() and compact[:2] != self.code:
+            raise ValidationError(
+                _("This is a VAT number of another country (%(prefix)s); the business is in %(country)s."),
+                code="foreign",
+                params={"prefix": compact[:2], "country": self.name},
+            )
+        if compact.startswith(self.code):
+            compact = compact[2:]
+        try:
+            number = self.vat_module.validate(compact)
+        except StdnumError:
+            raise ValidationError(
+                _("“%(value)s” is not a valid %(country)s VAT number: check the digits."),
+                code="invalid",
+                params={"value": value, "country": self.name},
+            ) from None
+        return self.code + number
+
+    def check_company_number(self, value):
+        raise NotImplementedError
+
+
+class Belgium(Country):
+    def check_company_number(self, value):
+        try:
+            number = be_vat.validate(value.upper().removeprefix("BE"))
+        except StdnumError:
+            raise ValidationError(
+                _("“%(value)s” is not a valid Belgian enterprise number (0123.456.789)."),
+                code="invalid",
+                params={"value": value},
+            ) from None
+        return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+class France(Country):
+    def check_company_number(self, value):
+        digits = "".join(ch for ch in value if not ch.isspace() and ch not in ".-")
+        module = siret if len(digits) == 14 else siren
+        try:
+            return module.format(module.validate(digits))
+        except StdnumError:
+            raise ValidationError(
+                _("“%(value)s” is not a valid SIREN (9 digits) or SIRET (14 digits): check the digits."),
+                code="invalid",
+                params={"value": value},
+            ) from None
+
+
+COUNTRIES = {
+    "BE": Belgium(
+        "BE", _("Belgium"), be_vat, _("Enterprise number (BCE/KBO)"), "Europe/Brussels", "fr"
+    ),
+    "FR": France("FR", _("France"), fr_tva, _("SIREN or SIRET"), "Europe/Paris", "fr"),
+}
+
+COUNTRY_CHOICES = [(code, country.name) for code, country in COUNTRIES.items()]
+
+
+def check_iban(value):
+    try:
+        return iban.format(iban.validate(value))
+    except StdnumError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid IBAN: check the digits."),
+            code="invalid",
+            params={"value": value},
+        ) from None
+
+
+def check_bic(value):
+    try:
+        return bic.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid BIC (8 or 11 letters and digits)."),
+            code="invalid",
+            params={"value": value},
+        ) from None

@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from patron.business.brand import TYPEFACES, check_colour, contrast_warnings, font_stack
+from patron.business.countries import COUNTRIES
+from patron.business.forms import BrandForm, ProfileForm
+from patron.business.models import Business
+from patron.business.profile import do_save_business
+
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def brand_context(business, data=None):
+    """What the letterhead preview shows: saved values, or the ones being typed."""
+    data = data or {}
+
+    def pick(name, check):
+        if data.get(name):
+            try:
+                return check(data[name])
+            except ValidationError:
+                pass
+        return getattr(business, name) if business else Business._meta.get_field(name).default
+
+    primary = pick("primary_colour", check_colour)
+    accent = pick("accent_colour", check_colour)
+    typeface = data.get("typeface") if data.get("typeface") in TYPEFACES else None
+    typeface = typeface or (business.typeface if business else "inter")
+    return {
+        "preview_primary": primary,
+        "preview_accent": accent,
+        "preview_font": font_stack(typeface),
+        "preview_warnings": contrast_warnings(
+            [(gettext_lazy("primary"), primary), (gettext_lazy("accent"), accent)]
+        ),
+    }
+
+
+def profile_page(request, template, next_url, step=None):
+    form = ProfileForm(request.POST or None, instance=request.business or None)
+    if request.method == "POST" and form.is_valid():
+        do_save_business(request.user, form)
+        messages.success(request, _("The business profile is saved."))
+        return redirect(next_url)
+    return render(
+        request,
+        template,
+        {"form": form, "step": step, "company_labels": {c: str(v.company_label) for c, v in COUNTRIES.items()}},
+    )
+
+
+def brand_page(request, template, next_url, step=None):
+    business = request.business
+    form = BrandForm(request.POST or None, request.FILES or None, instance=business)
+    if request.method == "POST" and form.is_valid():
+        business.brand_reviewed = True
+        do_save_business(request.user, form)
+        messages.success(request, _("The brand kit is saved."))
+        for warning in contrast_warnings(
+            [(_("primary"), business.primary_colour), (_("accent"), business.accent_colour)]
+        ):
+            messages.warning(request, warning)
+        return redirect(next_url)
+    context = {"form": form, "step": step}
+    context.update(brand_context(business, request.POST if request.method == "POST" else None))
+    return render(request, template, context)
+
+
+@login_required
+def setup_profile(request):
+    return profile_page(request, "business/setup_profile.html", "business:setup_brand", step=2)
+
+
+@login_required
+def setup_brand(request):
+    if not request.business:
+        return redirect("business:setup_profile")
+    return brand_page(request, "business/setup_brand.html", "dashboard:home", step=3)
+
+
+@login_required
+def settings_index(request):
+    return render(request, "business/settings.html")
+
+
+@login_required
+def settings_profile(request):
+    return profile_page(request, "business/settings_profile.html", "business:settings_profile")
+
+
+@login_required
+def settings_brand(request):
+    return brand_page(request, "business/settings_brand.html", "business:settings_brand")
+
+
+@login_required
+@require_POST
+def brand_preview(request):
+    """The letterhead preview, redrawn by htmx as colours and typeface change."""
+    return render(
+        request,
+        "business/_letterhead.html",
+        brand_context(request.business, request.POST),
+    )
+
+
+@login_required
+def logo(request):
+    business = request.business
+    if not business or not business.logo:
+        raise Http404
+    ext = business.logo.name.rsplit(".", 1)[-1]
+    if ext not in LOGO_TYPES:
+        raise Http404
+    response = FileResponse(business.logo.open("rb"), content_type=LOGO_TYPES[ext])
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "private, max-age=300"
+    return response

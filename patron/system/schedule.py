@@ -1,0 +1,54 @@
+"""The periodic jobs `patron worker` enqueues, and the small loop that does it.
+
+Each job runs at most once per period however many workers run: the claim is
+a conditional UPDATE on the job's row, which only one worker can win.
+"""
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.db import IntegrityError, close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from patron.system.models import ScheduledJob
+from patron.system.tasks import prune_login_failures
+
+log = logging.getLogger(__name__)
+
+# (name, task, period). Later apps add their jobs here (reminders, recurring invoices).
+JOBS = [("prune-login-failures", prune_login_failures, timedelta(days=1))]
+
+
+def claim(name, period, now):
+    """True when this process wins the right to enqueue the job for this period."""
+    with transaction.atomic():
+        try:
+            ScheduledJob.objects.get_or_create(name=name)
+        except IntegrityError:
+            pass
+    due = Q(last_enqueued_at__isnull=True) | Q(last_enqueued_at__lte=now - period)
+    return ScheduledJob.objects.filter(due, name=name).update(last_enqueued_at=now) == 1
+
+
+def enqueue_due_jobs(now=None):
+    now = now or timezone.now()
+    enqueued = []
+    for name, task, period in JOBS:
+        if claim(name, period, now):
+            task.enqueue()
+            enqueued.append(name)
+    return enqueued
+
+
+def run_scheduler(stop: threading.Event, interval=60):
+    while not stop.is_set():
+        try:
+            for name in enqueue_due_jobs():
+                log.info("Enqueued the periodic job %s", name)
+        except Exception:
+            log.exception("The scheduler failed; it tries again in %s s", interval)
+        finally:
+            close_old_connections()
+        stop.wait(interval)
