@@ -8,6 +8,7 @@ running with a surprise.
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -47,7 +48,11 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("PATRON_DATA_DIR", "var")).resolve()
+TESTING = "pytest" in sys.modules
+# Tests get a fresh data folder of their own unless told otherwise.
+DATA_DIR = Path(
+    env_str("PATRON_DATA_DIR") or (tempfile.mkdtemp(prefix="patron-test-") if TESTING else "var")
+).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -73,7 +78,6 @@ SECRET_KEY = read_secret_key()
 DEBUG = env_bool("PATRON_DEBUG", False)
 ALLOWED_HOSTS = env_list("PATRON_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("PATRON_CSRF_TRUSTED_ORIGINS", "")
-TESTING = "pytest" in sys.modules
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -218,6 +222,7 @@ TIME_ZONE = env_str("PATRON_TIME_ZONE", "Europe/Brussels")
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

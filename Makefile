@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each sets up what it needs.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-postgres lint format bench chromium messages clean
+
+$(BIN)/patron: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/patron
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+run: $(BIN)/patron
+	$(BIN)/patron serve
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.test-installed chromium
+	$(BIN)/pytest
+
+# Needs a PostgreSQL server; .ci/run starts Debian's and sets DATABASE_URL.
+test-postgres: $(VENV)/.test-installed chromium
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database (see .ci/run)."; exit 2; }
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Recompile the French catalogue after editing patron/locale/fr/LC_MESSAGES/django.po.
+messages: $(BIN)/patron
+	cd patron && ../$(BIN)/patron makemessages -l fr --no-obsolete --add-location file
+	cd patron && ../$(BIN)/patron compilemessages -l fr
+
+clean:
+	rm -rf $(VENV) test-artifacts

@@ -1,0 +1,53 @@
+"""The sample business of `patron demo`: a Brussels designer working in French and English."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from patron.business.forms import BrandForm, ProfileForm
+from patron.business.profile import do_save_business
+
+LOGO = b"""<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 80" width="240" height="80">
+  <circle cx="40" cy="40" r="30" fill="#0f766e"/>
+  <path d="M28 52 L40 22 L52 52 Z" fill="#ffffff"/>
+  <text x="84" y="50" font-family="Lora, serif" font-size="30" font-weight="700" fill="#0f766e">Lumen</text>
+</svg>
+"""
+
+PROFILE = {
+    "trading_name": "Atelier Lumen",
+    "legal_name": "Claire Dubois",
+    "legal_form": "sole_trader",
+    "country": "BE",
+    "street": "Rue de la Loi 42",
+    "postcode": "1000",
+    "city": "Bruxelles",
+    "email": "bonjour@atelier-lumen.example",
+    "phone": "+32 470 12 34 56",
+    "website": "https://atelier-lumen.example",
+    "vat_number": "BE 0712.345.630",
+    "company_number": "0712345630",
+    "vat_regime": "normal",
+    "iban": "BE71 0961 2345 6769",
+    "bic": "GKCCBEBB",
+    "currency": "EUR",
+    "payment_terms_days": 30,
+    "document_language": "fr",
+    "time_zone": "Europe/Brussels",
+}
+
+
+def populate(owner):
+    profile = ProfileForm(PROFILE)
+    if not profile.is_valid():
+        raise ValueError(f"The demo profile is invalid: {profile.errors.as_text()}")
+    business = do_save_business(owner, profile, actor="demo")
+    brand = BrandForm(
+        {"primary_colour": "#0f766e", "accent_colour": "#b45309", "typeface": "lora"},
+        {"logo": SimpleUploadedFile("lumen.svg", LOGO, "image/svg+xml")},
+        instance=business,
+    )
+    if not brand.is_valid():
+        raise ValueError(f"The demo brand kit is invalid: {brand.errors.as_text()}")
+    business.brand_reviewed = True
+    do_save_business(owner, brand, actor="demo")
+    return f"business “{business.display_name}” with its brand kit"
