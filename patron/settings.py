@@ -205,6 +205,15 @@ SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE
 SECURE_HSTS_SECONDS = env_int("PATRON_HSTS_SECONDS", 31536000 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PATRON_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("PATRON_HSTS_PRELOAD", False)
+# Patron usually lives on a subdomain (patron.example.be) of a domain whose other
+# hosts it does not control, so HSTS for subdomains and preloading are opt-in:
+# silencing their checks records that choice rather than hiding a mistake.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

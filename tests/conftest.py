@@ -32,6 +32,14 @@ BELGIAN_PROFILE = {
 
 
 @pytest.fixture
+def client():
+    """Django's test client, speaking English unless a test asks otherwise."""
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def owner(db):
     return do_create_owner(
         email="claire@atelier-lumen.example", password=PASSWORD, first_name="Claire"

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-TOKEN_PREFIX = "ptn_"
+TOKEN_PREFIX = "ptn_"  # noqa: S105  (a prefix, not a secret)
 
 
 class User(AbstractUser):
@@ -26,6 +26,9 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"{self.username} from {self.ip} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -84,9 +84,7 @@ def login_view(request):
         else:
             throttling.record_failure(username, ip)
             status = 200
-    return render(
-        request, "accounts/login.html", {"form": form, "next": next_url}, status=status
-    )
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
 @require_POST

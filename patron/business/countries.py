@@ -30,7 +30,9 @@ class Country:
         compact = "".join(ch for ch in value.upper() if ch.isalnum())
         if compact[:2].isalpha() and compact[:2] != self.code:
             raise ValidationError(
-                _("This is a VAT number of another country (%(prefix)s); the business is in %(country)s."),
+                _(
+                    "This is a VAT number of another country (%(prefix)s); the business is in %(country)s."
+                ),
                 code="foreign",
                 params={"prefix": compact[:2], "country": self.name},
             )
@@ -71,7 +73,9 @@ class France(Country):
             return module.format(module.validate(digits))
         except StdnumError:
             raise ValidationError(
-                _("“%(value)s” is not a valid SIREN (9 digits) or SIRET (14 digits): check the digits."),
+                _(
+                    "“%(value)s” is not a valid SIREN (9 digits) or SIRET (14 digits): check the digits."
+                ),
                 code="invalid",
                 params={"value": value},
             ) from None

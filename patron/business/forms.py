@@ -17,6 +17,9 @@ class ProfileForm(forms.ModelForm):
     """The business profile; every number is checked for the business's country."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    website = forms.URLField(
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Business
@@ -28,7 +31,9 @@ class ProfileForm(forms.ModelForm):
             "bic": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         }
         help_texts = {
-            "vat_number": _("With or without the country prefix; required unless you are under the franchise."),
+            "vat_number": _(
+                "With or without the country prefix; required unless you are under the franchise."
+            ),
             "company_number": _("Belgium: enterprise number (BCE/KBO). France: SIREN or SIRET."),
             "trading_name": _("The name clients know, if it differs from the legal name."),
         }

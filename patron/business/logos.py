@@ -76,7 +76,9 @@ def reencode(data, fmt):
             return out.getvalue()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        refuse(_("The image claims too many pixels for a logo: it is refused."))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         refuse(
             _("The image could not be read: the file is damaged or is not really a %(fmt)s."),
             fmt=fmt,

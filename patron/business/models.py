@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from patron.business.brand import TYPEFACE_CHOICES
 from patron.business.countries import COUNTRY_CHOICES
 
+
 class Business(models.Model):
     """The one business this Patron runs: its identity, legal details and brand kit."""
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,7 +51,11 @@ def profile_page(request, template, next_url, step=None):
     return render(
         request,
         template,
-        {"form": form, "step": step, "company_labels": {c: str(v.company_label) for c, v in COUNTRIES.items()}},
+        {
+            "form": form,
+            "step": step,
+            "company_labels": {c: str(v.company_label) for c, v in COUNTRIES.items()},
+        },
     )
 
 

@@ -9,7 +9,11 @@ from patron.accounts.models import ApiToken
 def home(request):
     business = request.business
     checklist = [
-        ("business:settings_profile", business.iban != "", _("Add your IBAN so clients can pay you")),
+        (
+            "business:settings_profile",
+            business.iban != "",
+            _("Add your IBAN so clients can pay you"),
+        ),
         ("business:settings_brand", bool(business.logo), _("Upload your logo")),
         ("accounts:tokens", ApiToken.objects.active().exists(), _("Create an API token")),
     ]

@@ -14,9 +14,7 @@ def check_sqlite_pragmas(app_configs, **kwargs):
         busy_timeout = cursor.fetchone()[0]
     errors = []
     if journal_mode.lower() not in ("wal", "memory"):
-        errors.append(
-            Error(f"SQLite journal_mode is {journal_mode}, not WAL.", id="patron.E001")
-        )
+        errors.append(Error(f"SQLite journal_mode is {journal_mode}, not WAL.", id="patron.E001"))
     if busy_timeout < 1000:
         errors.append(Error(f"SQLite busy_timeout is {busy_timeout} ms.", id="patron.E002"))
     return errors

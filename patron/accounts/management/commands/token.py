@@ -27,7 +27,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 token, secret = create_token(user, name)
                 record(user, "create", token, {"name": [None, name]}, actor=f"{user} (cli)")
-            self.stderr.write(f"Token “{name}” made for {user.get_username()}. Copy it now, it is not shown again:")
+            self.stderr.write(
+                f"Token “{name}” made for {user.get_username()}. Copy it now, it is not shown again:"
+            )
             self.stdout.write(secret)
         elif action == "list":
             for token in ApiToken.objects.select_related("user"):
@@ -43,7 +45,9 @@ class Command(BaseCommand):
             if not tokens:
                 raise CommandError(f"No active token is named or starts with “{key}”.")
             if len(tokens) > 1:
-                raise CommandError(f"{len(tokens)} active tokens match “{key}”: give the prefix instead.")
+                raise CommandError(
+                    f"{len(tokens)} active tokens match “{key}”: give the prefix instead."
+                )
             token = tokens[0]
             with transaction.atomic():
                 token.revoked_at = timezone.now()
@@ -58,6 +62,8 @@ class Command(BaseCommand):
         user = users.first()
         if user is None:
             raise CommandError(
-                "There is no such user." if email else "There is no owner yet: open /app/ first, or run `patron demo`."
+                "There is no such user."
+                if email
+                else "There is no owner yet: open /app/ first, or run `patron demo`."
             )
         return user

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default="claire@atelier-lumen.example")
-        parser.add_argument("--password", help="The owner's password (default: a random one, printed).")
+        parser.add_argument(
+            "--password", help="The owner's password (default: a random one, printed)."
+        )
 
     def handle(self, *args, email, password=None, **options):
         if get_business() is not None or owner_exists():
@@ -29,7 +31,11 @@ class Command(BaseCommand):
         password = password or secrets.token_urlsafe(12)
         with transaction.atomic():
             owner = do_create_owner(
-                email=email, password=password, first_name="Claire", last_name="Dubois", language="fr"
+                email=email,
+                password=password,
+                first_name="Claire",
+                last_name="Dubois",
+                language="fr",
             )
             for app in apps.get_app_configs():
                 if not app.name.startswith("patron.") or not find_spec(f"{app.name}.demo"):

@@ -29,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
-        parser.add_argument("--no-worker", action="store_true", help="Do not start `patron worker`.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start `patron worker`."
+        )
 
     def handle(self, *args, host, port, workers, no_worker, **options):
         self.upgrade_database()
@@ -43,9 +45,18 @@ class Command(BaseCommand):
         processes.append(
             subprocess.Popen(
                 [
-                    sys.executable, "-m", "gunicorn", "patron.wsgi:application",
-                    "--bind", f"{host}:{port}", "--workers", str(workers),
-                    "--access-logfile", "-", "--graceful-timeout", "10",
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "patron.wsgi:application",
+                    "--bind",
+                    f"{host}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "10",
                 ]  # fmt: skip
             )
         )
@@ -76,11 +87,17 @@ class Command(BaseCommand):
             try:
                 backup = create_backup(settings.DATA_DIR / "backups", label="pre-upgrade")
             except BackupError as e:
-                raise CommandError(f"Migrations are pending but the backup before them failed: {e}") from e
+                raise CommandError(
+                    f"Migrations are pending but the backup before them failed: {e}"
+                ) from e
             self.stdout.write(f"Backed up the database before upgrading: {backup}")
         self.stdout.write(f"Applying {len(plan)} migration(s)…")
         try:
             call_command("migrate", interactive=False, verbosity=0)
         except Exception as e:
-            hint = f"\nYour data as it was is in {backup}; restore it with:\n  patron restore {backup} --force" if backup else ""
+            hint = (
+                f"\nYour data as it was is in {backup}; restore it with:\n  patron restore {backup} --force"
+                if backup
+                else ""
+            )
             raise CommandError(f"Upgrading the database failed: {e}{hint}") from e

@@ -1,0 +1,135 @@
+import pytest
+from django.core import mail
+from django.test import Client, override_settings
+
+from patron.accounts.models import LoginFailure
+from tests.conftest import PASSWORD
+
+EMAIL = "claire@atelier-lumen.example"
+
+
+def login(client, password, username=EMAIL, **extra):
+    return client.post("/app/login/", {"username": username, "password": password}, **extra)
+
+
+def test_the_owner_logs_in_and_out(client, owner, business):
+    response = login(client, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/app/"
+    assert client.get("/app/").status_code == 200
+    response = client.post("/app/logout/")
+    assert response.status_code == 302
+    assert client.get("/app/")["Location"].startswith("/app/login/")
+
+
+def test_a_wrong_password_says_so_and_does_not_log_in(client, owner, business):
+    response = login(client, "wrong password")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert client.get("/app/").status_code == 302
+
+
+def test_repeated_failures_pause_logins_for_that_user_with_a_clear_message(client, owner, business):
+    for _ in range(5):
+        login(client, "wrong password")
+    response = login(client, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.text
+    assert client.get("/app/").status_code == 302  # not logged in, even with the right password
+
+
+def test_the_limit_holds_when_the_address_changes(owner, business):
+    for i in range(5):
+        login(Client(REMOTE_ADDR=f"10.0.0.{i}"), "wrong password")
+    assert login(Client(REMOTE_ADDR="10.9.9.9"), PASSWORD).status_code == 429
+
+
+def test_one_address_trying_many_usernames_is_paused_too(owner, business):
+    attacker = Client(REMOTE_ADDR="10.6.6.6")
+    for i in range(25):
+        login(attacker, "guess", username=f"user{i}@example.com")
+    assert login(attacker, PASSWORD).status_code == 429
+    assert login(Client(REMOTE_ADDR="10.1.1.1"), PASSWORD).status_code == 302
+
+
+def test_logins_recover_after_the_window(client, owner, business, settings):
+    for _ in range(5):
+        login(client, "wrong password")
+    settings.LOGIN_FAILURE_WINDOW = 0
+    assert login(client, PASSWORD).status_code == 302
+
+
+def test_a_success_clears_the_count(client, owner, business):
+    for _ in range(4):
+        login(client, "wrong password")
+    assert login(client, PASSWORD).status_code == 302
+    assert not LoginFailure.objects.filter(username=EMAIL).exists()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "https:evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_login_never_redirects_off_site(client, owner, business, target):
+    response = client.post(f"/app/login/?next={target}", {"username": EMAIL, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/app/"
+
+
+def test_login_follows_a_next_inside_the_site(client, owner, business):
+    response = client.post(
+        "/app/login/?next=/app/settings/", {"username": EMAIL, "password": PASSWORD}
+    )
+    assert response["Location"] == "/app/settings/"
+
+
+def test_login_without_csrf_token_is_refused(owner, business):
+    client = Client(enforce_csrf_checks=True)
+    assert login(client, PASSWORD).status_code == 403
+
+
+def test_password_reset_sends_a_single_use_link(client, owner, business):
+    response = client.post("/app/password/reset/", {"email": EMAIL})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    form_url = response.redirect_chain[-1][0]
+    new = "a brand new passphrase 42"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.check_password(new)
+    # The same link does not work twice.
+    response = client.get(path, follow=True)
+    assert "expired" in response.text
+
+
+def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
+    client, owner, business
+):
+    response = client.post("/app/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert response["Location"] == "/app/password/reset/sent/"
+    assert mail.outbox == []
+
+
+@override_settings(ALLOWED_HOSTS=["patron.example"])
+def test_password_reset_with_a_forged_host_is_refused(owner, business):
+    client = Client(HTTP_HOST="evil.example")
+    response = client.post("/app/password/reset/", {"email": EMAIL})
+    assert response.status_code == 400
+    assert mail.outbox == []
+
+
+def test_sessions_expire(settings):
+    assert settings.SESSION_COOKIE_AGE <= 14 * 24 * 3600
+    assert settings.PASSWORD_RESET_TIMEOUT == 3600

@@ -1,0 +1,62 @@
+import pytest
+
+from patron.accounts.models import User
+from tests.conftest import PASSWORD
+
+OWNER_FORM = {
+    "first_name": "Claire",
+    "last_name": "Dubois",
+    "email": "Claire@Atelier-Lumen.example",
+    "password1": PASSWORD,
+    "password2": PASSWORD,
+}
+
+
+@pytest.mark.django_db
+def test_an_empty_install_leads_every_app_page_to_the_welcome_step(client):
+    for path in ("/app/", "/app/settings/", "/app/settings/business/", "/app/login/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == "/app/welcome/"
+
+
+@pytest.mark.django_db
+def test_the_first_visit_creates_the_owner_and_goes_on_to_the_business(client):
+    response = client.post("/app/welcome/", OWNER_FORM)
+    assert response.status_code == 302
+    assert response["Location"] == "/app/setup/business/"
+    owner = User.objects.get()
+    assert owner.email == "claire@atelier-lumen.example"
+    assert owner.check_password(PASSWORD)
+    assert client.get("/app/setup/business/").status_code == 200
+    # Until the business exists, the rest of the app leads back to the profile step.
+    assert client.get("/app/")["Location"] == "/app/setup/business/"
+
+
+@pytest.mark.django_db
+def test_a_second_welcome_cannot_create_another_owner(client, owner):
+    response = client.post("/app/welcome/", {**OWNER_FORM, "email": "mallory@example.com"})
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"password2": "something else entirely"}, "password2"),
+        ({"password1": "short", "password2": "short"}, "password1"),
+        ({"password1": "password123", "password2": "password123"}, "password1"),
+        ({"email": "not an email"}, "email"),
+        ({"first_name": "x" * 10_000}, "first_name"),
+    ],
+)
+def test_bad_owner_input_is_refused_with_a_message_and_creates_nothing(client, change, field):
+    response = client.post("/app/welcome/", {**OWNER_FORM, **change})
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not User.objects.exists()
+    # What was typed is shown again (but never the passwords).
+    if field != "first_name":
+        assert 'value="Claire"' in response.text
+    assert PASSWORD not in response.text

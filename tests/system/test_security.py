@@ -1,0 +1,115 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+
+PAGES = [
+    "/app/",
+    "/app/settings/",
+    "/app/settings/business/",
+    "/app/settings/brand/",
+    "/app/settings/account/",
+    "/app/settings/tokens/",
+    "/app/settings/audit/",
+]
+
+
+def test_check_deploy_with_the_production_settings_reports_nothing(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "patron.settings",
+        "PATRON_DATA_DIR": str(tmp_path),
+        "PATRON_SECURE": "true",
+        "PATRON_SECRET_KEY": secrets.token_urlsafe(60),
+        "PATRON_ALLOWED_HOSTS": "patron.example.be",
+        "PATRON_DEBUG": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_garbled_setting_stops_the_start_with_its_name(tmp_path):
+    env = {**os.environ, "PATRON_DATA_DIR": str(tmp_path), "PATRON_SECURE": "maybe"}
+    result = subprocess.run(
+        [sys.executable, "-m", "patron.cli", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "PATRON_SECURE must be true or false" in result.stderr
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/app/login/"])
+def test_every_page_sends_a_csp_without_inline_script(owner_client, path):
+    if path == "/app/login/":
+        owner_client.logout()
+    response = owner_client.get(path)
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self';" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.text  # no inline script at all
+    assert " style=" not in response.text  # nor inline style attributes (CSP forbids them)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_cost_a_constant_number_of_queries(owner_client, django_assert_max_num_queries, path):
+    with django_assert_max_num_queries(8):
+        assert owner_client.get(path).status_code == 200
+
+
+def test_every_form_post_needs_a_csrf_token(owner, business):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    for path in [
+        "/app/settings/business/",
+        "/app/settings/brand/",
+        "/app/settings/brand/preview/",
+        "/app/settings/tokens/",
+        "/app/settings/account/",
+        "/app/language/",
+        "/app/logout/",
+    ]:
+        assert client.post(path, {}).status_code == 403, path
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"],
+)
+def test_the_language_switch_never_redirects_off_site(owner_client, target):
+    response = owner_client.post("/app/language/", {"language": "en", "next": target})
+    assert response["Location"] == "/app/"
+
+
+def test_the_language_switch_is_remembered_for_the_owner(owner_client, owner):
+    response = owner_client.post("/app/language/", {"language": "fr", "next": "/app/settings/"})
+    assert response["Location"] == "/app/settings/"
+    owner.refresh_from_db()
+    assert owner.language == "fr"
+    page = owner_client.get("/app/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "fr"
+    owner_client.post("/app/language/", {"language": "klingon"})
+    owner.refresh_from_db()
+    assert owner.language == "fr"
+
+
+def test_the_browser_language_applies_until_the_owner_chooses(owner_client):
+    assert owner_client.get("/app/", HTTP_ACCEPT_LANGUAGE="en-GB")["Content-Language"] == "en"
+    assert owner_client.get("/app/", HTTP_ACCEPT_LANGUAGE="fr-BE")["Content-Language"] == "fr"
+
+
+def test_unknown_pages_get_a_404_page(owner_client):
+    response = owner_client.get("/app/nothing-here/")
+    assert response.status_code == 404
