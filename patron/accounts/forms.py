@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from patron.accounts.models import User
+from patron.audit.log import snapshot
 
 
 class LoginForm(AuthenticationForm):
@@ -63,6 +64,40 @@ class TokenForm(forms.Form):
 
 
 class PreferencesForm(forms.ModelForm):
+    """Name, email and language. A new email (the password-reset address) needs the password."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your email address."),
+    )
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.old_email = self.instance.email
+        self.before = snapshot(self.instance, self.Meta.fields)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email") and cleaned["email"] != self.old_email:
+            if not self.instance.check_password(cleaned.get("current_password") or ""):
+                self.add_error(
+                    "current_password", _("Type your current password to change your email.")
+                )
+            elif User.objects.exclude(pk=self.instance.pk).filter(email=cleaned["email"]).exists():
+                self.add_error("email", _("Another account uses this address."))
+        return cleaned
+
+    @property
+    def email_changed(self):
+        return self.old_email != self.instance.email

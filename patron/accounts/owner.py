@@ -1,7 +1,9 @@
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patron.accounts.models import User
+from patron.audit.log import changes_between, record, snapshot
 
 
 class OwnerExists(Exception):
@@ -34,4 +36,33 @@ def do_create_owner(*, email, password, first_name="", last_name="", language=""
         first_name=first_name,
         last_name=last_name,
         language=language,
+    )
+
+
+def do_save_account(user, form):
+    """Save a valid PreferencesForm; a changed email also changes the login."""
+    with transaction.atomic():
+        account = form.save(commit=False)
+        account.username = account.email
+        account.save()
+        after = snapshot(account, form.Meta.fields)
+        record(user, "update", account, changes_between(form.before, after))
+    if form.email_changed:
+        old = form.old_email
+        transaction.on_commit(lambda: notify_email_changed(old, account.email))
+    return account
+
+
+def notify_email_changed(old_address, new_address):
+    """Tell the old address: if the owner did not make the change, they must know."""
+    send_mail(
+        _("Patron: your email address was changed"),
+        _(
+            "The email address of your Patron account was changed to %(new)s. "
+            "If you did not make this change, log in and change your password now."
+        )
+        % {"new": new_address},
+        None,
+        [old_address],
+        fail_silently=True,
     )

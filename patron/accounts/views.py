@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from patron.accounts import throttling
 from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, TokenForm
 from patron.accounts.models import ApiToken, create_token
-from patron.accounts.owner import OwnerExists, do_create_owner, owner_exists
+from patron.accounts.owner import OwnerExists, do_create_owner, do_save_account, owner_exists
 from patron.audit.log import record
 
 
@@ -114,7 +114,7 @@ def set_language(request):
 def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        do_save_account(request.user, form)
         messages.success(request, _("Your account is saved."))
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})

@@ -133,3 +133,24 @@ def test_password_reset_with_a_forged_host_is_refused(owner, business):
 def test_sessions_expire(settings):
     assert settings.SESSION_COOKIE_AGE <= 14 * 24 * 3600
     assert settings.PASSWORD_RESET_TIMEOUT == 3600
+
+
+def test_changing_the_email_needs_the_password_and_tells_the_old_address(
+    owner_client, owner, django_capture_on_commit_callbacks
+):
+    data = {"first_name": "Claire", "last_name": "", "email": "new@example.com", "language": ""}
+    response = owner_client.post("/app/settings/account/", data)
+    assert "current_password" in response.context["form"].errors
+    owner.refresh_from_db()
+    assert owner.email == EMAIL
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            "/app/settings/account/", {**data, "current_password": PASSWORD}
+        )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.email == owner.username == "new@example.com"
+    assert mail.outbox[0].to == [EMAIL]
+    assert "new@example.com" in mail.outbox[0].body
+    client = Client()
+    assert login(client, PASSWORD, username="new@example.com").status_code == 302

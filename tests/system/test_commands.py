@@ -1,0 +1,89 @@
+"""The `patron` command line, run for real in a fresh data folder."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+
+def patron(data_dir, *args, timeout=120):
+    env = {**os.environ, "PATRON_DATA_DIR": str(data_dir)}
+    env.pop("DATABASE_URL", None)  # a private SQLite file per test
+    return subprocess.run(
+        [sys.executable, "-m", "patron.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_patron_demo_fills_an_empty_install_once(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    result = patron(tmp_path, "demo", "--password", "a demo passphrase")
+    assert result.returncode == 0, result.stderr
+    assert "Atelier Lumen" in result.stdout
+    again = patron(tmp_path, "demo")
+    assert again.returncode != 0
+    assert "not empty" in again.stderr
+    token = patron(tmp_path, "token", "create", "script")
+    assert token.stdout.strip().startswith("ptn_")
+    revoked = patron(tmp_path, "token", "revoke", "nothing-like-it")
+    assert revoked.returncode != 0 and "No active token" in revoked.stderr
+
+
+def test_patron_serve_migrates_and_answers_healthz(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PATRON_DATA_DIR": str(tmp_path), "PORT": str(port)}
+    env.pop("DATABASE_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "patron.cli", "serve", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "patron serve never answered"
+        assert '"status": "ok"' in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/app/", timeout=5) as r:
+            assert r.url.endswith("/app/welcome/")
+            page = r.read().decode()
+        assert "Patron" in page
+        # Static files are served (by WhiteNoise, with hashed names).
+        css = page.split('rel="stylesheet" href="')[1].split('"')[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "Starting worker" in output  # the background worker ran beside the server
+    assert server.returncode == 0, output
+
+
+@pytest.mark.parametrize(
+    "args", [["restore"], ["token", "create", ""], ["backup", "/proc/x.tar.gz"]]
+)
+def test_command_misuse_exits_non_zero_with_a_message(tmp_path, args):
+    patron(tmp_path, "migrate")
+    result = patron(tmp_path, *args)
+    assert result.returncode != 0
+    assert result.stderr.strip()
