@@ -43,7 +43,6 @@ def welcome(request):
                 password=data["password1"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                language=request.LANGUAGE_CODE if check_for_language(request.LANGUAGE_CODE) else "",
             )
         except OwnerExists:
             return redirect("accounts:login")
