@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from patron.accounts.owner import owner_exists
@@ -9,7 +12,8 @@ from patron.business.profile import get_business
 class OnboardingMiddleware:
     """Walk a new install through onboarding: the owner account, then the business.
 
-    Sets request.business (lazily; None until the profile exists). Under /app/,
+    Sets request.business (lazily; None until the profile exists) and shows
+    times in the business's time zone. Under /app/,
     with no owner yet every page leads to the welcome step; an owner without a
     business profile is led to the profile step. Login, logout and language
     switching stay reachable.
@@ -22,12 +26,18 @@ class OnboardingMiddleware:
 
     def __call__(self, request):
         request.business = SimpleLazyObject(get_business)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         path = request.path_info
         if not path.startswith("/app/"):
             return None
+        if request.business:
+            # Dates and times on every page are the business's own.
+            timezone.activate(zoneinfo.ZoneInfo(request.business.time_zone))
         rest = path[len("/app/") :]
         if rest.startswith(self.OPEN_PREFIXES):
             return None

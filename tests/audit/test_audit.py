@@ -30,3 +30,17 @@ def test_the_entry_keeps_who_made_it_after_the_user_is_gone(owner, business):
     entry.refresh_from_db()
     assert entry.user is None
     assert entry.actor == "claire@atelier-lumen.example"
+
+
+def test_times_are_shown_in_the_business_time_zone(owner_client, owner, business):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    AuditEntry.objects.create(
+        at=datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("UTC")), actor="x", action="update",
+        object_type="business.business", object_repr="summer",
+    )  # fmt: skip
+    assert "12:00" in owner_client.get("/app/settings/audit/?page=1").text  # Brussels, CEST
+    business.time_zone = "America/Montreal"
+    business.save()
+    assert "06:00" in owner_client.get("/app/settings/audit/").text
