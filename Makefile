@@ -45,8 +45,8 @@ format: $(VENV)/.test-installed
 
 # Recompile the French catalogue after editing patron/locale/fr/LC_MESSAGES/django.po.
 messages: $(BIN)/patron
-	cd patron && ../$(BIN)/patron makemessages -l fr --no-obsolete --add-location file
-	cd patron && ../$(BIN)/patron compilemessages -l fr
+	cd patron && PATRON_DATA_DIR=$$(mktemp -d) ../$(BIN)/patron makemessages -l fr --no-obsolete --add-location file
+	cd patron && PATRON_DATA_DIR=$$(mktemp -d) ../$(BIN)/patron compilemessages -l fr
 
 clean:
 	rm -rf $(VENV) test-artifacts

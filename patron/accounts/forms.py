@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,12 @@ from patron.audit.log import snapshot
 
 
 class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This email and password do not match an account. Check both and try again."
+        ),
+    }
     username = forms.CharField(
         label=_("Email"),
         max_length=150,
@@ -28,7 +35,7 @@ class OwnerForm(forms.Form):
         help_text=_("At least 10 characters, not a common password."),
     )
     password2 = forms.CharField(
-        label=_("Password again"),
+        label=_("Confirm password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -77,10 +84,12 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language"]
+        labels = {"email": _("Email")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
         self.old_email = self.instance.email
         self.before = snapshot(self.instance, self.Meta.fields)
 

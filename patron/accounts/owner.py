@@ -59,7 +59,7 @@ def notify_email_changed(old_address, new_address):
         _("Patron: your email address was changed"),
         _(
             "The email address of your Patron account was changed to %(new)s. "
-            "If you did not make this change, log in and change your password now."
+            "If you did not make this change, reset your password at once and check the address on your account."
         )
         % {"new": new_address},
         None,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -69,9 +70,12 @@ def login_view(request):
             form = LoginForm(request)
             messages.error(
                 request,
-                _(
+                ngettext(
                     "Too many failed attempts. For your safety, logging in is paused: "
-                    "try again in %(minutes)d minute(s)."
+                    "try again in %(minutes)d minute.",
+                    "Too many failed attempts. For your safety, logging in is paused: "
+                    "try again in %(minutes)d minutes.",
+                    minutes,
                 )
                 % {"minutes": minutes},
             )
@@ -114,7 +118,7 @@ def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         do_save_account(request.user, form)
-        messages.success(request, _("Your account is saved."))
+        messages.success(request, _("Your account has been saved."))
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form})
 
@@ -141,5 +145,5 @@ def revoke_token(request, pk):
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(request.user, "revoke", token)
-    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -1,4 +1,6 @@
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +23,41 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    ACTIONS = {
+        "create": _("created"),
+        "update": _("changed"),
+        "revoke": _("revoked"),
+        "delete": _("deleted"),
+    }
+
+    @property
+    def action_label(self):
+        return self.ACTIONS.get(self.action, self.action)
+
+    def readable_changes(self):
+        """(field label, old, new) with the model's own labels and choice names."""
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        rows = []
+        for name, (old, new) in self.changes.items():
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is None:
+                rows.append((name, old, new))
+                continue
+            choices = dict(field.flatchoices)
+            rows.append((field.verbose_name, choices.get(old, old), choices.get(new, new)))
+        return rows
 
     def save(self, *args, **kwargs):
         if self.pk:

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 # The bundled open typefaces (static/vendor/fonts, SIL Open Font License).
@@ -50,19 +51,26 @@ def contrast_with_white(hex_colour):
     return round(1.05 / (relative_luminance(hex_colour) + 0.05), 2)
 
 
-def contrast_warnings(colours):
-    """One message per (label, colour) too pale to carry white text or sit on white."""
+CONTRAST_WARNINGS = {
+    "primary": _(
+        "The primary colour has a contrast of %(ratio)s:1 against white, below the "
+        "4.5:1 that WCAG AA asks for text: it will be hard to read."
+    ),
+    "accent": _(
+        "The accent colour has a contrast of %(ratio)s:1 against white, below the "
+        "4.5:1 that WCAG AA asks for text: it will be hard to read."
+    ),
+}
+
+
+def contrast_warnings(primary, accent):
+    """A message for each brand colour too pale to carry white text or sit on white."""
     warnings = []
-    for label, colour in colours:
+    for role, colour in (("primary", primary), ("accent", accent)):
         if not colour or not HEX_COLOUR.match(colour):
             continue
         ratio = contrast_with_white(colour)
         if ratio < MIN_CONTRAST:
-            warnings.append(
-                _(
-                    "The %(label)s colour has a contrast of %(ratio)s:1 against white, "
-                    "below the 4.5:1 that WCAG AA asks for text: it will be hard to read."
-                )
-                % {"label": label, "ratio": ratio}
-            )
+            ratio_text = number_format(ratio, 2, use_l10n=True)
+            warnings.append(CONTRAST_WARNINGS[role] % {"ratio": ratio_text})
     return warnings

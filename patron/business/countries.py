@@ -31,7 +31,7 @@ class Country:
         if compact[:2].isalpha() and compact[:2] != self.code:
             raise ValidationError(
                 _(
-                    "This is a VAT number of another country (%(prefix)s); the business is in %(country)s."
+                    "This VAT number belongs to another country (%(prefix)s); the business’s country is %(country)s."
                 ),
                 code="foreign",
                 params={"prefix": compact[:2], "country": self.name},
@@ -42,7 +42,9 @@ class Country:
             number = self.vat_module.validate(compact)
         except StdnumError:
             raise ValidationError(
-                _("“%(value)s” is not a valid %(country)s VAT number: check the digits."),
+                _(
+                    "“%(value)s” is not a valid VAT number (country: %(country)s): check the digits."
+                ),
                 code="invalid",
                 params={"value": value, "country": self.name},
             ) from None

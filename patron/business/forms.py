@@ -32,7 +32,7 @@ class ProfileForm(forms.ModelForm):
         }
         help_texts = {
             "vat_number": _(
-                "With or without the country prefix; required unless you are under the franchise."
+                "With or without the country prefix; required unless you use the VAT franchise scheme."
             ),
             "company_number": _("Belgium: enterprise number (BCE/KBO). France: SIREN or SIRET."),
             "trading_name": _("The name clients know, if it differs from the legal name."),

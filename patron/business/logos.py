@@ -12,6 +12,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
@@ -41,7 +42,7 @@ def check_logo(upload):
     if upload.size > MAX_LOGO_BYTES:
         refuse(
             _("The logo is %(size)s MB; the limit is 2 MB."),
-            size=round(upload.size / 1024 / 1024, 1),
+            size=number_format(upload.size / 1024 / 1024, 1, use_l10n=True),
         )
     data = upload.read()
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

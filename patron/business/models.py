@@ -10,7 +10,7 @@ class Business(models.Model):
     """The one business this Patron runs: its identity, legal details and brand kit."""
 
     class LegalForm(models.TextChoices):
-        SOLE_TRADER = "sole_trader", _("Sole trader (personne physique / EI)")
+        SOLE_TRADER = "sole_trader", _("Sole trader (self-employed in own name)")
         MICRO = "micro", _("Micro-entrepreneur (France)")
         SRL = "srl", _("SRL / BV (Belgium)")
         SARL = "sarl", _("SARL / EURL (France)")

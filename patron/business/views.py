@@ -1,52 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from patron.business.brand import TYPEFACES, check_colour, contrast_warnings, font_stack
+from patron.business.brand import contrast_warnings
 from patron.business.countries import COUNTRIES
 from patron.business.forms import BrandForm, ProfileForm
-from patron.business.models import Business
+from patron.business.letterhead import letterhead_context
 from patron.business.profile import do_save_business
 
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
-
-
-def brand_context(business, data=None):
-    """What the letterhead preview shows: saved values, or the ones being typed."""
-    data = data or {}
-
-    def pick(name, check):
-        if data.get(name):
-            try:
-                return check(data[name])
-            except ValidationError:
-                pass
-        return getattr(business, name) if business else Business._meta.get_field(name).default
-
-    primary = pick("primary_colour", check_colour)
-    accent = pick("accent_colour", check_colour)
-    typeface = data.get("typeface") if data.get("typeface") in TYPEFACES else None
-    typeface = typeface or (business.typeface if business else "inter")
-    return {
-        "preview_primary": primary,
-        "preview_accent": accent,
-        "preview_font": font_stack(typeface),
-        "preview_warnings": contrast_warnings(
-            [(gettext_lazy("primary"), primary), (gettext_lazy("accent"), accent)]
-        ),
-    }
 
 
 def profile_page(request, template, next_url, step=None):
     form = ProfileForm(request.POST or None, instance=request.business or None)
     if request.method == "POST" and form.is_valid():
         do_save_business(request.user, form)
-        messages.success(request, _("The business profile is saved."))
+        messages.success(request, _("The business profile has been saved."))
         return redirect(next_url)
     return render(
         request,
@@ -65,14 +37,12 @@ def brand_page(request, template, next_url, step=None):
     if request.method == "POST" and form.is_valid():
         business.brand_reviewed = True
         do_save_business(request.user, form)
-        messages.success(request, _("The brand kit is saved."))
-        for warning in contrast_warnings(
-            [(_("primary"), business.primary_colour), (_("accent"), business.accent_colour)]
-        ):
+        messages.success(request, _("The brand kit has been saved."))
+        for warning in contrast_warnings(business.primary_colour, business.accent_colour):
             messages.warning(request, warning)
         return redirect(next_url)
     context = {"form": form, "step": step}
-    context.update(brand_context(business, request.POST if request.method == "POST" else None))
+    context.update(letterhead_context(business, request.POST if request.method == "POST" else None))
     return render(request, template, context)
 
 
@@ -110,7 +80,7 @@ def brand_preview(request):
     return render(
         request,
         "business/_letterhead.html",
-        brand_context(request.business, request.POST),
+        letterhead_context(request.business, request.POST),
     )
 
 

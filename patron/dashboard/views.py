@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from patron.accounts.models import ApiToken
+from patron.business.letterhead import letterhead_context
 
 
 @login_required
@@ -17,4 +18,6 @@ def home(request):
         ("business:settings_brand", bool(business.logo), _("Upload your logo")),
         ("accounts:tokens", ApiToken.objects.active().exists(), _("Create an API token")),
     ]
-    return render(request, "dashboard/home.html", {"checklist": checklist})
+    context = {"checklist": checklist, **letterhead_context(business)}
+    context["preview_warnings"] = []
+    return render(request, "dashboard/home.html", context)

@@ -60,7 +60,7 @@ def test_a_business_that_charges_vat_must_give_its_number(new_owner_client):
 @pytest.mark.parametrize(
     "change, field, message",
     [
-        ({"vat_number": "BE0712345631"}, "vat_number", "not a valid Belgium VAT number"),
+        ({"vat_number": "BE0712345631"}, "vat_number", "not a valid VAT number (country: Belgium)"),
         ({"vat_number": "FR40303265045"}, "vat_number", "another country (FR)"),
         ({"vat_number": "DE136695976"}, "vat_number", "another country (DE)"),
         ({"company_number": "0712.345.631"}, "company_number", "not a valid Belgian enterprise"),

@@ -27,6 +27,7 @@ def test_check_deploy_with_the_production_settings_reports_nothing(tmp_path):
         "PATRON_ALLOWED_HOSTS": "patron.example.be",
         "PATRON_DEBUG": "false",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests only
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -1,0 +1,38 @@
+"""The letterhead preview: the brand kit drawn on a sample invoice."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+
+from patron.business.brand import TYPEFACES, check_colour, contrast_warnings, font_stack
+from patron.business.models import Business
+
+
+def letterhead_context(business, data=None):
+    """What the letterhead preview shows: saved values, or the ones being typed."""
+    data = data or {}
+
+    def pick(name, check):
+        if data.get(name):
+            try:
+                return check(data[name])
+            except ValidationError:
+                pass
+        return getattr(business, name) if business else Business._meta.get_field(name).default
+
+    primary = pick("primary_colour", check_colour)
+    accent = pick("accent_colour", check_colour)
+    typeface = data.get("typeface") if data.get("typeface") in TYPEFACES else None
+    typeface = typeface or (business.typeface if business else "inter")
+    language = get_language()
+    return {
+        "sample_number": "F-2026-0001",
+        "sample_line": format_currency(Decimal("2400"), "EUR", locale=language),
+        "sample_total": format_currency(Decimal("2904"), "EUR", locale=language),
+        "preview_primary": primary,
+        "preview_accent": accent,
+        "preview_font": font_stack(typeface),
+        "preview_warnings": contrast_warnings(primary, accent),
+    }
