@@ -1,19 +1,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from patron.accounts import throttling
+from patron.accounts.access import owner_required
 from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, TokenForm
 from patron.accounts.models import ApiToken, create_token
 from patron.accounts.owner import OwnerExists, do_create_owner, do_save_account, owner_exists
@@ -113,7 +112,7 @@ def set_language(request):
     return response
 
 
-@login_required
+@owner_required
 def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +122,7 @@ def account(request):
     return render(request, "accounts/account.html", {"form": form})
 
 
-@login_required
+@owner_required
 def tokens(request):
     form = TokenForm(request.POST or None)
     secret = None
@@ -138,7 +137,7 @@ def tokens(request):
     )
 
 
-@login_required
+@owner_required
 @require_POST
 def revoke_token(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)

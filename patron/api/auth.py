@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from patron.accounts.access import has_access
 from patron.accounts.models import ApiToken
 
 
@@ -15,10 +16,10 @@ class TokenAuth(HttpBearer):
         found = (
             ApiToken.objects.active()
             .select_related("user")
-            .filter(digest=ApiToken.hash(token), user__is_active=True)
+            .filter(digest=ApiToken.hash(token))
             .first()
         )
-        if found is None:
+        if found is None or not has_access(found.user):
             return None
         now = timezone.now()
         # Note use at most once a minute: a busy script should not write on every call.

@@ -29,6 +29,14 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit entries cannot be deleted.")
+
     ACTIONS = {
         "create": _("created"),
         "update": _("changed"),
@@ -58,11 +66,3 @@ class AuditEntry(models.Model):
             choices = dict(field.flatchoices)
             rows.append((field.verbose_name, choices.get(old, old), choices.get(new, new)))
         return rows
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit entries cannot be deleted.")

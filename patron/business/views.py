@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from patron.accounts.access import owner_required
 from patron.business.brand import contrast_warnings
 from patron.business.countries import COUNTRIES
 from patron.business.forms import BrandForm, ProfileForm
@@ -46,34 +46,34 @@ def brand_page(request, template, next_url, step=None):
     return render(request, template, context)
 
 
-@login_required
+@owner_required
 def setup_profile(request):
     return profile_page(request, "business/setup_profile.html", "business:setup_brand", step=2)
 
 
-@login_required
+@owner_required
 def setup_brand(request):
     if not request.business:
         return redirect("business:setup_profile")
     return brand_page(request, "business/setup_brand.html", "dashboard:home", step=3)
 
 
-@login_required
+@owner_required
 def settings_index(request):
     return render(request, "business/settings.html")
 
 
-@login_required
+@owner_required
 def settings_profile(request):
     return profile_page(request, "business/settings_profile.html", "business:settings_profile")
 
 
-@login_required
+@owner_required
 def settings_brand(request):
     return brand_page(request, "business/settings_brand.html", "business:settings_brand")
 
 
-@login_required
+@owner_required
 @require_POST
 def brand_preview(request):
     """The letterhead preview, redrawn by htmx as colours and typeface change."""
@@ -84,7 +84,7 @@ def brand_preview(request):
     )
 
 
-@login_required
+@owner_required
 def logo(request):
     business = request.business
     if not business or not business.logo:

@@ -1,12 +1,12 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from patron.accounts.access import owner_required
 from patron.accounts.models import ApiToken
 from patron.business.letterhead import letterhead_context
 
 
-@login_required
+@owner_required
 def home(request):
     business = request.business
     checklist = [

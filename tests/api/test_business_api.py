@@ -127,3 +127,18 @@ def test_tokens_made_under_settings_are_shown_once(owner_client):
     owner_client.post(f"/app/settings/tokens/{token.pk}/revoke/")
     assert api(secret).get("/api/business").status_code == 401
     assert owner_client.get(f"/app/settings/tokens/{token.pk}/revoke/").status_code == 405
+
+
+def test_a_token_of_a_deactivated_user_stops_working(owner, business, token):
+    owner.is_active = False
+    owner.save()
+    assert api(token).get("/api/business").status_code == 401
+
+
+def test_a_user_who_is_not_the_owner_sees_nothing(business, django_user_model):
+    stranger = django_user_model.objects.create_user("stranger@example.com", password="x" * 12)
+    client = Client()
+    client.force_login(stranger)
+    for path in ("/app/", "/app/settings/business/", "/app/settings/brand/logo/"):
+        assert client.get(path)["Location"].startswith("/app/login/")
+    assert api(create_token(stranger, "x")[1]).get("/api/business").status_code == 401
