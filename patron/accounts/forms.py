@@ -27,7 +27,11 @@ class OwnerForm(forms.Form):
 
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Email"), max_length=150)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

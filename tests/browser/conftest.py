@@ -9,12 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-# Sync Playwright runs an event loop in the test thread; Django would refuse
-# database access from a thread with a running loop without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,16 +28,27 @@ PHONE = {"width": 390, "height": 844}
 CSP_WORDS = ("Content Security Policy", "Refused to")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module.
+
+    Sync Playwright runs an event loop in the test thread while it lives, and
+    Django refuses database access from such a thread unless told otherwise:
+    both the loop and the permission end with the module, so the rest of the
+    suite keeps Django's async-safety check.
+    """
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make chromium`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium`")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")
