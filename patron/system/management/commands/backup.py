@@ -6,8 +6,9 @@ from patron.system.backup import BackupError, create_backup
 class Command(BaseCommand):
     help = (
         "Write a consistent single-file archive of the database and media, safe to take "
-        "while Patron runs. FILE may be a path ending in .tar.gz or a folder "
-        "(default: the backups folder in the data folder)."
+        "while Patron runs. FILE may be a path ending in .tar.gz, or a folder to write a "
+        "dated archive in (default: the backups folder in the data folder). "
+        "Check an archive with `patron restore FILE --verify-only`."
     )
 
     def add_arguments(self, parser):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         try:
             path = create_backup(file)
         except BackupError as e:
-            raise CommandError(str(e)) from e
+            raise CommandError(f"No backup was written. {e}") from e
         self.stdout.write(str(path))
