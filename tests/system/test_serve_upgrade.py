@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.system.test_backup import installs, migrated_template, read_archive  # noqa: F401
+from tests.system.conftest import read_archive
 
 OLDER_PATRON = """
 from django.core.management import call_command

@@ -19,7 +19,8 @@ def test_periodic_jobs_are_enqueued_once_per_period(db):
     assert DBTaskResult.objects.count() == 2
 
 
-def test_the_worker_runs_queued_jobs(db, settings):
+def test_the_worker_runs_queued_jobs(transactional_db):
+    # transactional_db: the worker closes its database connection when it is done.
     old = LoginFailure.objects.create(username="x", at=timezone.now() - timedelta(days=2))
     recent = LoginFailure.objects.create(username="y")
     enqueue_due_jobs()

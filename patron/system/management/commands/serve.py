@@ -98,7 +98,9 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         except Exception as e:
             hint = (
-                f"\nYour data as it was is in {backup}; restore it with:\n  patron restore {backup} --force"
+                f"\nYour data as it was is in {backup}. Fix the cause (the message above) and "
+                "run `patron serve` again; or reinstall the Patron version you had, then "
+                f"restore with:\n  patron restore {backup} --force"
                 if backup
                 else ""
             )
