@@ -2,9 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from patron.accounts.models import User
+from patron.accounts.owner import setup_code, setup_code_required
 from patron.audit.log import snapshot
 
 
@@ -43,6 +45,21 @@ class OwnerForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if setup_code_required():
+            self.fields["setup_code"] = forms.CharField(
+                label=_("Setup code"),
+                max_length=20,
+                help_text=_("`patron serve` printed it in the server's log when it started."),
+            )
+
+    def clean_setup_code(self):
+        typed = self.cleaned_data["setup_code"].strip().upper()
+        if not constant_time_compare(typed, setup_code()):
+            raise forms.ValidationError(_("This is not the setup code in the server's log."))
+        return typed
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()

@@ -1,3 +1,8 @@
+import base64
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,6 +17,19 @@ class OwnerExists(Exception):
 
 def owner_exists():
     return User.objects.exists()
+
+
+def setup_code_required():
+    """Off a laptop (behind HTTPS, or listening beyond loopback), the first visitor
+    must prove they can read the server's log before they become the owner."""
+    return settings.SECURE or settings.HOST not in ("127.0.0.1", "localhost", "::1")
+
+
+def setup_code():
+    """A code derived from the secret key: shown by `patron serve`, stored nowhere."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"patron-owner-setup", hashlib.sha256)
+    code = base64.b32encode(digest.digest()).decode()[:8]
+    return f"{code[:4]}-{code[4:]}"
 
 
 @transaction.atomic

@@ -60,3 +60,25 @@ def test_bad_owner_input_is_refused_with_a_message_and_creates_nothing(client, c
     if field != "first_name":
         assert 'value="Claire"' in response.text
     assert PASSWORD not in response.text
+
+
+@pytest.mark.django_db
+def test_on_a_laptop_no_setup_code_is_asked(client, settings):
+    assert "setup_code" not in client.get("/app/welcome/").context["form"].fields
+
+
+@pytest.mark.django_db
+def test_off_a_laptop_the_first_visitor_needs_the_setup_code_from_the_log(client, settings):
+    from patron.accounts.owner import setup_code
+
+    settings.HOST = "0.0.0.0"  # noqa: S104
+    response = client.post("/app/welcome/", OWNER_FORM)
+    assert "setup_code" in response.context["form"].errors
+    response = client.post("/app/welcome/", {**OWNER_FORM, "setup_code": "AAAA-AAAA"})
+    assert "not the setup code" in str(response.context["form"].errors["setup_code"])
+    assert not User.objects.exists()
+    code = setup_code()
+    assert len(code) == 9 and code != "AAAA-AAAA"
+    response = client.post("/app/welcome/", {**OWNER_FORM, "setup_code": code.lower()})
+    assert response.status_code == 302
+    assert User.objects.count() == 1

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from patron.accounts.owner import owner_exists, setup_code, setup_code_required
 from patron.system.backup import BackupError, create_backup
 
 
@@ -34,9 +36,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_worker, **options):
+        # The web processes must know where they listen (the setup code depends on it).
+        os.environ["PATRON_HOST"] = settings.HOST = host
         self.upgrade_database()
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("check", databases=["default"], tags=["database"], verbosity=0)
+        if not owner_exists() and setup_code_required():
+            self.stdout.write(
+                f"No owner yet: the first visit to /app/welcome/ asks for this setup code: {setup_code()}"
+            )
         connection.close()
 
         processes = []
