@@ -16,7 +16,6 @@ class User(AbstractUser):
         max_length=8,
         blank=True,
         choices=settings.LANGUAGES,
-        help_text=_("Leave empty to follow the browser's language."),
     )
 
 
