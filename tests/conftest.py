@@ -22,6 +22,12 @@ def client():
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Run background tasks (mail…) as soon as they are enqueued, in the test itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def owner(db):
     return do_create_owner(
         email="claire@atelier-lumen.example", password=PASSWORD, first_name="Claire"

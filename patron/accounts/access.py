@@ -9,6 +9,7 @@ file downloads go through views so wrapped. When Patron gains other roles
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 
 
 def has_access(user):
@@ -18,8 +19,10 @@ def has_access(user):
 def owner_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not has_access(request.user):
+        if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not has_access(request.user):
+            raise Http404  # a stranger learns nothing, not even that the page exists
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -1,16 +1,22 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from patron.accounts.models import User
 from patron.accounts.owner import setup_code, setup_code_required
+from patron.accounts.throttling import normalise_username
 from patron.audit.log import snapshot
+from patron.system.tasks import send_email
 
 
 class LoginForm(AuthenticationForm):
+    """Logs in with the email, however it is capitalised or padded."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -20,8 +26,13 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Email"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+        widget=forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
+
+    def clean_username(self):
+        return normalise_username(self.cleaned_data["username"])
 
 
 class OwnerForm(forms.Form):
@@ -83,6 +94,18 @@ class OwnerForm(forms.Form):
         return cleaned
 
 
+class ResetForm(PasswordResetForm):
+    """Django's reset form, its mail sent by the worker once the request is done."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email,
+        html_email_template_name=None,
+    ):  # fmt: skip
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        transaction.on_commit(lambda: send_email.enqueue(subject, body, [to_email]))
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
@@ -94,6 +117,7 @@ class TokenForm(forms.Form):
 class PreferencesForm(forms.ModelForm):
     """Name, email and language. A new email (the password-reset address) needs the password."""
 
+    email = forms.EmailField(label=_("Email"), max_length=150)
     current_password = forms.CharField(
         label=_("Current password"),
         required=False,
@@ -105,11 +129,9 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language"]
-        labels = {"email": _("Email")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
         self.fields["language"].choices = [("", _("The browser's language")), *settings.LANGUAGES]
         self.old_email = self.instance.email
         self.before = snapshot(self.instance, self.Meta.fields)

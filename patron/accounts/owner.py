@@ -3,12 +3,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patron.accounts.models import User
 from patron.audit.log import changes_between, record, snapshot
+from patron.system.tasks import send_email
 
 
 class OwnerExists(Exception):
@@ -65,22 +65,17 @@ def do_save_account(user, form):
         account.save()
         after = snapshot(account, form.Meta.fields)
         record(user, "update", account, changes_between(form.before, after))
-    if form.email_changed:
-        old = form.old_email
-        transaction.on_commit(lambda: notify_email_changed(old, account.email))
+        if form.email_changed:
+            notify_email_changed(form.old_email, account.email)
     return account
 
 
 def notify_email_changed(old_address, new_address):
-    """Tell the old address: if the owner did not make the change, they must know."""
-    send_mail(
-        _("Patron: your email address was changed"),
-        _(
-            "The email address of your Patron account was changed to %(new)s. "
-            "If you did not make this change, reset your password at once and check the address on your account."
-        )
-        % {"new": new_address},
-        None,
-        [old_address],
-        fail_silently=True,
-    )
+    """Tell the old address, once the change is committed: if the owner did not
+    make the change, they must know."""
+    subject = _("Patron: your email address was changed")
+    body = _(
+        "The email address of your Patron account was changed to %(new)s. "
+        "If you did not make this change, reset your password at once and check the address on your account."
+    ) % {"new": new_address}
+    transaction.on_commit(lambda: send_email.enqueue(subject, body, [old_address]))

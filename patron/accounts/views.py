@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, ngettext
@@ -12,8 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from patron.accounts import throttling
-from patron.accounts.access import owner_required
-from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, TokenForm
+from patron.accounts.access import has_access, owner_required
+from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, ResetForm, TokenForm
 from patron.accounts.models import ApiToken, create_token
 from patron.accounts.owner import OwnerExists, do_create_owner, do_save_account, owner_exists
 from patron.audit.log import record
@@ -56,12 +57,12 @@ def login_view(request):
     if not owner_exists():
         return redirect("accounts:welcome")
     next_url = safe_next(request, reverse(settings.LOGIN_REDIRECT_URL))
-    if request.user.is_authenticated:
+    if has_access(request.user):
         return redirect(next_url)
     form = LoginForm(request, data=request.POST or None)
     status = 200
     if request.method == "POST":
-        username = (request.POST.get("username") or "")[:150].lower()
+        username = throttling.normalise_username(request.POST.get("username"))
         ip = throttling.client_ip(request)
         wait = throttling.seconds_until_allowed(username, ip)
         if wait:
@@ -79,14 +80,31 @@ def login_view(request):
                 % {"minutes": minutes},
             )
             status = 429
-        elif form.is_valid():
+        elif form.is_valid() and has_access(form.get_user()):
             throttling.clear_failures(username)
             login(request, form.get_user())
             return HttpResponseRedirect(next_url)
         else:
             throttling.record_failure(username, ip)
-            status = 200
+            if not form.errors:  # right password, but not an account of this business
+                form.add_error(None, form.error_messages["invalid_login"])
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with a ceiling on requests per address."""
+
+    form_class = ResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not throttling.reset_allowed(throttling.client_ip(self.request)):
+            form.add_error(None, _("Too many reset requests from here. Try again later."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @require_POST
@@ -112,6 +130,7 @@ def set_language(request):
     return response
 
 
+@sensitive_post_parameters("current_password")
 @owner_required
 def account(request):
     form = PreferencesForm(request.POST or None, instance=request.user)

@@ -21,9 +21,6 @@ class Country:
     code: str
     name: str
     vat_module: ModuleType
-    company_label: str
-    default_time_zone: str
-    default_language: str
 
     def check_vat(self, value):
         """The VAT number normalised to its standard form (BE0123456789), or a ValidationError."""
@@ -84,10 +81,8 @@ class France(Country):
 
 
 COUNTRIES = {
-    "BE": Belgium(
-        "BE", _("Belgium"), be_vat, _("Enterprise number (BCE/KBO)"), "Europe/Brussels", "fr"
-    ),
-    "FR": France("FR", _("France"), fr_tva, _("SIREN or SIRET"), "Europe/Paris", "fr"),
+    "BE": Belgium("BE", _("Belgium"), be_vat),
+    "FR": France("FR", _("France"), fr_tva),
 }
 
 COUNTRY_CHOICES = [(code, country.name) for code, country in COUNTRIES.items()]

@@ -48,6 +48,5 @@ def populate(owner):
     )
     if not brand.is_valid():
         raise ValueError(f"The demo brand kit is invalid: {brand.errors.as_text()}")
-    business.brand_reviewed = True
     do_save_business(owner, brand, actor="demo")
     return f"business “{business.display_name}” with its brand kit"

@@ -30,7 +30,31 @@ SVG_ELEMENTS = {
 }  # fmt: skip
 ACTIVE_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object", "handler"}
 SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
-EXTERNAL_IN_CSS = re.compile(r"@import|url\(\s*['\"]?(?!#)", re.IGNORECASE)
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.DOTALL)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+LOCAL_URL = re.compile(r"url\(\s*['\"]?#[\w.:-]*['\"]?\s*\)")
+FETCHING_CSS = ("url(", "@import", "image-set(", "image(", "src(", "@font-face", "expression(")
+
+
+def unescape_css(text):
+    def replace(match):
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code < 0x110000 else "\ufffd"
+        return match[2]
+
+    return CSS_ESCAPE.sub(replace, text)
+
+
+def reaches_outside(css):
+    """True when CSS, or an attribute read as CSS, could make a reader fetch something.
+
+    Escapes and comments are undone first (`\\75 rl(` is `url(`); references
+    inside the file (`url(#gradient)`) are fine.
+    """
+    plain = CSS_COMMENT.sub("", unescape_css(css)).lower()
+    plain = LOCAL_URL.sub("", "".join(plain.split()))
+    return any(token in plain for token in FETCHING_CSS)
 
 
 def refuse(message, **params):
@@ -126,7 +150,8 @@ def clean_svg(data):
                     ),
                     attr=attr_name,
                 )
-            if "javascript:" in lowered.replace(" ", "") or "vbscript:" in lowered:
+            compact = "".join(unescape_css(lowered).split())
+            if "javascript:" in compact or "vbscript:" in compact:
                 refuse(_("The SVG contains a javascript: link: it is refused."))
 
     for element in list(root.iter()):
@@ -138,8 +163,11 @@ def clean_svg(data):
             if element is not root:
                 element.getparent().remove(element)
             continue
-        if qname.localname == "style" and EXTERNAL_IN_CSS.search(element.text or ""):
-            element.text = ""
+        if qname.localname == "style":
+            css = "".join(element.itertext())
+            for child in list(element):
+                element.remove(child)
+            element.text = "" if reaches_outside(css) else css
         for attr in list(element.attrib):
             value = element.attrib[attr]
             attr_q = etree.QName(attr)
@@ -150,7 +178,7 @@ def clean_svg(data):
                 "http://www.w3.org/XML/1998/namespace"
             ):
                 del element.attrib[attr]
-            elif attr_q.localname == "style" and EXTERNAL_IN_CSS.search(value):
+            elif reaches_outside(value):  # style=, and presentation attributes (fill=url(…))
                 del element.attrib[attr]
     etree.cleanup_namespaces(root)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

@@ -59,7 +59,8 @@ class Business(models.Model):
     typeface = models.CharField(
         _("typeface"), max_length=40, choices=TYPEFACE_CHOICES, default="inter"
     )
-    brand_reviewed = models.BooleanField(default=False)
+    # Always True and unique: the database itself keeps Patron to one business.
+    singleton = models.BooleanField(default=True, unique=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -74,10 +75,6 @@ class Business(models.Model):
     @property
     def display_name(self):
         return self.trading_name or self.legal_name
-
-    @property
-    def address_lines(self):
-        return [self.street, f"{self.postcode} {self.city}".strip()]
 
 
 PROFILE_FIELDS = [

@@ -6,10 +6,9 @@ from django.views.decorators.http import require_POST
 
 from patron.accounts.access import owner_required
 from patron.business.brand import contrast_warnings
-from patron.business.countries import COUNTRIES
 from patron.business.forms import BrandForm, ProfileForm
 from patron.business.letterhead import letterhead_context
-from patron.business.profile import do_save_business
+from patron.business.profile import BusinessExists, do_save_business
 
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
@@ -17,7 +16,11 @@ LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 def profile_page(request, template, next_url, step=None):
     form = ProfileForm(request.POST or None, instance=request.business or None)
     if request.method == "POST" and form.is_valid():
-        do_save_business(request.user, form)
+        try:
+            do_save_business(request.user, form)
+        except BusinessExists:
+            # Saved meanwhile from another tab: show that one rather than a second.
+            return redirect("business:settings_profile")
         messages.success(request, _("The business profile has been saved."))
         return redirect(next_url)
     return render(
@@ -26,7 +29,6 @@ def profile_page(request, template, next_url, step=None):
         {
             "form": form,
             "step": step,
-            "company_labels": {c: str(v.company_label) for c, v in COUNTRIES.items()},
         },
     )
 
@@ -35,7 +37,6 @@ def brand_page(request, template, next_url, step=None):
     business = request.business
     form = BrandForm(request.POST or None, request.FILES or None, instance=business)
     if request.method == "POST" and form.is_valid():
-        business.brand_reviewed = True
         do_save_business(request.user, form)
         messages.success(request, _("The brand kit has been saved."))
         for warning in contrast_warnings(business.primary_colour, business.accent_colour):

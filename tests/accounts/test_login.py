@@ -94,8 +94,11 @@ def test_login_without_csrf_token_is_refused(owner, business):
     assert login(client, PASSWORD).status_code == 403
 
 
-def test_password_reset_sends_a_single_use_link(client, owner, business):
-    response = client.post("/app/password/reset/", {"email": EMAIL})
+def test_password_reset_sends_a_single_use_link(
+    client, owner, business, immediate_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/app/password/reset/", {"email": EMAIL})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
@@ -114,9 +117,10 @@ def test_password_reset_sends_a_single_use_link(client, owner, business):
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
-    client, owner, business
+    client, owner, business, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    response = client.post("/app/password/reset/", {"email": "nobody@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/app/password/reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert response["Location"] == "/app/password/reset/sent/"
     assert mail.outbox == []
@@ -136,7 +140,7 @@ def test_sessions_expire(settings):
 
 
 def test_changing_the_email_needs_the_password_and_tells_the_old_address(
-    owner_client, owner, django_capture_on_commit_callbacks
+    owner_client, owner, immediate_tasks, django_capture_on_commit_callbacks
 ):
     data = {"first_name": "Claire", "last_name": "", "email": "new@example.com", "language": ""}
     response = owner_client.post("/app/settings/account/", data)
@@ -154,3 +158,64 @@ def test_changing_the_email_needs_the_password_and_tells_the_old_address(
     assert "new@example.com" in mail.outbox[0].body
     client = Client()
     assert login(client, PASSWORD, username="new@example.com").status_code == 302
+
+
+def test_password_reset_mail_waits_for_the_worker(
+    client, owner, business, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/app/password/reset/", {"email": EMAIL})
+    assert mail.outbox == []  # the request did not talk to the mail server
+    assert DBTaskResult.objects.get().task_path == "patron.system.tasks.send_email"
+
+
+def test_password_reset_requests_are_limited_per_address(client, owner, business):
+    for _ in range(5):
+        assert client.post("/app/password/reset/", {"email": EMAIL}).status_code == 302
+    response = client.post("/app/password/reset/", {"email": EMAIL})
+    assert response.status_code == 429
+    assert "Too many reset requests" in response.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Claire@Atelier-Lumen.example",
+        " claire@atelier-lumen.example ",
+        "CLAIRE@ATELIER-LUMEN.EXAMPLE",
+    ],
+)
+def test_the_email_logs_in_however_it_is_typed(client, owner, business, typed):
+    assert login(client, PASSWORD, username=typed).status_code == 302
+
+
+def test_padding_the_username_does_not_dodge_the_limit(owner, business):
+    for i in range(5):
+        login(Client(REMOTE_ADDR=f"10.0.1.{i}"), "wrong", username=" " * i + EMAIL.upper())
+    assert login(Client(REMOTE_ADDR="10.0.2.1"), PASSWORD).status_code == 429
+
+
+def test_an_ipv6_client_counts_as_its_whole_64(owner, business):
+    for i in range(25):
+        login(Client(REMOTE_ADDR=f"2001:db8::{i + 1:x}"), "guess", username=f"u{i}@example.com")
+    assert login(Client(REMOTE_ADDR="2001:db8::ffff"), PASSWORD).status_code == 429
+    assert login(Client(REMOTE_ADDR="2001:db8:1::1"), PASSWORD).status_code == 302
+
+
+def test_control_characters_in_the_username_are_refused_not_crashing(client, owner, business):
+    response = login(client, PASSWORD, username="claire\x00@atelier-lumen.example")
+    assert response.status_code in (200, 302)
+    assert login(client, "x", username="\x00" * 500).status_code == 200
+
+
+def test_an_overlong_email_on_the_account_page_is_refused(owner_client, owner):
+    data = {"first_name": "C", "last_name": "", "language": "", "current_password": PASSWORD}
+    response = owner_client.post(
+        "/app/settings/account/", {**data, "email": "a" * 150 + "@example.com"}
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    owner.refresh_from_db()
+    assert owner.email == EMAIL

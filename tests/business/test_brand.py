@@ -202,3 +202,45 @@ def test_the_brand_step_can_be_skipped(owner_client):
     page = owner_client.get("/app/setup/brand/").text
     assert 'href="/app/"' in page
     assert owner_client.get("/app/").status_code == 200
+
+
+SNEAKY_FETCHES = [
+    b"<style>rect { fill: \\75 rl(http://evil.example/a.svg) }</style>",
+    b'<style>@\\69mport "http://evil.example/import.css";</style>',
+    b"<style>@font-face { font-family: x; src: url(http://evil.example/f.woff) }</style>",
+    b'<style>rect { background: image-set("http://evil.example/i.png" 1x) }</style>',
+    b"<style>rect { fill: u/**/rl(http://evil.example/c.svg) }</style>",
+    b'<rect style="fill: \\75 rl(http://evil.example/s.svg)"/>',
+    b'<rect fill="url(http://evil.example/fill.svg)"/>',
+    b"<rect mask=\"url( 'http://evil.example/m.svg' )\"/>",
+    b'<rect filter="URL(http://evil.example/f.svg)"/>',
+    b'<rect cursor="url(http://evil.example/c.png), auto"/>',
+    b'<rect marker-start="url(//evil.example/m.svg#x)"/>',
+]
+
+
+@pytest.mark.parametrize("payload", SNEAKY_FETCHES)
+def test_an_svg_logo_keeps_no_way_to_fetch_from_outside(owner_client, payload):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">' + payload + b"</svg>"
+    owner_client.post("/app/settings/brand/", brand_data(logo=upload("logo.svg", svg)))
+    stored = Business.objects.get().logo.read()
+    assert b"evil.example" not in stored
+
+
+def test_local_references_in_an_svg_logo_are_kept(owner_client):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs>'
+        b'<linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient></defs>'
+        b'<style>.a { fill: url(#g) }</style><rect class="a" fill="url(#g)" width="10" height="10"/></svg>'
+    )
+    owner_client.post("/app/settings/brand/", brand_data(logo=upload("logo.svg", svg)))
+    stored = Business.objects.get().logo.read()
+    assert stored.count(b"url(#g)") == 2
+
+
+def test_a_javascript_link_hidden_by_tabs_is_refused(owner_client):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a href="java\tscript:alert(1)"><rect/></a></svg>'
+    )
+    response = owner_client.post("/app/settings/brand/", brand_data(logo=upload("logo.svg", svg)))
+    assert "javascript:" in " ".join(response.context["form"].errors["logo"])

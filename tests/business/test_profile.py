@@ -161,3 +161,32 @@ def test_settings_pages_need_a_login(client, business):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/app/login/")
+
+
+def test_there_is_only_ever_one_business(owner, business):
+    from django.db import IntegrityError, transaction
+
+    from patron.business.forms import ProfileForm
+    from patron.business.profile import BusinessExists, do_save_business
+
+    form = ProfileForm(BELGIAN_PROFILE)
+    assert form.is_valid()
+    with pytest.raises(BusinessExists):
+        do_save_business(owner, form)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Business.objects.create(**{**Business.objects.values().get(), "id": None})
+    assert Business.objects.count() == 1
+
+
+def test_a_second_tab_saving_the_first_profile_does_not_make_a_second_business(
+    new_owner_client, owner
+):
+    from patron.business.forms import ProfileForm
+    from patron.business.profile import do_save_business
+
+    form = ProfileForm(BELGIAN_PROFILE)
+    assert form.is_valid()
+    do_save_business(owner, form)  # the other tab got there first
+    response = new_owner_client.post("/app/setup/business/", {**BELGIAN_PROFILE, "city": "Namur"})
+    assert response.status_code == 302
+    assert Business.objects.count() == 1
