@@ -2,7 +2,7 @@ from django.urls import reverse
 from ninja import NinjaAPI
 
 import patron
-from patron.api.auth import TokenAuth
+from patron.api.auth import TokenAuth, token_or_owner_required
 from patron.business.api import router as business_router
 
 api = NinjaAPI(
@@ -13,10 +13,11 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url=None,
+    docs_decorator=token_or_owner_required,
 )
 
 
-@api.get("/", auth=None, summary="The API root: version and resources")
+@api.get("/", summary="The API root: version and resources")
 def root(request):
     return {
         "name": "Patron",

@@ -1,7 +1,9 @@
 """Personal access tokens: `Authorization: Bearer ptn_…`."""
 
 from datetime import timedelta
+from functools import wraps
 
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -27,3 +29,15 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
+
+
+def token_or_owner_required(view):
+    """For the schema: a script with a token, or the owner's browser session."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if has_access(request.user) or TokenAuth()(request) is not None:
+            return view(request, *args, **kwargs)
+        return JsonResponse({"detail": "Unauthorized"}, status=401)
+
+    return wrapper

@@ -1,9 +1,13 @@
+import logging
+
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 import patron
+
+log = logging.getLogger(__name__)
 
 
 @never_cache
@@ -13,8 +17,10 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as e:
-        return JsonResponse({"status": "error", "database": str(e)}, status=503)
+    except Exception:
+        # The details (host, user…) go to the log, not to whoever asks.
+        log.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse(
         {"status": "ok", "database": connection.vendor, "version": patron.__version__}
     )

@@ -24,12 +24,16 @@ def patch(client, data):
     return client.patch("/api/business", json.dumps(data), content_type="application/json")
 
 
-def test_the_api_root_and_schema_are_public(db):
-    root = api().get("/api/").json()
+def test_the_api_root_and_schema_need_a_token_or_the_owner(owner_client, token):
+    assert api().get("/api/").status_code == 401
+    assert api().get("/api/openapi.json").status_code == 401
+    assert api("ptn_wrong").get("/api/openapi.json").status_code == 401
+    root = api(token).get("/api/").json()
     assert root["schema"] == "/api/openapi.json"
-    schema = api().get("/api/openapi.json").json()
+    schema = api(token).get("/api/openapi.json").json()
     assert "/api/business" in schema["paths"]
     assert "patch" in schema["paths"]["/api/business"]
+    assert owner_client.get("/api/openapi.json").status_code == 200
 
 
 def test_reading_the_profile_needs_a_valid_token(business, token):

@@ -114,3 +114,33 @@ def test_the_browser_language_applies_until_the_owner_chooses(owner_client):
 def test_unknown_pages_get_a_404_page(owner_client):
     response = owner_client.get("/app/nothing-here/")
     assert response.status_code == 404
+
+
+def test_healthz_says_the_database_is_down_without_its_details(client, db, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise RuntimeError("password authentication failed for user secret_user")
+
+    monkeypatch.setattr("patron.system.views.connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert "secret_user" not in response.text
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        (
+            "GET /app/password/reset/MQ/c3k2bs-0123abcd/ HTTP/1.1",
+            "GET /app/password/reset/…/…/ HTTP/1.1",
+        ),
+        ("GET /p/Zx8secret-token/quote/ HTTP/1.1", "GET /p/…/quote/ HTTP/1.1"),
+        ("GET /app/?token=abc&next=/x HTTP/1.1", "GET /app/?… HTTP/1.1"),
+        ("GET /app/settings/ HTTP/1.1", "GET /app/settings/ HTTP/1.1"),
+    ],
+)
+def test_the_access_log_masks_tokens_in_urls(line, expected):
+    from patron.system.gunicorn import mask_url
+
+    assert mask_url(line) == expected

@@ -67,6 +67,9 @@ class Command(BaseCommand):
                     "10",
                     # Import Django once, then fork: the workers are up sooner.
                     "--preload",
+                    # No reset tokens or query strings in the access log.
+                    "--logger-class",
+                    "patron.system.gunicorn.MaskingLogger",
                 ]  # fmt: skip
             )
         )
