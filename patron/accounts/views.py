@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, ngettext
 from django.utils.translation import gettext as _
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_POST
 from patron.accounts import throttling
 from patron.accounts.access import has_access, owner_required
 from patron.accounts.forms import LoginForm, OwnerForm, PreferencesForm, ResetForm, TokenForm
-from patron.accounts.models import ApiToken, create_token
+from patron.accounts.models import ApiToken
 from patron.accounts.owner import OwnerExists, do_create_owner, do_save_account, owner_exists
-from patron.audit.log import record
+from patron.accounts.tokens import do_create_token, do_revoke_token
 
 
 def safe_next(request, default):
@@ -146,8 +145,7 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = create_token(request.user, form.cleaned_data["name"])
-        record(request.user, "create", token, {"name": [None, token.name]})
+        _token, secret = do_create_token(request.user, form.cleaned_data["name"])
         form = TokenForm()
     return render(
         request,
@@ -160,8 +158,6 @@ def tokens(request):
 @require_POST
 def revoke_token(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
-    token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
-    record(request.user, "revoke", token)
+    do_revoke_token(request.user, token)
     messages.success(request, _("The token “%(name)s” has been revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

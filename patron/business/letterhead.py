@@ -10,8 +10,9 @@ from patron.business.brand import TYPEFACES, check_colour, contrast_warnings, fo
 from patron.business.models import Business
 
 
-def letterhead_context(business, data=None):
-    """What the letterhead preview shows: saved values, or the ones being typed."""
+def letterhead_context(business, data=None, warnings=True):
+    """What the letterhead preview shows: saved values, or the ones being typed,
+    with the contrast warnings unless the page has no use for them."""
     data = data or {}
 
     def pick(name, check):
@@ -34,5 +35,5 @@ def letterhead_context(business, data=None):
         "preview_primary": primary,
         "preview_accent": accent,
         "preview_font": font_stack(typeface),
-        "preview_warnings": contrast_warnings(primary, accent),
+        "preview_warnings": contrast_warnings(primary, accent) if warnings else [],
     }

@@ -18,6 +18,5 @@ def home(request):
         ("business:settings_brand", bool(business.logo), _("Upload your logo")),
         ("accounts:tokens", ApiToken.objects.active().exists(), _("Create an API token")),
     ]
-    context = {"checklist": checklist, **letterhead_context(business)}
-    context["preview_warnings"] = []
+    context = {"checklist": checklist, **letterhead_context(business, warnings=False)}
     return render(request, "dashboard/home.html", context)

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from patron.accounts.models import ApiToken, User, create_token
-from patron.audit.log import record
+from patron.accounts.models import ApiToken, User
+from patron.accounts.tokens import do_create_token, do_revoke_token
 
 
 class Command(BaseCommand):
@@ -24,17 +23,19 @@ class Command(BaseCommand):
             if not name or len(name) > 100:
                 raise CommandError("The token name must have 1 to 100 characters.")
             user = self.find_user(options.get("user"))
-            with transaction.atomic():
-                token, secret = create_token(user, name)
-                record(user, "create", token, {"name": [None, name]}, actor=f"{user} (cli)")
+            token, secret = do_create_token(user, name, actor=f"{user} (cli)")
             self.stderr.write(
                 f"Token “{name}” made for {user.get_username()}. Copy it now, it is not shown again:"
             )
             self.stdout.write(secret)
         elif action == "list":
             for token in ApiToken.objects.select_related("user"):
-                state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+                revoked, used = (
+                    timezone.localtime(token.revoked_at) if token.revoked_at else None,
+                    timezone.localtime(token.last_used_at) if token.last_used_at else None,
+                )
+                state = f"revoked {revoked:%Y-%m-%d}" if revoked else "active"
+                used = f"{used:%Y-%m-%d %H:%M}" if used else "never"
                 self.stdout.write(f"{token.prefix}…  {token.name}  ({state}, last used {used})")
         else:
             key = options["name_or_prefix"]
@@ -49,10 +50,7 @@ class Command(BaseCommand):
                     f"{len(tokens)} active tokens match “{key}”: give the prefix instead."
                 )
             token = tokens[0]
-            with transaction.atomic():
-                token.revoked_at = timezone.now()
-                token.save(update_fields=["revoked_at"])
-                record(token.user, "revoke", token, actor=f"{token.user} (cli)")
+            do_revoke_token(token.user, token, actor=f"{token.user} (cli)")
             self.stdout.write(f"Token “{token.name}” ({token.prefix}…) is revoked.")
 
     def find_user(self, email):
