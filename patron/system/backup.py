@@ -28,6 +28,8 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 import patron
@@ -151,6 +153,7 @@ def write_archive(path, now):
         os.fdopen(fd, "wb") as out,
         tarfile.open(fileobj=out, mode="w:gz") as archive,
     ):
+        migrations = applied_migrations()
         db_name, counts = dump_database(Path(tmp))
         files = {db_name: add_file(archive, Path(tmp) / db_name, db_name)}
         media_root = Path(settings.MEDIA_ROOT)
@@ -172,6 +175,7 @@ def write_archive(path, now):
             "database": db_name,
             "files": files,
             "counts": counts,
+            "migrations": migrations,
         }
         data = json.dumps(manifest, indent=2).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -318,6 +322,7 @@ def extract_verified(archive_path, folder, expected_engine=None):
     for name, expected in manifest["files"].items():
         if sha256_file(folder / name) != expected:
             raise BackupError(f"{name} in the archive is damaged (its checksum does not match).")
+    check_migrations_known(manifest)
     if manifest["engine"] == "sqlite":
         check_sqlite(folder / SQLITE_NAME, manifest["counts"])
     else:
@@ -376,6 +381,29 @@ def check_manifest(manifest, names):
         raise BackupError("The archive holds no database Patron can restore.")
     for key in ("created_at", "patron_version"):
         manifest[key] = str(manifest.get(key, "?"))
+
+
+def applied_migrations():
+    """[app, name] of every migration applied to the live database."""
+    recorder = MigrationRecorder(connection)
+    return sorted([app, name] for app, name in recorder.applied_migrations())
+
+
+def check_migrations_known(manifest):
+    """Refuse a database whose schema this Patron does not know (a newer version's)."""
+    migrations = manifest.get("migrations", [])
+    if not isinstance(migrations, list) or not all(
+        isinstance(m, list) and len(m) == 2 and all(isinstance(p, str) for p in m)
+        for m in migrations
+    ):
+        raise BackupError("The archive's manifest.json is damaged (migrations).")
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = [f"{app}.{name}" for app, name in migrations if (app, name) not in known]
+    if unknown:
+        raise BackupError(
+            "The archive comes from a newer Patron: its database has changes this version "
+            f"does not know ({', '.join(unknown[:3])}). Upgrade Patron first, then restore."
+        )
 
 
 def check_sqlite(path, counts):

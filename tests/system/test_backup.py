@@ -235,6 +235,12 @@ def manifest_of_wrong_types(good):
     return pack({**good["members"], "manifest.json": json.dumps(manifest).encode()})
 
 
+def from_a_newer_patron(good):
+    manifest = json.loads(good["members"]["manifest.json"])
+    migrations = [*manifest["migrations"], ["business", "0099_from_the_future"]]
+    return pack(signed(good["members"], migrations=migrations))
+
+
 def manifest_not_json(good):
     return pack({**good["members"], "manifest.json": b"\x00\xff not json"})
 
@@ -258,6 +264,7 @@ DAMAGES = [
     (manifest_of_wrong_types, "manifest.json is damaged"),
     (manifest_not_json, "manifest.json is damaged"),
     (duplicate_member, "twice"),
+    (from_a_newer_patron, "comes from a newer Patron: its database has changes"),
 ]
 
 
