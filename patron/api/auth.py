@@ -4,7 +4,7 @@ from datetime import timedelta
 from functools import wraps
 
 from django.http import JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import HttpBearer
 
 from patron.accounts.access import has_access
@@ -28,6 +28,8 @@ class TokenAuth(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
+        if found.user.language:  # answers in the owner's language, as the pages do
+            translation.activate(found.user.language)
         return found.user
 
 

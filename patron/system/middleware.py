@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 
@@ -21,14 +21,14 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            body = render_to_string(
-                "413.html",
-                {
-                    "size_mb": round(length / 1024 / 1024, 1),
-                    "limit_mb": settings.MAX_REQUEST_BYTES // 1024 // 1024,
-                },
-            )
-            return HttpResponse(body, status=413)
+            sizes = {
+                "size_mb": round(length / 1024 / 1024, 1),
+                "limit_mb": settings.MAX_REQUEST_BYTES // 1024 // 1024,
+            }
+            if request.path_info.startswith("/api/"):
+                detail = "The request is {size_mb} MB; the limit is {limit_mb} MB.".format(**sizes)
+                return JsonResponse({"detail": detail}, status=413)
+            return HttpResponse(render_to_string("413.html", sizes), status=413)
         return self.get_response(request)
 
 

@@ -148,3 +148,17 @@ def test_a_user_who_is_not_the_owner_sees_nothing(business, django_user_model):
     # Nor can they loop between the login page and the app.
     assert client.get("/app/login/").status_code == 200
     assert api(create_token(stranger, "x")[1]).get("/api/business").status_code == 401
+
+
+def test_the_api_answers_in_the_owners_language(owner, business, token):
+    owner.language = "fr"
+    owner.save()
+    response = patch(api(token), {"iban": "nope"})
+    assert "IBAN valide" in response.json()["errors"]["iban"][0]
+
+
+def test_an_oversized_api_request_gets_a_json_413(business, token, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = patch(api(token), {"city": "x" * 2000})
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
