@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "patron.accounts",
     "patron.audit",
     "patron.business",
+    "patron.contacts",
+    "patron.work",
     "patron.dashboard",
     "patron.api",
 ]
@@ -252,6 +254,7 @@ MEDIA_URL = "/media/"
 
 # Uploads: a request larger than this is refused before Django reads it.
 MAX_REQUEST_BYTES = env_int("PATRON_MAX_REQUEST_MB", 64) * 1024 * 1024
+MAX_IMPORT_BYTES = env_int("PATRON_MAX_IMPORT_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

@@ -17,6 +17,8 @@ urlpatterns = [
     path("app/", include("patron.accounts.urls")),
     path("app/", include("patron.business.urls")),
     path("app/", include("patron.audit.urls")),
+    path("app/contacts/", include("patron.contacts.urls")),
+    path("app/work/", include("patron.work.urls")),
     path("api/", api.urls),
 ]
 

@@ -4,6 +4,9 @@ from ninja import NinjaAPI
 import patron
 from patron.api.auth import TokenAuth, token_or_owner_required
 from patron.business.api import router as business_router
+from patron.contacts.api import router as contacts_router
+from patron.work.api import router as work_router
+from patron.work.expense_api import router as expenses_router
 
 api = NinjaAPI(
     title="Patron API",
@@ -28,3 +31,6 @@ def root(request):
 
 
 api.add_router("/business", business_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/work", work_router)
+api.add_router("/expenses", expenses_router)

@@ -10,7 +10,8 @@ def as_logged(value):
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Decimal):
-        return str(value)
+        # 7 and 7.00 are the same amount: the log must not report a change.
+        return format(value.normalize(), "f")
     if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
         return value.name or None
     return str(value)

@@ -1,5 +1,7 @@
 """The business profile over the REST API: the same checks as the page."""
 
+from decimal import Decimal
+
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -32,6 +34,8 @@ class BusinessOut(Schema):
     payment_terms_days: int
     document_language: str
     time_zone: str
+    default_hourly_rate: Decimal | None
+    planned_hours_per_day: Decimal
     primary_colour: str
     accent_colour: str
     typeface: str
@@ -62,6 +66,8 @@ class BusinessPatch(Schema):
     payment_terms_days: int | None = None
     document_language: str | None = None
     time_zone: str | None = None
+    default_hourly_rate: Decimal | None = None
+    planned_hours_per_day: Decimal | None = None
 
 
 class ValidationErrors(Schema):

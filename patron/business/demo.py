@@ -33,6 +33,8 @@ PROFILE = {
     "payment_terms_days": 30,
     "document_language": "fr",
     "time_zone": "Europe/Brussels",
+    "default_hourly_rate": "85.00",
+    "planned_hours_per_day": "7",
 }
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,22 @@ class Business(models.Model):
         default="fr",
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Brussels")
+    default_hourly_rate = models.DecimalField(
+        _("default hourly rate"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Used for projects and clients that have no rate of their own."),
+    )
+    planned_hours_per_day = models.DecimalField(
+        _("hours you plan to work a day"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("8"),
+        validators=[MinValueValidator(0), MaxValueValidator(24)],
+    )
 
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f4e79")
@@ -81,5 +99,6 @@ PROFILE_FIELDS = [
     "trading_name", "legal_name", "legal_form", "country", "street", "postcode", "city",
     "email", "phone", "website", "vat_number", "company_number", "vat_regime",
     "iban", "bic", "currency", "payment_terms_days", "document_language", "time_zone",
+    "default_hourly_rate", "planned_hours_per_day",
 ]  # fmt: skip
 BRAND_FIELDS = ["logo", "primary_colour", "accent_colour", "typeface"]

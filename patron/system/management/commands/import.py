@@ -1,0 +1,72 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from patron.system.importing import IMPORTERS, ImportRefused, check_size, get_importer
+
+MAX_ERRORS_SHOWN = 30
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a file: contacts from LinkedIn (Connections.csv) or vCard, time from "
+        "Toggl, Clockify, Harvest or Watson. Every row is checked first; one bad row "
+        "and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and show what it would do."
+        )
+
+    def handle(self, *args, kind, file, dry_run=False, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"There is no file at {file}.")
+        try:
+            check_size(path.stat().st_size)
+            importer = get_importer(kind)
+            plan = importer.plan(path.read_bytes())
+        except ImportRefused as e:
+            raise CommandError(f"Nothing was imported. {e}") from e
+        if not plan.ok:
+            for error in plan.errors[:MAX_ERRORS_SHOWN]:
+                self.stderr.write(str(error))
+            more = len(plan.errors) - MAX_ERRORS_SHOWN
+            if more > 0:
+                self.stderr.write(f"… and {more} more.")
+            raise CommandError(
+                f"Nothing was imported: {len(plan.errors)} row(s) need fixing first."
+            )
+        summary = ", ".join(f"{count} to {what}" for what, count in plan.counts.items())
+        if dry_run:
+            self.stdout.write(f"Dry run, nothing written: {summary or 'nothing to do'}.")
+            return
+        progress = Progress(self.stderr, len(plan.items)) if sys.stderr.isatty() else None
+        counts = importer.apply(plan, progress=progress)
+        if progress:
+            progress.done()
+        done = ", ".join(f"{count} {what}" for what, count in counts.items())
+        self.stdout.write(f"Imported: {done or 'nothing new'}.")
+
+
+class Progress:
+    """A one-line progress bar on a terminal: call it with the number of rows done."""
+
+    def __init__(self, stream, total):
+        self.stream, self.total, self.shown = stream, max(total, 1), -1
+
+    def __call__(self, done):
+        percent = min(100, done * 100 // self.total)
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r[{bar:<25}] {percent:3d}%", ending="")
+            self.stream.flush()
+
+    def done(self):
+        self(self.total)
+        self.stream.write("")

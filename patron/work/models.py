@@ -1,0 +1,190 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patron.contacts.models import Contact
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PROPOSAL = "proposal", _("Proposal")
+        ACTIVE = "active", _("Active")
+        ON_HOLD = "on_hold", _("On hold")
+        DONE = "done", _("Done")
+        LOST = "lost", _("Lost")
+
+    class BillingMode(models.TextChoices):
+        HOURLY = "hourly", _("Hourly")
+        DAILY = "daily", _("Daily")
+        FIXED = "fixed", _("Fixed price")
+        NON_BILLABLE = "non_billable", _("Non-billable")
+
+    client = models.ForeignKey(
+        Contact,
+        verbose_name=_("client"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    billing_mode = models.CharField(
+        _("billing"), max_length=20, choices=BillingMode.choices, default=BillingMode.HOURLY
+    )
+    # Per hour, or per day in daily mode, or the whole price in fixed mode; in the
+    # business currency. Empty: the client's rate, then the business's.
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_hours = models.DecimalField(
+        _("budget (hours)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    budget_amount = models.DecimalField(
+        _("budget (amount)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # Time is billed by started increments of this many minutes (1: to the minute).
+    billing_increment_minutes = models.PositiveSmallIntegerField(
+        _("billing increment (minutes)"), default=1, validators=[MinValueValidator(1)]
+    )
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("Doing")
+        DONE = "done", _("Done")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.TODO
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TimeEntry(models.Model):
+    """Tracked time. Durations are whole seconds; a running entry has no end yet."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    # True while running, NULL otherwise: the unique constraint allows one running timer.
+    running = models.BooleanField(null=True, default=None, editable=False)
+    duration_seconds = models.PositiveIntegerField(_("duration"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="entries")
+    billable = models.BooleanField(_("billable"), default=True)
+    # Where an imported entry came from ("toggl:…"), so a second import adds nothing.
+    source = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name_plural = "time entries"
+        constraints = [
+            models.UniqueConstraint(fields=["running"], name="one_running_timer"),
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="time_entry_source_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="time_entry_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["start"]), models.Index(fields=["project", "start"])]
+
+    def __str__(self):
+        return f"{self.project} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self):
+        return self.end is None
+
+    def elapsed_seconds(self, now=None):
+        if self.end is not None:
+            return self.duration_seconds
+        return max(0, int(((now or timezone.now()) - self.start).total_seconds()))
+
+
+class Expense(models.Model):
+    on = models.DateField(_("date"), default=timezone.localdate)
+    supplier = models.CharField(_("supplier"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    category = models.CharField(_("category"), max_length=100, blank=True)
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=0)
+    vat_amount = models.DecimalField(_("VAT amount"), max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    receipt = models.FileField(_("receipt"), upload_to="receipts/", blank=True)
+    billable = models.BooleanField(_("billable to a client"), default=False)
+    client = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="expenses"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="expenses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["on"])]
+
+    def __str__(self):
+        return f"{self.on} {self.supplier} {self.amount_excl_vat} {self.currency}"
+
+
+class CalendarFeed(models.Model):
+    """A private ICS feed URL: the token is its only key, stored as a hash, revocable."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.prefix}…"

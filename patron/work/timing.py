@@ -1,0 +1,211 @@
+"""Tracking time: the timer, entries, durations as people type them, billing increments.
+
+Every way in (the header timer, the entry form, the week grid, the API, `patron
+start/stop`, the importers) goes through these functions, so the rules hold
+everywhere: one timer at a time, no overlapping entries, no end before start.
+"""
+
+import math
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.work.models import Project, Tag, TimeEntry
+
+MAX_ENTRY_SECONDS = 24 * 3600
+
+HH_MM = re.compile(r"(\d{1,3}):([0-5]?\d)(?::([0-5]?\d))?")  # 1:30, 01:30:00
+HOURS = re.compile(r"(\d{1,3}(?:[.,]\d{1,4})?)h?")  # 2, 2h, 1.5, 1,5h
+HOURS_AND_MINUTES = re.compile(r"(\d{1,3})h([0-5]?\d)(?:m|min|mn)?")  # 1h30, 1h30m
+MINUTES = re.compile(r"(\d{1,4})(?:m|min|mn|minutes?)")  # 90m, 90min
+
+
+def parse_duration(text):
+    """Seconds from "1h30", "90m", "1:30", "1.5h", "1,5" or "2"; ValidationError otherwise."""
+    value = "".join((text or "").lower().split())
+    seconds = None
+    if match := HH_MM.fullmatch(value):
+        h, m, s = (int(g or 0) for g in match.groups())
+        seconds = h * 3600 + m * 60 + s
+    elif match := HOURS.fullmatch(value):
+        seconds = int(Decimal(match[1].replace(",", ".")) * 3600)
+    elif match := HOURS_AND_MINUTES.fullmatch(value):
+        seconds = int(match[1]) * 3600 + int(match[2]) * 60
+    elif match := MINUTES.fullmatch(value):
+        seconds = int(match[1]) * 60
+    if seconds is None:
+        raise ValidationError(
+            _("“%(value)s” is not a duration: type it like 1h30, 90m, 1:30 or 1.5."),
+            code="invalid",
+            params={"value": (text or "")[:20]},
+        )
+    if seconds <= 0 or seconds > MAX_ENTRY_SECONDS:
+        raise ValidationError(
+            _("A duration must be more than zero and at most 24 hours."), code="range"
+        )
+    return seconds
+
+
+def format_duration(seconds):
+    """1h30, 45m, 2h: how durations are shown and accepted back."""
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours and minutes:
+        return f"{hours}h{minutes:02d}"
+    if hours:
+        return f"{hours}h"
+    return f"{minutes}m"
+
+
+def billable_seconds(seconds, increment_minutes):
+    """Seconds as billed: each started increment counts whole. Tracked time is never changed."""
+    step = max(1, int(increment_minutes or 1)) * 60
+    return math.ceil(seconds / step) * step if seconds > 0 else 0
+
+
+def find_project(query, projects=None):
+    """The project whose name starts with query, ignoring case; ValidationError if none or several."""
+    query = (query or "").strip()
+    projects = projects if projects is not None else Project.objects.all()
+    exact = [p for p in projects.filter(name__iexact=query)] if query else []
+    if len(exact) == 1:
+        return exact[0]
+    found = list(projects.filter(name__istartswith=query)[:6]) if query else []
+    if not found:
+        raise ValidationError(
+            _("No project starts with “%(query)s”."), code="none", params={"query": query[:50]}
+        )
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found[:5])
+        raise ValidationError(
+            _("“%(query)s” matches several projects: %(names)s. Type more of the name."),
+            code="ambiguous",
+            params={"query": query[:50], "names": names},
+        )
+    return found[0]
+
+
+def overlapping(start, end, exclude=None):
+    """Entries that share some time with [start, end) (end None: still running)."""
+    entries = TimeEntry.objects.all()
+    if exclude is not None and exclude.pk:
+        entries = entries.exclude(pk=exclude.pk)
+    later_end = Q(end__gt=start) | Q(end__isnull=True)
+    if end is None:
+        return entries.filter(later_end)
+    return entries.filter(later_end, start__lt=end)
+
+
+def check_entry(entry):
+    """Raise ValidationError (per field) if the entry is impossible; returns it otherwise."""
+    if entry.end is not None:
+        if entry.end <= entry.start:
+            raise ValidationError({"end": _("The end must come after the start.")})
+        if (entry.end - entry.start).total_seconds() > MAX_ENTRY_SECONDS:
+            raise ValidationError({"end": _("An entry lasts at most 24 hours.")})
+    if entry.task_id and entry.task.project_id != entry.project_id:
+        raise ValidationError({"task": _("This task belongs to another project.")})
+    clash = overlapping(entry.start, entry.end, exclude=entry).select_related("project").first()
+    if clash is not None:
+        local = timezone.localtime(clash.start)
+        raise ValidationError(
+            _("This overlaps the entry of %(project)s at %(time)s on %(date)s."),
+            code="overlap",
+            params={
+                "project": clash.project.name,
+                "time": f"{local:%H:%M}",
+                "date": f"{local:%Y-%m-%d}",
+            },
+        )
+    return entry
+
+
+def set_tags(entry, names):
+    tags = []
+    for name in {n.strip().lstrip("+")[:50] for n in names if n and n.strip().lstrip("+")}:
+        tag, _created = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    entry.tags.set(tags)
+
+
+@transaction.atomic
+def do_save_entry(entry, tags=None):
+    """Save a finished entry after the checks; its duration is derived from start and end."""
+    if entry.end is None:
+        raise ValidationError({"end": _("A finished entry needs an end.")})
+    check_entry(entry)
+    entry.duration_seconds = int((entry.end - entry.start).total_seconds())
+    entry.running = None
+    entry.save()
+    if tags is not None:
+        set_tags(entry, tags)
+    return entry
+
+
+def running_entry():
+    return TimeEntry.objects.filter(running=True).select_related("project", "task").first()
+
+
+def do_start_timer(project, *, task=None, note="", tags=(), at=None):
+    """Start the timer; refused while another runs or when it would overlap."""
+    start = (at or timezone.now()).replace(microsecond=0)
+    entry = TimeEntry(project=project, task=task, start=start, note=note[:500], running=True)
+    try:
+        with transaction.atomic():
+            current = running_entry()
+            if current is not None:
+                raise ValidationError(
+                    _("A timer already runs for %(project)s since %(time)s: stop it first."),
+                    code="running",
+                    params={
+                        "project": current.project.name,
+                        "time": f"{timezone.localtime(current.start):%H:%M}",
+                    },
+                )
+            check_entry(entry)
+            entry.save()
+            set_tags(entry, tags)
+    except IntegrityError:  # another request started one in the same instant
+        raise ValidationError(
+            _("A timer is already running: stop it first."), code="running"
+        ) from None
+    return entry
+
+
+@transaction.atomic
+def do_stop_timer(at=None):
+    """Stop the running timer; returns the finished entry."""
+    entry = running_entry()
+    if entry is None:
+        raise ValidationError(_("No timer is running."), code="none")
+    end = (at or timezone.now()).replace(microsecond=0)
+    if end <= entry.start:
+        raise ValidationError(
+            _("The timer started at %(time)s: it cannot stop before."),
+            code="before",
+            params={"time": f"{timezone.localtime(entry.start):%H:%M}"},
+        )
+    if (end - entry.start) > timedelta(seconds=MAX_ENTRY_SECONDS):
+        raise ValidationError(
+            _("The timer has run for more than 24 hours: give the time it stopped (--at)."),
+            code="too_long",
+        )
+    entry.end = end
+    return do_save_entry(entry)
+
+
+@transaction.atomic
+def do_cancel_timer():
+    """Throw the running timer away; returns what it was."""
+    entry = running_entry()
+    if entry is None:
+        raise ValidationError(_("No timer is running."), code="none")
+    entry.delete()
+    return entry
