@@ -5,7 +5,6 @@ start/stop`, the importers) goes through these functions, so the rules hold
 everywhere: one timer at a time, no overlapping entries, no end before start.
 """
 
-import math
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -20,10 +19,11 @@ from patron.work.models import Project, Tag, TimeEntry
 
 MAX_ENTRY_SECONDS = 24 * 3600
 
-HH_MM = re.compile(r"(\d{1,3}):([0-5]?\d)(?::([0-5]?\d))?")  # 1:30, 01:30:00
-HOURS = re.compile(r"(\d{1,3}(?:[.,]\d{1,4})?)h?")  # 2, 2h, 1.5, 1,5h
-HOURS_AND_MINUTES = re.compile(r"(\d{1,3})h([0-5]?\d)(?:m|min|mn)?")  # 1h30, 1h30m
-MINUTES = re.compile(r"(\d{1,4})(?:m|min|mn|minutes?)")  # 90m, 90min
+# ASCII digits only: int() would also read Arabic-Indic or full-width ones.
+HH_MM = re.compile(r"(\d{1,3}):([0-5]?\d)(?::([0-5]?\d))?", re.ASCII)  # 1:30, 01:30:00
+HOURS = re.compile(r"(\d{1,3}(?:[.,]\d{1,4})?)h?", re.ASCII)  # 2, 2h, 1.5, 1,5h
+HOURS_AND_MINUTES = re.compile(r"(\d{1,3})h([0-5]?\d)(?:m|min|mn)?", re.ASCII)  # 1h30, 1h30m
+MINUTES = re.compile(r"(\d{1,4})(?:m|min|mn|minutes?)", re.ASCII)  # 90m, 90min
 
 
 def parse_duration(text):
@@ -34,7 +34,8 @@ def parse_duration(text):
         h, m, s = (int(g or 0) for g in match.groups())
         seconds = h * 3600 + m * 60 + s
     elif match := HOURS.fullmatch(value):
-        seconds = int(Decimal(match[1].replace(",", ".")) * 3600)
+        # 1.3333h is 4799.88 s: rounded to the second, not cut.
+        seconds = int((Decimal(match[1].replace(",", ".")) * 3600).to_integral_value())
     elif match := HOURS_AND_MINUTES.fullmatch(value):
         seconds = int(match[1]) * 3600 + int(match[2]) * 60
     elif match := MINUTES.fullmatch(value):
@@ -67,17 +68,30 @@ def format_duration(seconds):
 def billable_seconds(seconds, increment_minutes):
     """Seconds as billed: each started increment counts whole. Tracked time is never changed."""
     step = max(1, int(increment_minutes or 1)) * 60
-    return math.ceil(seconds / step) * step if seconds > 0 else 0
+    return -(-int(seconds) // step) * step if seconds > 0 else 0
 
 
 def find_project(query, projects=None):
     """The project whose name starts with query, ignoring case; ValidationError if none or several."""
     query = (query or "").strip()
     projects = projects if projects is not None else Project.objects.all()
-    exact = [p for p in projects.filter(name__iexact=query)] if query else []
+    if not query:
+        exact, found = [], []
+    elif query.isascii():
+        exact = list(projects.filter(name__iexact=query)[:2])
+        found = list(projects.filter(name__istartswith=query)[:6])
+    else:
+        # SQLite's LIKE folds the case of ASCII letters only ("école" would miss
+        # "École"): compare the names in Python, which folds every letter.
+        folded = query.casefold()
+        names = projects.values_list("pk", "name")
+        exact = [pk for pk, name in names if name.casefold() == folded][:2]
+        found = [pk for pk, name in names if name.casefold().startswith(folded)][:6]
+        by_pk = projects.in_bulk(set(exact) | set(found))
+        exact = [by_pk[pk] for pk in exact]
+        found = [by_pk[pk] for pk in found]
     if len(exact) == 1:
         return exact[0]
-    found = list(projects.filter(name__istartswith=query)[:6]) if query else []
     if not found:
         raise ValidationError(
             _("No project starts with “%(query)s”."), code="none", params={"query": query[:50]}
@@ -128,10 +142,15 @@ def check_entry(entry):
 
 
 def set_tags(entry, names):
-    tags = []
-    for name in {n.strip().lstrip("+")[:50] for n in names if n and n.strip().lstrip("+")}:
-        tag, _created = Tag.objects.get_or_create(name=name)
-        tags.append(tag)
+    """Set the entry's tags by name ("+design" or "design"), reusing a tag whatever its case."""
+    wanted = {}
+    for name in names:
+        name = (name or "").strip().lstrip("+").strip()[:50]
+        if name:
+            wanted.setdefault(name.casefold(), name)
+    # Folded in Python: SQLite's iexact ignores the case of ASCII letters only.
+    known = {t.name.casefold(): t for t in Tag.objects.all()} if wanted else {}
+    tags = [known.get(folded) or Tag.objects.create(name=name) for folded, name in wanted.items()]
     entry.tags.set(tags)
 
 
