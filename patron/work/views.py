@@ -1,0 +1,380 @@
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Prefetch, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from patron.accounts.access import owner_required
+from patron.audit.log import record
+from patron.contacts.models import Contact
+from patron.work import week as weeks
+from patron.work.forms import (
+    EntryForm,
+    ProjectForm,
+    TaskForm,
+    TaskMoveForm,
+    TimerStartForm,
+    WeekRowForm,
+    save_entry_form,
+)
+from patron.work.models import Project, Tag, Task, TimeEntry
+from patron.work.projects import (
+    budgets,
+    do_create_project_named,
+    do_save_project,
+    effective_rate,
+    project_tracked_seconds,
+    projects_for_list,
+    value_of_time,
+)
+from patron.work.templatetags.work_timer import timer_context
+from patron.work.timing import do_start_timer, do_stop_timer
+
+PROJECTS_PER_PAGE = 25
+ENTRIES_PER_PAGE = 50
+
+
+def page_or_fragment(request, template, fragment, context):
+    """The whole page, or only the named fragment when htmx asks for it."""
+    if request.htmx and not request.htmx.boosted:
+        template = f"{template}#{fragment}"
+    return render(request, template, context)
+
+
+def parse_date(value):
+    try:
+        day = datetime.strptime((value or "")[:10], "%Y-%m-%d").date()  # noqa: DTZ007
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2999 else None
+
+
+def parse_id(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+# Projects
+
+
+@owner_required
+@require_GET
+def project_list(request):
+    status = request.GET.get("status", "")
+    if status not in Project.Status.values:
+        status = ""
+    client_id = parse_id(request.GET.get("client"))
+    query = request.GET.get("q", "").strip()[:100]
+    projects = projects_for_list(status=status, client=client_id, query=query)
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    clients = (
+        Contact.objects.filter(projects__isnull=False)
+        .distinct()
+        .order_by("name", "last_name", "first_name")
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "client_id": client_id,
+        "query": query,
+        "statuses": Project.Status.choices,
+        "clients": clients,
+    }
+    return page_or_fragment(request, "work/projects.html", "list", context)
+
+
+def project_form_page(request, project):
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        created = project.pk is None
+        project = do_save_project(
+            request.user, form.save(commit=False), form.cleaned_data["new_client"]
+        )
+        if created:
+            messages.success(request, _("The project has been created."))
+        else:
+            messages.success(request, _("The project has been saved."))
+        return redirect("work:project", pk=project.pk)
+    return render(request, "work/project_form.html", {"form": form, "project": project})
+
+
+@owner_required
+def project_create(request):
+    return project_form_page(request, Project())
+
+
+@owner_required
+def project_edit(request, pk):
+    return project_form_page(request, get_object_or_404(Project, pk=pk))
+
+
+def board_context(project, task_form=None):
+    tasks = list(project.tasks.all())
+    columns = [
+        (value, label, [t for t in tasks if t.status == value])
+        for value, label in Task.Status.choices
+    ]
+    return {"project": project, "columns": columns, "task_form": task_form or TaskForm()}
+
+
+@owner_required
+@require_GET
+def project_detail(request, pk):
+    project = get_object_or_404(Project.objects.select_related("client"), pk=pk)
+    business = request.business
+    rate = effective_rate(project, business)
+    tracked = project_tracked_seconds(project)
+    billable = project_tracked_seconds(project, billable_only=True)
+    recent = (
+        project.time_entries.select_related("task").prefetch_related("tags").order_by("-start")[:10]
+    )
+    context = {
+        "rate": rate,
+        "tracked_seconds": tracked,
+        "billable_seconds": billable,
+        "value": value_of_time(project, billable, rate.amount, business),
+        "budgets": budgets(project, tracked, rate.amount, business),
+        "recent": recent,
+        **board_context(project),
+    }
+    return render(request, "work/project_detail.html", context)
+
+
+# Tasks
+
+
+def board_response(request, project, task_form=None):
+    if request.htmx:
+        return render(request, "work/project_detail.html#board", board_context(project, task_form))
+    return redirect(reverse("work:project", args=[project.pk]) + "#board")
+
+
+@owner_required
+@require_POST
+def task_create(request, pk):
+    project = get_object_or_404(Project, pk=pk)
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        task = form.save(commit=False)
+        task.project = project
+        task.position = (project.tasks.aggregate(last=Max("position"))["last"] or 0) + 1
+        task.save()
+        return board_response(request, project)
+    if request.htmx:
+        return board_response(request, project, form)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return board_response(request, project)
+
+
+@owner_required
+def task_edit(request, pk):
+    task = get_object_or_404(Task.objects.select_related("project"), pk=pk)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            task.delete()
+            messages.success(request, _("The task has been deleted."))
+            return redirect("work:project", pk=task.project_id)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The task has been saved."))
+            return redirect("work:project", pk=task.project_id)
+    return render(request, "work/task_form.html", {"form": form, "task": task})
+
+
+@owner_required
+@require_POST
+def task_move(request, pk):
+    task = get_object_or_404(Task.objects.select_related("project"), pk=pk)
+    form = TaskMoveForm(request.POST)
+    if form.is_valid() and form.cleaned_data["status"] != task.status:
+        last = task.project.tasks.filter(status=form.cleaned_data["status"]).aggregate(
+            last=Max("position")
+        )["last"]
+        task.status = form.cleaned_data["status"]
+        task.position = (last or 0) + 1
+        task.save(update_fields=["status", "position"])
+    return board_response(request, task.project)
+
+
+# Time entries
+
+
+@owner_required
+@require_GET
+def entry_list(request):
+    entries = TimeEntry.objects.all()
+    project_id = parse_id(request.GET.get("project"))
+    since, until = parse_date(request.GET.get("from")), parse_date(request.GET.get("to"))
+    if project_id:
+        entries = entries.filter(project_id=project_id)
+    if since:
+        entries = entries.filter(start__gte=weeks.local_midnight(since))
+    if until:
+        entries = entries.filter(start__lt=weeks.local_midnight(until + timedelta(days=1)))
+    total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
+    entries = entries.select_related("project", "task").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+    )
+    page = Paginator(entries.order_by("-start", "-pk"), ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "total": total,
+        "projects": Project.objects.order_by("name").only("pk", "name"),
+        "project_id": project_id,
+        "since": since,
+        "until": until,
+    }
+    return page_or_fragment(request, "work/entries.html", "list", context)
+
+
+def entry_form_page(request, entry):
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = save_entry_form(form)
+        except ValidationError as e:
+            form.add_error(None, e.messages)
+        else:
+            messages.success(request, _("The time entry has been saved."))
+            return redirect(safe_next(request, reverse("work:entries")))
+    return render(
+        request,
+        "work/entry_form.html",
+        {"form": form, "entry": entry, "next": safe_next(request, "")},
+    )
+
+
+@owner_required
+def entry_create(request):
+    return entry_form_page(request, TimeEntry())
+
+
+@owner_required
+def entry_edit(request, pk):
+    entry = get_object_or_404(TimeEntry.objects.select_related("project", "task"), pk=pk)
+    return entry_form_page(request, entry)
+
+
+@owner_required
+@require_POST
+def entry_delete(request, pk):
+    entry = get_object_or_404(TimeEntry.objects.select_related("project"), pk=pk)
+    record(request.user, "delete", entry)
+    entry.delete()
+    messages.success(request, _("The time entry has been deleted."))
+    return redirect(safe_next(request, reverse("work:entries")))
+
+
+# The header timer
+
+
+def safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def timer_response(request, error=None):
+    """The timer fragment for htmx, or back to the page it was used from."""
+    if request.htmx:
+        context = timer_context(request, error=error)
+        return render(request, "work/_timer.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(safe_next(request, reverse("dashboard:home")))
+
+
+@owner_required
+@require_GET
+def timer(request):
+    return timer_response(request)
+
+
+@owner_required
+@require_POST
+def timer_start(request):
+    form = TimerStartForm(request.POST)
+    if not form.is_valid():
+        return timer_response(request, error=_("Choose a project to start the timer."))
+    try:
+        do_start_timer(form.cleaned_data["project"], note=form.cleaned_data["note"])
+    except ValidationError as e:
+        return timer_response(request, error=" ".join(e.messages))
+    return timer_response(request)
+
+
+@owner_required
+@require_POST
+def timer_stop(request):
+    try:
+        do_stop_timer()
+    except ValidationError as e:
+        return timer_response(request, error=" ".join(e.messages))
+    return timer_response(request)
+
+
+# The week grid
+
+
+def week_url(monday, extra):
+    query = {"week": monday.isoformat()}
+    if extra:
+        query["add"] = [str(pk) for pk in extra]
+    return reverse("work:week") + "?" + urlencode(query, doseq=True)
+
+
+def extra_rows(data):
+    return [pk for pk in (parse_id(v) for v in data.getlist("add")[:20]) if pk]
+
+
+@owner_required
+def week(request):
+    data = request.POST if request.method == "POST" else request.GET
+    monday = weeks.first_day_of_week(data.get("week"), timezone.localdate())
+    extra = extra_rows(data)
+    errors = {}
+    if request.method == "POST":
+        errors = weeks.do_save_week(monday, request.business, request.POST)
+        if not errors and not request.htmx:
+            messages.success(request, _("The week has been saved."))
+            return redirect(week_url(monday, extra))
+    context = {
+        "week": weeks.build_week(monday, request.business, extra, errors),
+        "extra": extra,
+        "has_errors": any(message for _typed, message in errors.values()),
+        "row_form": WeekRowForm(),
+        "today": timezone.localdate(),
+    }
+    return page_or_fragment(request, "work/week.html", "grid", context)
+
+
+@owner_required
+@require_POST
+def week_row(request):
+    monday = weeks.first_day_of_week(request.POST.get("week"), timezone.localdate())
+    extra = extra_rows(request.POST)
+    form = WeekRowForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(week_url(monday, extra))
+    project = form.cleaned_data["project"] or do_create_project_named(
+        request.user, form.cleaned_data["new_project"]
+    )
+    if project.pk not in extra:
+        extra.append(project.pk)
+    return redirect(week_url(monday, extra))
