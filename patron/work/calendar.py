@@ -172,7 +172,7 @@ def feed_settings(request):
     if request.method == "POST":
         _feed, token = do_create_feed(request.user)
         url = request.build_absolute_uri(reverse("work:feed", args=[token]))
-        messages.success(request, _("A new calendar feed URL has been made."))
+        messages.success(request, _("A new feed address has been made."))
     feeds = CalendarFeed.objects.order_by("-created_at")
     return render(request, "work/feed_settings.html", {"feeds": feeds, "url": url})
 
@@ -185,7 +185,7 @@ def revoke_feed(request, pk):
     messages.success(
         request,
         _(
-            "The feed URL starting with %(prefix)s has been revoked: calendars using it get nothing more."
+            "The feed address starting with %(prefix)s has been revoked: calendars using it get nothing more."
         )
         % {"prefix": feed.prefix},
     )

@@ -88,8 +88,16 @@ class ExpenseForm(forms.ModelForm):
         self.fields["project"].label = _("Project")
         self.fields["vat_rate"].help_text = _("In %, from 0 to 100.")
         self.fields["vat_amount"].widget.attrs["inputmode"] = "decimal"
-        if self.instance.pk is None and business and not self.is_bound:
-            self.initial.setdefault("currency", business.currency)
+        if not self.is_bound:
+            expense = self.instance
+            if expense.pk is None:
+                # The model's 0 defaults would pass for typed values: start empty.
+                self.initial.update(vat_rate=None, vat_amount=None)
+                if business:
+                    self.initial["currency"] = business.currency
+            elif expense.vat_amount == vat_for(expense.amount_excl_vat, expense.vat_rate):
+                # Computed, not typed: leave it empty so a new amount or rate recomputes it.
+                self.initial["vat_amount"] = None
 
     def clean_supplier(self):
         supplier = self.cleaned_data["supplier"].strip()

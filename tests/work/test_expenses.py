@@ -86,6 +86,20 @@ def test_the_form_offers_the_business_currency_and_belgian_rates_first(owner_cli
     assert '<option value="5.5">' in page and '<option value="2.1">' in page
 
 
+def test_a_new_form_starts_with_empty_vat_fields(owner_client):
+    form = owner_client.get("/app/work/expenses/add/").context["form"]
+    assert form["vat_rate"].value() is None and form["vat_amount"].value() is None
+
+
+def test_a_computed_vat_is_recomputed_when_the_amount_changes(owner_client):
+    expense = make_expense()  # 50.00 at 21 %: 10.50, as computed
+    form = owner_client.get(f"/app/work/expenses/{expense.pk}/").context["form"]
+    assert form["vat_amount"].value() is None
+    typed = make_expense(vat_amount=Decimal("10.49"))
+    form = owner_client.get(f"/app/work/expenses/{typed.pk}/").context["form"]
+    assert form["vat_amount"].value() == Decimal("10.49")
+
+
 def test_editing_an_expense_logs_what_changed(owner_client):
     expense = make_expense()
     response = owner_client.post(
@@ -355,3 +369,67 @@ def test_formulas_are_neutralised_in_the_csv_export(owner_client):
     row = list(csv.reader(io.StringIO(text)))[1]
     assert row[1] == '\'=HYPERLINK("http://evil.example","Click")'
     assert row[2].startswith("'+") and row[3].startswith("'@")
+
+
+# In the browser: last in this module, so the rest keeps Django's async-safety check.
+
+from tests.browser import conftest as browser_fixtures  # noqa: E402
+
+# The browser fixtures of tests/browser, for this module too.
+artifacts, browser = browser_fixtures.artifacts, browser_fixtures.browser
+page, screenshot = browser_fixtures.page, browser_fixtures.screenshot
+
+
+def log_in(page, live_server, user):
+    from django.test import Client
+
+    session = Client()
+    session.force_login(user)
+    cookie = session.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.mark.browser
+def test_the_expense_pages_in_the_browser(page, live_server, owner, business, screenshot):
+    client = Contact.objects.create(is_organisation=True, name="Brasserie Lumière", is_client=True)
+    project = Project.objects.create(name="Menu redesign", client=client)
+    for day in range(1, 8):
+        make_expense(
+            on=date(2025, 3, day),
+            supplier=f"Supplier {day} <b>bold</b>",
+            description="Train tickets Brussels–Paris and back" if day % 2 else "",
+            billable=day % 3 == 0,
+            project=project if day % 3 == 0 else None,
+            client=client if day % 3 == 0 else None,
+        )
+    make_expense(currency="USD", supplier="GitHub", category="Software")
+    log_in(page, live_server, owner)
+
+    page.goto(f"{live_server.url}/app/work/expenses/")
+    assert page.get_by_role("heading", name="Expenses").is_visible()
+    assert page.get_by_text("Supplier 1 <b>bold</b>").is_visible()
+    screenshot(page, "expenses-list")
+
+    page.get_by_role("button", name="Add an expense").click() if False else page.goto(
+        f"{live_server.url}/app/work/expenses/add/"
+    )
+    page.get_by_label("Supplier").fill("Colruyt")
+    page.get_by_label("Amount excl. VAT").fill("-5")
+    page.get_by_label("VAT rate (%)").fill("150")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("An expense cannot be negative").is_visible()
+    assert page.get_by_text("A VAT rate is between 0 and 100").is_visible()
+    screenshot(page, "expense-form-errors")
+
+    page.get_by_label("Amount excl. VAT").fill("12.40")
+    page.get_by_label("VAT rate (%)").fill("6")
+    page.get_by_label("Category").fill("Food")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("The expense from “Colruyt” has been saved.").is_visible()
+    saved = Expense.objects.get(supplier="Colruyt")
+    assert (saved.vat_rate, saved.vat_amount) == (Decimal("6"), Decimal("0.74"))
+
+    page.goto(f"{live_server.url}/app/work/calendar/")
+    page.get_by_role("button", name="Make a new feed address").click()
+    assert "/app/work/feed/" in page.get_by_label("Feed address").input_value()
+    screenshot(page, "calendar-feed")
