@@ -101,7 +101,7 @@ def reconnect(request):
 @owner_required
 def contact_detail(request, pk):
     contact = get_contact(pk)
-    form = InteractionForm(initial={"on": timezone.localdate()})
+    form = InteractionForm(initial={"on": timezone.localdate(), "kind": Interaction.Kind.MEETING})
     return render(request, "contacts/detail.html", detail_context(contact, form))
 
 

@@ -227,3 +227,15 @@ def test_a_contact_cannot_be_referred_by_itself(owner_client, anna):
         {"first_name": "Anna", "last_name": "P", "language": "fr", "referred_by": anna.pk},
     )
     assert "referred_by" in response.context["form"].errors
+
+
+def test_the_demo_network_fills_the_pages(owner_client):
+    from patron.contacts.demo import populate
+
+    made = populate(None)
+    assert "25 contacts" in made
+    assert owner_client.get("/app/contacts/").context["page"].paginator.count == 25
+    assert owner_client.get("/app/contacts/reconnect/").context["page"].paginator.count >= 3
+    sophie = Contact.objects.get(first_name="Sophie")
+    assert sophie.referred_by.first_name == "Lars"
+    assert "Eva Janssens" in owner_client.get(f"/app/contacts/{sophie.pk}/").content.decode()
