@@ -13,12 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from patron.system.models import ScheduledJob
-from patron.system.tasks import prune_login_failures
+from patron.system.tasks import prune_import_uploads, prune_login_failures
 
 log = logging.getLogger(__name__)
 
 # (name, task, period). Later apps add their jobs here (reminders, recurring invoices).
-JOBS = [("prune-login-failures", prune_login_failures, timedelta(days=1))]
+JOBS = [
+    ("prune-login-failures", prune_login_failures, timedelta(days=1)),
+    ("prune-import-uploads", prune_import_uploads, timedelta(hours=6)),
+]
 
 
 def claim(name, period, now):

@@ -1,3 +1,7 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
@@ -9,6 +13,20 @@ def send_email(subject, body, recipients):
     """Send a plain-text email from Patron's address. Mail leaves only through here,
     so that no request waits for an SMTP server (or tells by its timing what it sent)."""
     return send_mail(subject, body, None, recipients)
+
+
+@task()
+def prune_import_uploads(max_age_hours=24):
+    """Delete files waiting between an import's preview and its confirmation once
+    they are older than a day: an abandoned preview must not keep data forever."""
+    folder = Path(settings.DATA_DIR) / "imports"
+    cutoff = time.time() - max_age_hours * 3600
+    removed = 0
+    for path in folder.glob("*.upload") if folder.is_dir() else ():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 @task()
