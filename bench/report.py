@@ -1,0 +1,111 @@
+"""`patron report` over all time against Watson's `watson report` on the same
+frames, and the Toggl import rate; on the folder bench/generate.py filled.
+
+Prints medians of several runs (whole commands, start-up included) and the
+ratio Watson / Patron (above 1: Patron is faster), then imports the 100,000-row
+Toggl CSV into a fresh install and prints rows per second (target > 20,000).
+
+    .venv/bin/python bench/report.py /tmp/patron-bench [--runs 5]
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_ROWS_PER_SECOND = 20_000
+
+
+def timed(command, env, runs):
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        times.append(time.perf_counter() - started)
+        if result.returncode != 0:
+            sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    return statistics.median(times), result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="A data folder made by bench/generate.py.")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    folder = Path(args.folder).resolve()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
+    env.pop("DATABASE_URL", None)
+    env["PATRON_DATA_DIR"] = str(folder)
+
+    patron = [sys.executable, "-m", "patron.cli", "report"]
+    for by in ("project", "client", "tag", "day"):
+        seconds, _out = timed([*patron, "--json", "--by", by], env, args.runs)
+        print(f"patron report --by {by:<8} all time: {seconds * 1000:8.0f} ms (median)")
+    patron_seconds, out = timed([*patron, "--json"], env, args.runs)
+
+    watson = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
+    if watson is None:
+        print("Watson is not installed (pip install td-watson): no comparison.")
+    else:
+        watson_env = {**env, "WATSON_DIR": str(folder / "watson")}
+        command = [watson, "report", "--from", "2000-01-01", "--to", "2100-01-01", "--json"]
+        watson_seconds, _out = timed(command, watson_env, args.runs)
+        print(
+            f"patron report --json: {patron_seconds * 1000:.0f} ms; "
+            f"watson report --json: {watson_seconds * 1000:.0f} ms; "
+            f"Watson / Patron = {watson_seconds / patron_seconds:.2f}"
+        )
+
+    toggl = folder / "toggl-100k.csv"
+    with tempfile.TemporaryDirectory() as fresh:
+        fresh_env = {**env, "PATRON_DATA_DIR": fresh}
+        subprocess.run(
+            [sys.executable, "-m", "patron.cli", "migrate", "-v0"], env=fresh_env, check=True
+        )
+        code = (
+            "import os, sys, time, django\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'patron.settings')\n"
+            "django.setup()\n"
+            "from patron.system.importing import get_importer\n"
+            "data = open(sys.argv[1], 'rb').read()\n"
+            "importer = get_importer('toggl')\n"
+            "t0 = time.perf_counter(); plan = importer.plan(data); t1 = time.perf_counter()\n"
+            "assert plan.ok, plan.errors[:3]\n"
+            "importer.apply(plan); t2 = time.perf_counter()\n"
+            "print(len(plan.items), t1 - t0, t2 - t1)\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(toggl)],
+            env=fresh_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows, checking, writing = result.stdout.split()
+        rows, checking, writing = int(rows), float(checking), float(writing)
+        rate = rows / (checking + writing)
+        print(
+            f"Toggl import: {rows} rows, checked in {checking:.2f} s, written in {writing:.2f} s: "
+            f"{rate:,.0f} rows/s ({rate / TARGET_ROWS_PER_SECOND:.2f} × the 20,000 target)"
+        )
+        # The whole command, start-up and all, on a second fresh install.
+        with tempfile.TemporaryDirectory() as other:
+            other_env = {**env, "PATRON_DATA_DIR": other}
+            subprocess.run(
+                [sys.executable, "-m", "patron.cli", "migrate", "-v0"], env=other_env, check=True
+            )
+            seconds, _out = timed(
+                [sys.executable, "-m", "patron.cli", "import", "toggl", str(toggl)], other_env, 1
+            )
+            print(
+                f"patron import toggl (whole command): {seconds:.2f} s, {rows / seconds:,.0f} rows/s"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,607 @@
+"""Time from other trackers: Toggl Track and Clockify detailed CSV, Harvest's
+detailed time report, Watson's `frames` file (formats in
+shared/reference/import-formats.md).
+
+Every importer turns its file into `Row`s, then `TimeImporter.plan` checks them
+all against Patron's rules before anything is written:
+
+1. each row on its own: a project, a start before its end, at most a day;
+2. rows already imported (their `source` is known) are skipped, so importing
+   a file twice adds nothing;
+3. the rest must not overlap each other or the entries already in Patron: real
+   trackers allow parallel entries, Patron does not, so an overlap is a row
+   error, named with both sides, and the user fixes the file (or the entry).
+   The check is one sort-and-sweep over the rows and the entries of the same
+   period, not a query per row;
+4. clients (organisations marked as clients) and projects are matched by name
+   ignoring case, and created when missing; so are tasks and tags.
+
+`apply` writes all of it in one transaction with bulk inserts in chunks.
+Times in CSV files are the wall-clock times of the business's time zone.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from patron.business.profile import get_business
+from patron.contacts.models import Contact
+from patron.system.importing import ImportPlan, ImportRefused, RowError, check_size, decode_text
+from patron.work.models import Project, Tag, Task, TimeEntry
+from patron.work.timing import MAX_ENTRY_SECONDS, parse_duration
+
+CHUNK = 5000
+NO_PROJECT = "No project"
+HARVEST_DAY_STARTS = time(9, 0)
+YES = {"yes", "true", "1", "y", "oui"}
+
+
+@dataclass
+class Row:
+    number: int
+    project: str
+    start: datetime
+    end: datetime
+    source: str
+    client: str = ""
+    task: str = ""
+    note: str = ""
+    billable: bool = True
+    tags: list = field(default_factory=list)
+
+
+def cell_text(value, limit):
+    return " ".join((value or "").split())[:limit]
+
+
+def fingerprint(kind, *parts):
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    return f"{kind}:{digest}"
+
+
+class TimeImporter:
+    kind = ""
+
+    def plan(self, data):
+        check_size(len(data))
+        business = get_business()
+        self.zone = ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
+        rows, errors = self.read(data)
+        plan = ImportPlan(errors=errors)
+        bad = set()
+        for row in rows:
+            if problem := check_row(row):
+                plan.errors.append(RowError(row.number, problem))
+                bad.add(row.number)
+        known = set(
+            TimeEntry.objects.filter(source__startswith=f"{self.kind}:").values_list(
+                "source", flat=True
+            )
+        )
+        fresh, seen, skipped = [], set(), 0
+        for row in rows:
+            if row.source in known or row.source in seen:
+                skipped += 1
+            else:
+                seen.add(row.source)
+                fresh.append(row)
+        plan.errors.extend(overlaps([r for r in fresh if r.number not in bad], self.zone))
+        plan.errors.sort(key=lambda e: e.row)
+        plan.items = fresh
+        clients, projects = names_to_create(fresh)
+        plan.counts = {"import": len(fresh), "skip as already imported": skipped}
+        if projects:
+            plan.counts["create as new projects"] = len(projects)
+        if clients:
+            plan.counts["create as new clients"] = len(clients)
+        return plan
+
+    def read(self, data):
+        """(rows, errors) from the file's bytes; ImportRefused if it is not this format."""
+        raise NotImplementedError
+
+    @transaction.atomic
+    def apply(self, plan, progress=None):
+        if not plan.ok:
+            raise ImportRefused("This import has errors: fix them first.")
+        rows = plan.items
+        clients = match_clients([r.client for r in rows if r.client])
+        projects, new_projects = match_projects(rows, clients)
+        tasks = match_tasks(rows, projects)
+        tags = match_tags([t for r in rows for t in r.tags])
+        done = 0
+        for first in range(0, len(rows), CHUNK):
+            chunk = rows[first : first + CHUNK]
+            entries = TimeEntry.objects.bulk_create(
+                [
+                    TimeEntry(
+                        project_id=projects[project_key(r)],
+                        task_id=tasks.get((projects[project_key(r)], r.task.casefold())),
+                        start=r.start,
+                        end=r.end,
+                        duration_seconds=int((r.end - r.start).total_seconds()),
+                        note=r.note,
+                        billable=r.billable,
+                        source=r.source,
+                    )
+                    for r in chunk
+                ]
+            )
+            links = [
+                TimeEntry.tags.through(timeentry_id=entry.pk, tag_id=tags[name.casefold()])
+                for entry, r in zip(entries, chunk, strict=True)
+                for name in {t.casefold(): t for t in r.tags}.values()
+            ]
+            TimeEntry.tags.through.objects.bulk_create(links, batch_size=CHUNK)
+            done += len(chunk)
+            if progress:
+                progress(done)
+        counts = {"time entries": len(rows)}
+        if new_projects:
+            counts["new projects"] = new_projects
+        if clients.created:
+            counts["new clients"] = clients.created
+        skipped = plan.counts.get("skip as already imported", 0)
+        if skipped:
+            counts["skipped as already imported"] = skipped
+        return counts
+
+
+def check_row(row):
+    if row.end <= row.start:
+        return "it ends before it starts."
+    if (row.end - row.start).total_seconds() > MAX_ENTRY_SECONDS:
+        return "it lasts more than 24 hours; Patron takes entries of a day at most."
+    return ""
+
+
+def overlaps(rows, zone):
+    """RowErrors for rows that share time with another row or an entry already saved.
+
+    Steps: gather the rows and the saved entries of their period as intervals,
+    sort them by start, and sweep, keeping the interval that ends last so far;
+    any interval starting before that end overlaps it.
+    """
+    if not rows:
+        return []
+    low = min(r.start for r in rows)
+    high = max(r.end for r in rows)
+    far = high + timedelta(days=1)
+    saved = TimeEntry.objects.filter(start__lt=high).exclude(end__lte=low)
+    intervals = [(r.start, r.end, r) for r in rows]
+    intervals += [
+        (start, end or far, (name, start))
+        for start, end, name in saved.values_list("start", "end", "project__name")
+    ]
+    intervals.sort(key=lambda item: (item[0], item[1]))
+    errors = {}
+    last_end, holder = None, None
+    for start, end, what in intervals:
+        if last_end is not None and start < last_end:
+            row, other = (what, holder) if isinstance(what, Row) else (holder, what)
+            if isinstance(row, Row) and row.number not in errors:
+                errors[row.number] = RowError(row.number, f"it overlaps {describe(other, zone)}.")
+        if last_end is None or end > last_end:
+            last_end, holder = end, what
+    return list(errors.values())
+
+
+def describe(other, zone):
+    if isinstance(other, Row):
+        return f"row {other.number} ({other.project})"
+    name, start = other
+    local = timezone.localtime(start, zone)
+    return f"the entry of {name} at {local:%H:%M} on {local:%Y-%m-%d} already in Patron"
+
+
+# Matching and creating clients, projects, tasks and tags by name
+
+
+def project_key(row):
+    return (row.client.casefold(), row.project.casefold())
+
+
+class Clients(dict):
+    created = 0
+
+
+def organisations():
+    found = {}
+    for pk, name in Contact.objects.filter(is_organisation=True).values_list("pk", "name"):
+        found.setdefault(name.casefold(), pk)
+    return found
+
+
+def names_to_create(rows):
+    """(clients, projects) the rows name that do not exist yet, for the plan's counts."""
+    orgs = organisations()
+    clients = {r.client.casefold() for r in rows if r.client} - set(orgs)
+    existing = existing_projects()
+    projects = set()
+    for key in {project_key(r) for r in rows}:
+        client, name = key
+        if find_existing_project(existing, orgs.get(client) if client else None, name) is None:
+            projects.add(key)
+    return clients, projects
+
+
+def existing_projects():
+    found = {}
+    for pk, name, client_id in Project.objects.values_list("pk", "name", "client_id"):
+        found.setdefault((client_id, name.casefold()), pk)
+        found.setdefault((None, name.casefold()), pk)  # a row without client takes any
+    return found
+
+
+def find_existing_project(existing, client_id, name):
+    return existing.get((client_id, name)) if client_id else existing.get((None, name))
+
+
+def match_clients(names):
+    orgs = organisations()
+    clients = Clients()
+    missing = {}
+    for name in names:
+        if name.casefold() in orgs:
+            clients[name.casefold()] = orgs[name.casefold()]
+        else:
+            missing.setdefault(name.casefold(), name)
+    Contact.objects.filter(pk__in=list(clients.values()), is_client=False).update(is_client=True)
+    for folded, name in missing.items():
+        contact = Contact.objects.create(is_organisation=True, is_client=True, name=name)
+        clients[folded] = contact.pk
+    clients.created = len(missing)
+    return clients
+
+
+def match_projects(rows, clients):
+    existing = existing_projects()
+    projects, created = {}, 0
+    for row in rows:
+        key = project_key(row)
+        if key in projects:
+            continue
+        client_id = clients[key[0]] if key[0] else None
+        pk = find_existing_project(existing, client_id, key[1])
+        if pk is None:
+            pk = Project.objects.create(name=row.project, client_id=client_id).pk
+            created += 1
+        projects[key] = pk
+    return projects, created
+
+
+def match_tasks(rows, projects):
+    wanted = {(projects[project_key(r)], r.task.casefold()): r.task for r in rows if r.task}
+    if not wanted:
+        return {}
+    tasks = {}
+    for pk, project_id, title in Task.objects.filter(
+        project_id__in={p for p, _t in wanted}
+    ).values_list("pk", "project_id", "title"):
+        tasks.setdefault((project_id, title.casefold()), pk)
+    for (project_id, folded), title in wanted.items():
+        if (project_id, folded) not in tasks:
+            task = Task.objects.create(project_id=project_id, title=title)
+            tasks[(project_id, folded)] = task.pk
+    return tasks
+
+
+def match_tags(names):
+    tags = {t.name.casefold(): t.pk for t in Tag.objects.all()}
+    missing = {}
+    for name in names:
+        if name.casefold() not in tags:
+            missing.setdefault(name.casefold(), name)
+    if missing:
+        Tag.objects.bulk_create([Tag(name=name) for name in missing.values()])
+        tags = {t.name.casefold(): t.pk for t in Tag.objects.all()}
+    return tags
+
+
+# Reading CSV files
+
+
+def csv_rows(data, required, kind):
+    """(header index, [(line number, cells)]) after the header line found among the first lines."""
+    text = decode_text(data)
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    # strict: a quote left open is an error, not the rest of the file read as one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    wanted = {name.casefold() for name in required}
+    try:
+        for cells in reader:
+            names = [c.strip().lstrip("\ufeff").casefold() for c in cells]
+            if wanted <= set(names):
+                index = {name: i for i, name in reversed(list(enumerate(names)))}
+                return index, [(reader.line_num, cells) for cells in reader if any(cells)]
+            if reader.line_num >= 20:
+                break
+    except csv.Error as e:
+        raise ImportRefused(
+            f"This is not a readable CSV file (line {reader.line_num}: {e})."
+        ) from e
+    raise ImportRefused(
+        f"This is not a {kind} export: no header line with {', '.join(required)} was found."
+    )
+
+
+class Cells:
+    """One CSV line's cells by header name (missing columns read as empty)."""
+
+    def __init__(self, index, cells):
+        self.index, self.cells = index, cells
+
+    def __getitem__(self, name):
+        i = self.index.get(name.casefold())
+        return self.cells[i].strip() if i is not None and i < len(self.cells) else ""
+
+    def column(self, prefix):
+        """The first column whose name starts with prefix (e.g. "Amount (")."""
+        for name, i in self.index.items():
+            if name.startswith(prefix.casefold()) and i < len(self.cells):
+                return self.cells[i].strip()
+        return ""
+
+
+def tags_of(text):
+    return [t for t in (cell_text(t, 50) for t in text.split(",")) if t]
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d"]
+TIME_FORMATS = ["%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p"]
+
+
+def date_format(values):
+    """The first format that reads every value: US month/day wins when both would."""
+    values = [v for v in values if v]
+    for fmt in DATE_FORMATS:
+        try:
+            for value in values:
+                datetime.strptime(value, fmt)  # noqa: DTZ007 -- a date only
+        except ValueError:
+            continue
+        return fmt
+    return None
+
+
+def read_date(value, fmt):
+    if fmt == "%Y-%m-%d":
+        return date.fromisoformat(value)
+    return datetime.strptime(value, fmt).date()  # noqa: DTZ007 -- a date only
+
+
+def read_time(value):
+    value = value.strip().upper()
+    if "M" not in value:  # 24-hour clock: the fast path
+        return time.fromisoformat(value if value.count(":") else value + ":00")
+    for fmt in ("%I:%M:%S %p", "%I:%M %p", "%I:%M:%S%p", "%I:%M%p"):
+        try:
+            return datetime.strptime(value, fmt).time()  # noqa: DTZ007 -- a time only
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def local(day, moment, zone):
+    return datetime.combine(day, moment, zone).astimezone(UTC)
+
+
+def seconds_of(text):
+    """Seconds from "1:30:00", "1.5" or "1,5" (hours); ValueError otherwise."""
+    text = text.strip()
+    if text.startswith("-"):
+        raise ValueError("negative")
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            return int(parts[0]) * 3600 + int(parts[1]) * 60 + int(parts[2])
+    try:
+        return parse_duration(text)
+    except ValidationError:
+        raise ValueError(text) from None
+
+
+class TogglImporter(TimeImporter):
+    kind = "toggl"
+    REQUIRED = ["Project", "Description", "Start date", "Start time", "End date", "End time"]
+
+    def read(self, data):
+        index, lines = csv_rows(data, self.REQUIRED, "Toggl detailed report")
+        rows, errors = [], []
+        for number, cells in lines:
+            c = Cells(index, cells)
+            try:
+                start = datetime.fromisoformat(f"{c['Start date']}T{c['Start time']}")
+                end = datetime.fromisoformat(f"{c['End date']}T{c['End time']}")
+            except ValueError:
+                errors.append(RowError(number, "its start or end is not a date and time."))
+                continue
+            if c["Duration"].startswith("-") and end > start:
+                errors.append(RowError(number, "its duration is negative."))
+                continue
+            start = start.replace(tzinfo=self.zone).astimezone(UTC)
+            end = end.replace(tzinfo=self.zone).astimezone(UTC)
+            identity = [c["User"], c["Email"], c["Client"], c["Project"], c["Task"]]
+            identity += [c["Description"], f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"]
+            rows.append(
+                Row(
+                    number=number,
+                    client=cell_text(c["Client"], 200),
+                    project=cell_text(c["Project"], 200) or NO_PROJECT,
+                    task=cell_text(c["Task"], 200),
+                    note=cell_text(c["Description"], 500),
+                    start=start,
+                    end=end,
+                    billable=c["Billable"].casefold() in YES if c["Billable"] else True,
+                    tags=tags_of(c["Tags"]),
+                    source=fingerprint(self.kind, *identity),
+                )
+            )
+        return rows, errors
+
+
+class ClockifyImporter(TimeImporter):
+    kind = "clockify"
+    REQUIRED = ["Project", "Start Date", "Start Time"]
+
+    def read(self, data):
+        index, lines = csv_rows(data, self.REQUIRED, "Clockify detailed report")
+        records = [(number, Cells(index, cells)) for number, cells in lines]
+        fmt = date_format([c[k] for _n, c in records for k in ("Start Date", "End Date")])
+        if fmt is None and records:
+            raise ImportRefused(
+                "The dates of this file are in no format Patron knows "
+                "(YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY)."
+            )
+        rows, errors = [], []
+        for number, c in records:
+            try:
+                start = local(
+                    read_date(c["Start Date"], fmt), read_time(c["Start Time"]), self.zone
+                )
+            except ValueError:
+                errors.append(RowError(number, "its start is not a date and time."))
+                continue
+            if c["End Date"] and c["End Time"]:
+                try:
+                    end = local(read_date(c["End Date"], fmt), read_time(c["End Time"]), self.zone)
+                except ValueError:
+                    errors.append(RowError(number, "its end is not a date and time."))
+                    continue
+            else:
+                duration = c["Duration (h)"] or c["Duration (decimal)"]
+                try:
+                    end = start + timedelta(seconds=seconds_of(duration))
+                except ValueError:
+                    errors.append(RowError(number, f"“{duration[:20]}” is not a duration."))
+                    continue
+            identity = [c["User"], c["Email"], c["Client"], c["Project"], c["Task"]]
+            identity += [c["Description"], f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"]
+            rows.append(
+                Row(
+                    number=number,
+                    client=cell_text(c["Client"], 200),
+                    project=cell_text(c["Project"], 200) or NO_PROJECT,
+                    task=cell_text(c["Task"], 200),
+                    note=cell_text(c["Description"], 500),
+                    start=start,
+                    end=end,
+                    billable=c["Billable"].casefold() in YES if c["Billable"] else True,
+                    tags=tags_of(c["Tags"]),
+                    source=fingerprint(self.kind, *identity),
+                )
+            )
+        return rows, errors
+
+
+class HarvestImporter(TimeImporter):
+    """Harvest has hours per day, no clock times: each day's rows are laid end to end
+    from 09:00 in the order of the file, so the same file always gives the same times."""
+
+    kind = "harvest"
+    REQUIRED = ["Date", "Project", "Hours"]
+
+    def read(self, data):
+        index, lines = csv_rows(data, self.REQUIRED, "Harvest detailed time report")
+        records = [(number, Cells(index, cells)) for number, cells in lines]
+        fmt = date_format([c["Date"] for _n, c in records])
+        if fmt is None and records:
+            raise ImportRefused("The dates of this file are not YYYY-MM-DD or M/D/YYYY.")
+        rows, errors, next_start, seen = [], [], {}, {}
+        for number, c in records:
+            try:
+                day = read_date(c["Date"], fmt)
+            except ValueError:
+                errors.append(RowError(number, f"“{c['Date'][:20]}” is not a date."))
+                continue
+            try:
+                seconds = seconds_of(c["Hours"])
+            except ValueError:
+                errors.append(RowError(number, f"“{c['Hours'][:20]}” is not a number of hours."))
+                continue
+            start = next_start.get(day) or local(day, HARVEST_DAY_STARTS, self.zone)
+            end = start + timedelta(seconds=seconds)
+            next_start[day] = end
+            identity = [c["Date"], c["Client"], c["Project"], c["Task"], c["Notes"], c["Hours"]]
+            identity += [c["First Name"], c["Last Name"]]
+            # Two identical lines are two entries: count them apart.
+            occurrence = seen[tuple(identity)] = seen.get(tuple(identity), 0) + 1
+            rows.append(
+                Row(
+                    number=number,
+                    client=cell_text(c["Client"], 200),
+                    project=cell_text(c["Project"], 200) or NO_PROJECT,
+                    task=cell_text(c["Task"], 200),
+                    note=cell_text(c["Notes"], 500),
+                    start=start,
+                    end=end,
+                    billable=c["Billable?"].casefold() in YES if c["Billable?"] else True,
+                    source=fingerprint(self.kind, *identity, str(occurrence)),
+                )
+            )
+        return rows, errors
+
+
+FRAME_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class WatsonImporter(TimeImporter):
+    """Watson's `frames` file: [[start, stop, project, id, tags, updated_at], …] in UTC seconds."""
+
+    kind = "watson"
+
+    def read(self, data):
+        try:
+            frames = json.loads(decode_text(data))
+        except ValueError as e:
+            raise ImportRefused(f"This is not a Watson frames file: {e}.") from e
+        if not isinstance(frames, list):
+            raise ImportRefused("This is not a Watson frames file: it should be a JSON list.")
+        rows, errors = [], []
+        for number, frame in enumerate(frames, start=1):
+            if not isinstance(frame, list) or len(frame) < 4:
+                errors.append(RowError(number, "it is not a frame [start, stop, project, id…]."))
+                continue
+            start, stop, project, frame_id = frame[:4]
+            tags = frame[4] if len(frame) > 4 else []
+            if not all(
+                isinstance(t, int | float) and not isinstance(t, bool) for t in (start, stop)
+            ):
+                errors.append(RowError(number, "its start and stop are not timestamps."))
+                continue
+            if not isinstance(project, str) or not project.strip():
+                errors.append(RowError(number, "it has no project."))
+                continue
+            if not isinstance(frame_id, str) or not FRAME_ID.fullmatch(frame_id.replace("-", "")):
+                errors.append(RowError(number, "its id is not a Watson frame id."))
+                continue
+            if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+                errors.append(RowError(number, "its tags are not a list of words."))
+                continue
+            try:
+                begin = datetime.fromtimestamp(int(start), UTC)
+                end = datetime.fromtimestamp(int(stop), UTC)
+            except (ValueError, OverflowError, OSError):
+                errors.append(RowError(number, "its start or stop is out of range."))
+                continue
+            rows.append(
+                Row(
+                    number=number,
+                    project=cell_text(project, 200),
+                    start=begin,
+                    end=end,
+                    tags=[t for t in (cell_text(t, 50) for t in tags) if t],
+                    source=f"watson:{frame_id.replace('-', '')}",
+                )
+            )
+        return rows, errors

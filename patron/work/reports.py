@@ -1,0 +1,170 @@
+"""The time report behind `patron report`: seconds and billable money per project,
+client, tag or day, summed by the database.
+
+One query does the work whatever the number of entries: it groups finished
+entries by the key and by project (each project has its own rate and billing
+increment) and sums, per group, the tracked seconds and the billed seconds
+(each entry rounded up to the project's increment, in SQL). Python then turns
+billed seconds into money with Decimal and folds the projects of each key.
+
+The JSON form is read by scripts; keep it stable:
+{"from": "YYYY-MM-DD" or null, "to": "YYYY-MM-DD" or null, "total_seconds": int,
+ "rows": [{"key": str, "seconds": int, "amount": "123.45" or null}]}
+An amount is null when no time in the row is billed by the hour or the day at a
+known rate (fixed-price and non-billable projects have no amount).
+"""
+
+from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from patron.business.profile import get_business
+from patron.work.models import Project, TimeEntry
+
+GROUPINGS = ("project", "client", "tag", "day")
+NO_CLIENT = "(no client)"
+NO_TAG = "(no tag)"
+CENT = Decimal("0.01")
+
+
+def business_zone(business):
+    return ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
+
+
+def entries_between(start_on=None, end_on=None, zone=None):
+    """Entries started from start_on to end_on included, local days of the business."""
+    zone = zone or timezone.get_current_timezone()
+    entries = TimeEntry.objects.all()
+    if start_on:
+        entries = entries.filter(start__gte=datetime.combine(start_on, time.min, zone))
+    if end_on:
+        next_day = datetime.combine(end_on + timedelta(days=1), time.min, zone)
+        entries = entries.filter(start__lt=next_day)
+    return entries
+
+
+def billed_seconds_expression():
+    """An entry's seconds as billed, in SQL: each started increment counts whole.
+
+    The same rule as timing.billable_seconds, with integer division on both
+    SQLite and PostgreSQL; entries marked not billable bill nothing.
+    """
+    step = F("project__billing_increment_minutes") * 60
+    return Case(
+        When(billable=True, then=(F("duration_seconds") + step - 1) / step * step),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def hourly_rate(group, business):
+    """(rate, per) for a group's project: money per `per` hours, or None if not billed by time."""
+    mode = group["project__billing_mode"]
+    if mode not in (Project.BillingMode.HOURLY, Project.BillingMode.DAILY):
+        return None
+    per_day = business.planned_hours_per_day if business else Decimal(8)
+    if group["project__rate"] is not None:
+        rate = group["project__rate"]
+        return (rate, per_day) if mode == Project.BillingMode.DAILY else (rate, Decimal(1))
+    borrowed = group["project__client__hourly_rate"]
+    if borrowed is None and business:
+        borrowed = business.default_hourly_rate
+    if borrowed is None:
+        return None
+    if mode == Project.BillingMode.DAILY:
+        # As projects.effective_rate does: the day's rate, rounded, then per planned hours.
+        return (borrowed * per_day).quantize(CENT, rounding=ROUND_HALF_UP), per_day
+    return borrowed, Decimal(1)
+
+
+def key_of(group, by):
+    if by == "project":
+        return group["project__name"]
+    if by == "client":
+        if group["project__client_id"] is None:
+            return NO_CLIENT
+        if group["project__client__is_organisation"]:
+            return group["project__client__name"]
+        person = f"{group['project__client__first_name']} {group['project__client__last_name']}"
+        return person.strip() or group["project__client__name"] or NO_CLIENT
+    if by == "tag":
+        return group["tags__name"] or NO_TAG
+    return group["day"].isoformat()
+
+
+KEY_FIELDS = {
+    "project": ["project__name"],
+    "client": [
+        "project__client_id",
+        "project__client__is_organisation",
+        "project__client__name",
+        "project__client__first_name",
+        "project__client__last_name",
+    ],
+    "tag": ["tags__name"],
+    "day": ["day"],
+}
+
+
+def time_report(start_on=None, end_on=None, by="project", business=None):
+    """The report as the JSON object described at the top of this module."""
+    if by not in GROUPINGS:
+        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}")
+    business = business or get_business()
+    zone = business_zone(business)
+    entries = entries_between(start_on, end_on, zone).filter(end__isnull=False)
+    if by == "day":
+        entries = entries.annotate(day=TruncDate("start", tzinfo=zone))
+    groups = (
+        entries.values(
+            *KEY_FIELDS[by],
+            "project_id",
+            "project__billing_mode",
+            "project__rate",
+            "project__client__hourly_rate",
+        )
+        .annotate(seconds=Sum("duration_seconds"), billed=Sum(billed_seconds_expression()))
+        .order_by()
+    )
+    rows = {}
+    for group in groups:
+        row = rows.setdefault(key_of(group, by), {"seconds": 0, "amount": None})
+        row["seconds"] += group["seconds"] or 0
+        rate = hourly_rate(group, business)
+        if rate is not None:
+            money, per_hours = rate
+            value = Decimal(group["billed"] or 0) / 3600 / per_hours * money
+            row["amount"] = (row["amount"] or Decimal(0)) + value
+    if by == "tag":
+        # An entry with two tags counts in two rows, but once in the total.
+        total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
+    else:
+        total = sum(row["seconds"] for row in rows.values())
+    return {
+        "from": start_on.isoformat() if start_on else None,
+        "to": end_on.isoformat() if end_on else None,
+        "total_seconds": int(total),
+        "rows": [
+            {
+                "key": key,
+                "seconds": int(row["seconds"]),
+                "amount": None
+                if row["amount"] is None
+                else str(row["amount"].quantize(CENT, rounding=ROUND_HALF_UP)),
+            }
+            for key, row in sorted(rows.items(), key=lambda item: item[0].casefold())
+        ],
+    }
+
+
+def time_log(start_on=None, end_on=None, project=None, business=None):
+    """Entries in order, with their project, task and tags, for `patron log`."""
+    zone = business_zone(business or get_business())
+    entries = entries_between(start_on, end_on, zone)
+    if project is not None:
+        entries = entries.filter(project=project)
+    return entries.select_related("project", "task").prefetch_related("tags").order_by("start")
