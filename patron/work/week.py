@@ -84,8 +84,11 @@ class Day:
         return self.planned_seconds and self.seconds > self.planned_seconds
 
     @property
-    def meter_value(self):
-        return min(self.seconds, self.planned_seconds)
+    def percent(self):
+        """Of the planned day, at most 100: the width of its bar."""
+        if not self.planned_seconds:
+            return 0
+        return min(100, round(self.seconds * 100 / self.planned_seconds))
 
 
 @dataclass

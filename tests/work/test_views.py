@@ -499,7 +499,8 @@ def test_the_week_shows_rows_totals_and_the_planned_day(owner_client, project, b
     assert week.total == 3 * 3600
     html = response.content.decode()
     assert 'value="2h"' in html
-    assert f'max="{int(business.planned_hours_per_day * 3600)}"' in html
+    assert f'data-planned="{int(business.planned_hours_per_day * 3600)}"' in html
+    assert week.days[0].percent == round(7200 * 100 / (business.planned_hours_per_day * 3600))
 
 
 def test_typing_2h_in_a_cell_creates_an_entry_at_nine(owner_client, project):
