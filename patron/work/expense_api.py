@@ -1,3 +1,213 @@
-from ninja import Router
+"""Expenses over the REST API: the same form, checks and audit trail as the pages.
+
+Receipts travel separately: `POST /api/expenses/{id}/receipt` (multipart, field
+`file`) stores one after the same content checks, `GET` downloads it.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from patron.business.profile import get_business
+from patron.work.expenses import (
+    EXPENSE_FIELDS,
+    ExpenseForm,
+    do_delete_expense,
+    do_save_expense,
+    receipt_response,
+    vat_for,
+)
+from patron.work.models import Expense
 
 router = Router(tags=["expenses"])
+
+
+class ExpenseOut(Schema):
+    id: int
+    on: date
+    supplier: str
+    description: str
+    category: str
+    amount_excl_vat: Decimal
+    vat_rate: Decimal
+    vat_amount: Decimal
+    amount_incl_vat: Decimal
+    currency: str
+    billable: bool
+    client_id: int | None
+    project_id: int | None
+    has_receipt: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_amount_incl_vat(obj):
+        return obj.amount_excl_vat + obj.vat_amount
+
+    @staticmethod
+    def resolve_has_receipt(obj):
+        return bool(obj.receipt)
+
+
+class ExpenseIn(Schema):
+    on: date | None = None
+    supplier: str | None = None
+    description: str | None = None
+    category: str | None = None
+    amount_excl_vat: Decimal | None = None
+    vat_rate: Decimal | None = None
+    vat_amount: Decimal | None = None
+    currency: str | None = None
+    billable: bool | None = None
+    client_id: int | None = None
+    project_id: int | None = None
+
+
+class ExpenseFilters(Schema):
+    date_from: date | None = None
+    date_to: date | None = None
+    category: str = ""
+    billable: bool | None = None
+    project_id: int | None = None
+    client_id: int | None = None
+    currency: str = ""
+
+
+class ValidationErrors(Schema):
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def actor(request):
+    return f"{request.user.get_username()} (API)"
+
+
+def form_errors(form, detail):
+    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+    return 422, {"detail": detail, "errors": errors}
+
+
+def expense_form(payload, expense=None, files=None):
+    """An ExpenseForm from the expense's current values and the payload's changes.
+
+    As on the page, a VAT amount that was computed is computed again when the
+    amount or rate changes; one that was typed stays until it is sent again.
+    """
+    data = {}
+    if expense is None:
+        business = get_business()
+        data["currency"] = business.currency if business else "EUR"
+        # Today where the business is, as on the page.
+        zone = ZoneInfo(business.time_zone) if business else None
+        data["on"] = timezone.localdate(timezone=zone)
+    else:
+        for field in EXPENSE_FIELDS:
+            if field == "receipt":
+                continue
+            data[field] = getattr(
+                expense, f"{field}_id" if field in ("client", "project") else field
+            )
+        if expense.vat_amount == vat_for(expense.amount_excl_vat, expense.vat_rate):
+            del data["vat_amount"]
+    given = payload.dict(exclude_unset=True)
+    for key in ("client_id", "project_id"):
+        if key in given:
+            given[key.removesuffix("_id")] = given.pop(key)
+    data.update(given)
+    # A form reads an unchecked box as missing: leave False out, keep True.
+    data = {k: v for k, v in data.items() if v is not None and v is not False}
+    return ExpenseForm(data, files, instance=expense)
+
+
+@router.get("", response=list[ExpenseOut], url_name="expenses_list", summary="List expenses")
+@paginate(PageNumberPagination, page_size=50)
+def list_expenses(request: HttpRequest, filters: Query[ExpenseFilters]):
+    expenses = Expense.objects.all()
+    if filters.date_from:
+        expenses = expenses.filter(on__gte=filters.date_from)
+    if filters.date_to:
+        expenses = expenses.filter(on__lte=filters.date_to)
+    if filters.category:
+        expenses = expenses.filter(category__iexact=filters.category.strip())
+    if filters.billable is not None:
+        expenses = expenses.filter(billable=filters.billable)
+    if filters.project_id:
+        expenses = expenses.filter(project_id=filters.project_id)
+    if filters.client_id:
+        expenses = expenses.filter(client_id=filters.client_id)
+    if filters.currency:
+        expenses = expenses.filter(currency=filters.currency.strip().upper())
+    return expenses
+
+
+@router.post(
+    "",
+    response={201: ExpenseOut, 422: ValidationErrors},
+    url_name="expenses_create",
+    summary="Add an expense (dated today and VAT computed when left out)",
+)
+def create_expense(request: HttpRequest, payload: ExpenseIn):
+    form = expense_form(payload)
+    if not form.is_valid():
+        return form_errors(form, "The expense was not added.")
+    return 201, do_save_expense(request.user, form, actor=actor(request))
+
+
+@router.get(
+    "/{int:expense_id}", response=ExpenseOut, url_name="expenses_read", summary="Read an expense"
+)
+def read_expense(request: HttpRequest, expense_id: int):
+    return get_object_or_404(Expense, pk=expense_id)
+
+
+@router.patch(
+    "/{int:expense_id}",
+    response={200: ExpenseOut, 422: ValidationErrors},
+    url_name="expenses_update",
+    summary="Change some fields of an expense",
+)
+def update_expense(request: HttpRequest, expense_id: int, payload: ExpenseIn):
+    form = expense_form(payload, get_object_or_404(Expense, pk=expense_id))
+    if not form.is_valid():
+        return form_errors(form, "The expense was not changed.")
+    return do_save_expense(request.user, form, actor=actor(request))
+
+
+@router.delete(
+    "/{int:expense_id}",
+    response={204: None},
+    url_name="expenses_delete",
+    summary="Delete an expense and its receipt",
+)
+def delete_expense(request: HttpRequest, expense_id: int):
+    do_delete_expense(request.user, get_object_or_404(Expense, pk=expense_id), actor=actor(request))
+    return 204, None
+
+
+@router.get(
+    "/{int:expense_id}/receipt",
+    url_name="expenses_receipt",
+    summary="Download the receipt (PDF, PNG or JPEG)",
+)
+def download_receipt(request: HttpRequest, expense_id: int):
+    return receipt_response(get_object_or_404(Expense, pk=expense_id))
+
+
+@router.post(
+    "/{int:expense_id}/receipt",
+    response={200: ExpenseOut, 422: ValidationErrors},
+    url_name="expenses_receipt_upload",
+    summary="Attach or replace the receipt (multipart, field `file`)",
+)
+def upload_receipt(request: HttpRequest, expense_id: int, file: UploadedFile = File(...)):  # noqa: B008
+    expense = get_object_or_404(Expense, pk=expense_id)
+    form = expense_form(ExpenseIn(), expense, files={"receipt": file})
+    if not form.is_valid():
+        return form_errors(form, "The receipt was not stored.")
+    return do_save_expense(request.user, form, actor=actor(request))
