@@ -26,7 +26,16 @@ def root(request):
         "name": "Patron",
         "version": patron.__version__,
         "schema": reverse("api:openapi-json"),
-        "resources": {"business": reverse("api:business_read")},
+        "resources": {
+            "business": reverse("api:business_read"),
+            "contacts": reverse("api:contacts_list"),
+            "interactions": reverse("api:interactions_list"),
+            "projects": reverse("api:work_projects"),
+            "tasks": reverse("api:work_tasks"),
+            "time_entries": reverse("api:work_entries"),
+            "timer": reverse("api:work_timer"),
+            "expenses": reverse("api:expenses_list"),
+        },
     }
 
 
