@@ -311,3 +311,21 @@ def test_patron_import_dry_run_then_import_then_refusals(tmp_path):
     csv_report = patron(tmp_path, "report", "--csv").stdout
     assert "Admin" in csv_report
     assert json.loads(patron(tmp_path, "report", "--json").stdout)["rows"][0]["key"] == "Admin"
+
+
+def test_the_hour_repeated_when_clocks_go_back(business):
+    header = (DATA / "toggl_detailed.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    # 27 October 2024: 03:00 summer time became 02:00 winter time in Brussels.
+    rows = [
+        "C,c@x.example,,Night,,first 02:40,Yes,2024-10-27,02:40:00,2024-10-27,02:50:00,00:10:00,,",
+        "C,c@x.example,,Night,,across,Yes,2024-10-27,02:50:00,2024-10-27,02:10:00,00:20:00,,",
+        "C,c@x.example,,Night,,second 02:20,Yes,2024-10-27,02:20:00,2024-10-27,02:30:00,,,",
+    ]
+    importer = get_importer("toggl")
+    found = importer.plan("\n".join([header, *rows]).encode())
+    assert found.ok, [str(e) for e in found.errors]
+    importer.apply(found)
+    across = TimeEntry.objects.get(note="across")
+    assert across.duration_seconds == 1200
+    second = TimeEntry.objects.get(note="second 02:20")
+    assert second.start == datetime(2024, 10, 27, 1, 20, tzinfo=UTC)  # 02:20 winter time

@@ -15,6 +15,7 @@ from patron.work.timing import find_project, format_duration
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a time command answers at once, as Watson does
     help = "List the time entries, day by day: patron log [--from D] [--to D] [--project P]."
 
     def add_arguments(self, parser):

@@ -11,6 +11,7 @@ from patron.work.timing import format_duration
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a time command answers at once, as Watson does
     help = (
         "Time and billable money per project, client, tag or day, over all time unless "
         "--from/--to say otherwise. --json prints one object for scripts: "

@@ -7,6 +7,7 @@ from patron.work.timing import do_start_timer, find_project
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a time command answers at once, as Watson does
     help = (
         "Start the timer on a project: patron start PROJECT [+tag…] [--task T] [--note N] "
         "[--at HH:MM]. The project is found by the start of its name, ignoring case."

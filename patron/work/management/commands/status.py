@@ -6,6 +6,7 @@ from patron.work.timing import running_entry
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a time command answers at once, as Watson does
     help = "Show the running timer, if any."
 
     def handle(self, *args, **options):

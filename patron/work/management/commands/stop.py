@@ -12,6 +12,7 @@ from patron.work.timing import do_stop_timer
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a time command answers at once, as Watson does
     help = "Stop the running timer, now or at the time given (--at HH:MM)."
 
     def add_arguments(self, parser):
