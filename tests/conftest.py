@@ -13,6 +13,15 @@ PASSWORD = "correct horse battery staple"
 BELGIAN_PROFILE = PROFILE
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Code called outside a request speaks English in tests (Patron's default is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client():
     """Django's test client, speaking English unless a test asks otherwise."""

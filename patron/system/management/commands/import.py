@@ -1,7 +1,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from patron.system.importing import IMPORTERS, ImportRefused, check_size, get_importer
 
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check the file and show what it would do."
         )
 
+    @no_translations  # the command line speaks English, as the other commands do
     def handle(self, *args, kind, file, dry_run=False, **options):
         path = Path(file)
         if not path.is_file():
