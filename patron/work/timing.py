@@ -169,7 +169,10 @@ def do_save_entry(entry, tags=None):
 
 
 def running_entry():
-    return TimeEntry.objects.filter(running=True).select_related("project", "task").first()
+    # No ordering: .first() would sort by start, and SQLite would then walk the start
+    # index through every entry instead of looking the one running row up.
+    found = TimeEntry.objects.filter(running=True).select_related("project", "task").order_by()
+    return next(iter(found[:1]), None)
 
 
 def do_start_timer(project, *, task=None, note="", tags=(), at=None):
