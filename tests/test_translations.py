@@ -70,7 +70,12 @@ def test_the_compiled_catalogue_matches_the_po_file():
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, str):
-            if compiled.gettext(message.id) != message.string:
+            found = (
+                compiled.pgettext(message.context, message.id)
+                if message.context
+                else compiled.gettext(message.id)
+            )
+            if found != message.string:
                 stale.append(message.id)
         else:
             singular, plural = message.id[:2]

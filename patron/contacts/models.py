@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LANGUAGE_CHOICES = [("fr", _("French")), ("en", _("English"))]
 
@@ -127,7 +128,7 @@ class Interaction(models.Model):
     class Kind(models.TextChoices):
         EVENT = "event", _("Met at an event")
         CALL = "call", _("Call")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("interaction kind", "Email")
         MEETING = "meeting", _("Meeting")
         REFERRAL_GIVEN = "referral_given", _("Referral given")
         REFERRAL_RECEIVED = "referral_received", _("Referral received")
