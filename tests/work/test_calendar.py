@@ -41,9 +41,18 @@ def agenda(db):
     return project
 
 
+def test_the_feed_speaks_the_owners_language(agenda, feed_token, owner):
+    owner.language = "fr"
+    owner.save()
+    body = visitor().get(f"/app/work/feed/{feed_token}.ics").content.decode()
+    assert "Relance" in body
+
+
 def test_the_feed_lists_due_dates_and_follow_ups_as_all_day_events(
-    agenda, feed_token, django_assert_max_num_queries
+    agenda, feed_token, owner, django_assert_max_num_queries
 ):
+    owner.language = "en"  # the feed speaks the owner's language (calendar apps send none)
+    owner.save()
     with django_assert_max_num_queries(8):
         response = visitor().get(f"/app/work/feed/{feed_token}.ics")
     assert response.status_code == 200
