@@ -6,7 +6,6 @@ refused when it carries active content (scripts, event handlers, javascript:
 links, embedded HTML) and stripped of whatever is not plain SVG drawing.
 """
 
-import io
 import re
 import uuid
 
@@ -15,7 +14,8 @@ from django.core.files.base import ContentFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
+
+from patron.system.uploads import reencode_image
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 25_000_000
@@ -81,33 +81,13 @@ def check_logo(upload):
 
 
 def reencode(data, fmt):
-    try:
-        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-            width, height = image.size
-            if width * height > MAX_LOGO_PIXELS:
-                refuse(
-                    _("The image is %(width)s × %(height)s pixels; a logo needs far fewer."),
-                    width=width,
-                    height=height,
-                )
-            image.load()
-            out = io.BytesIO()
-            if fmt == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=90)
-            else:
-                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    image = image.convert("RGBA")
-                image.save(out, "PNG", optimize=True)
-            return out.getvalue()
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        refuse(_("The image claims too many pixels for a logo: it is refused."))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        refuse(
-            _("The image could not be read: the file is damaged or is not really a %(fmt)s."),
-            fmt=fmt,
-        )
+    return reencode_image(
+        data,
+        fmt,
+        max_pixels=MAX_LOGO_PIXELS,
+        too_large=_("The image is %(width)s × %(height)s pixels; a logo needs far fewer."),
+        bomb=_("The image claims too many pixels for a logo: it is refused."),
+    )
 
 
 def looks_like_svg(data):

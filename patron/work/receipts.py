@@ -9,7 +9,6 @@ would make a polyglot). Whatever the name, the file is stored under a random
 one in receipts/.
 """
 
-import io
 import re
 import uuid
 
@@ -17,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+
+from patron.system.uploads import reencode_image
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 # An A4 page scanned at 600 dpi is about 35 million pixels.
@@ -75,33 +75,13 @@ def check_pdf(data):
 
 
 def reencode(data, fmt):
-    try:
-        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-            width, height = image.size
-            if width * height > MAX_RECEIPT_PIXELS:
-                refuse(
-                    _("The image is %(width)s × %(height)s pixels; a receipt needs far fewer."),
-                    width=width,
-                    height=height,
-                )
-            image.load()
-            out = io.BytesIO()
-            if fmt == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=90)
-            else:
-                if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    image = image.convert("RGBA")
-                image.save(out, "PNG", optimize=True)
-            return out.getvalue()
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        refuse(_("The image claims too many pixels for a receipt: it is refused."))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        refuse(
-            _("The image could not be read: the file is damaged or is not really a %(fmt)s."),
-            fmt=fmt,
-        )
+    return reencode_image(
+        data,
+        fmt,
+        max_pixels=MAX_RECEIPT_PIXELS,
+        too_large=_("The image is %(width)s × %(height)s pixels; a receipt needs far fewer."),
+        bomb=_("The image claims too many pixels for a receipt: it is refused."),
+    )
 
 
 def receipt_content_type(name):
