@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from patron.api.errors import ValidationErrors, api_actor, form_errors
 from patron.business.forms import ProfileForm
 from patron.business.models import PROFILE_FIELDS, Business
 from patron.business.profile import do_save_business, get_business
@@ -70,11 +71,6 @@ class BusinessPatch(Schema):
     planned_hours_per_day: Decimal | None = None
 
 
-class ValidationErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 def require_business() -> Business:
     business = get_business()
     if business is None:
@@ -100,6 +96,5 @@ def update_business(request: HttpRequest, payload: BusinessPatch):
     data = {key: ("" if value is None else value) for key, value in data.items()}
     form = ProfileForm(data, instance=business)
     if not form.is_valid():
-        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-        return 422, {"detail": "The profile was not changed.", "errors": errors}
-    return do_save_business(request.user, form, actor=f"{request.user.get_username()} (API)")
+        return form_errors(form, "The profile was not changed.")
+    return do_save_business(request.user, form, actor=api_actor(request))

@@ -8,6 +8,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from patron.api.errors import ValidationErrors, form_errors
+from patron.api.errors import api_actor as actor
 from patron.contacts.forms import ContactForm, InteractionForm
 from patron.contacts.models import Contact, Interaction
 from patron.contacts.network import (
@@ -112,20 +114,6 @@ class InteractionFilters(Schema):
     kind: str = ""
     since: date | None = None
     until: date | None = None
-
-
-class ValidationErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-def actor(request):
-    return f"{request.user.get_username()} (API)"
-
-
-def form_errors(form, detail):
-    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-    return 422, {"detail": detail, "errors": errors}
 
 
 def contact_form(payload, contact=None):

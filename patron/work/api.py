@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from patron.api.errors import ValidationErrors, form_errors, validation_errors
 from patron.business.profile import get_business
 from patron.work.forms import ProjectForm, TaskForm
 from patron.work.models import Project, Task, TimeEntry
@@ -27,29 +28,8 @@ from patron.work.timing import (
 router = Router(tags=["work"])
 
 
-class ValidationErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 class Message(Schema):
     detail: str
-
-
-def form_errors(form, detail):
-    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-    return 422, {"detail": detail, "errors": errors}
-
-
-def validation_errors(error, detail):
-    if hasattr(error, "error_dict"):
-        errors = {
-            field: [str(m) for m in ValidationError(e).messages]
-            for field, e in error.error_dict.items()
-        }
-    else:
-        errors = {"__all__": error.messages}
-    return 422, {"detail": detail, "errors": errors}
 
 
 # Projects

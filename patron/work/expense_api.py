@@ -15,6 +15,8 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from patron.api.errors import ValidationErrors, form_errors
+from patron.api.errors import api_actor as actor
 from patron.business.profile import get_business
 from patron.work.expenses import (
     EXPENSE_FIELDS,
@@ -77,20 +79,6 @@ class ExpenseFilters(Schema):
     project_id: int | None = None
     client_id: int | None = None
     currency: str = ""
-
-
-class ValidationErrors(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
-def actor(request):
-    return f"{request.user.get_username()} (API)"
-
-
-def form_errors(form, detail):
-    errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
-    return 422, {"detail": detail, "errors": errors}
 
 
 def expense_form(payload, expense=None, files=None):
