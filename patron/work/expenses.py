@@ -21,6 +21,7 @@ from patron.business.forms import CURRENCIES
 from patron.contacts.models import Contact
 from patron.system.exporting import csv_response
 from patron.work.models import Expense, Project
+from patron.work.projects import projects_for_filter
 from patron.work.receipts import check_receipt, receipt_content_type
 
 CENT = Decimal("0.01")
@@ -240,6 +241,13 @@ class ExpenseFilter(forms.Form):
         queryset=Project.objects.order_by("name"),
         empty_label=gettext_lazy("All projects"),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        selected = str(self.data.get("project", ""))
+        self.fields["project"].queryset = projects_for_filter(
+            int(selected) if selected.isdigit() and len(selected) < 12 else None
+        )
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()

@@ -181,3 +181,27 @@ def do_create_project_named(user, name):
     if project is not None:
         return project
     return do_save_project(user, Project(name=name.strip()[:200]))
+
+
+FINISHED = [Project.Status.DONE, Project.Status.LOST]
+
+
+def projects_for_filter(selected_id=None):
+    """The projects a filter menu offers: those not finished, and the one chosen.
+
+    Ten years of work hold thousands of finished projects; a menu of all of them
+    costs every page that shows it. A finished project stays reachable from its
+    own page (its "all time" link carries its id) and from the project list.
+    """
+    query = ~Q(status__in=FINISHED)
+    if selected_id:
+        query |= Q(pk=selected_id)
+    return Project.objects.filter(query).order_by("name", "pk").only("pk", "name")
+
+
+def clients_for_filter(selected_id=None):
+    """Clients with a project not finished, and the one chosen (see projects_for_filter)."""
+    query = Q(projects__isnull=False) & ~Q(projects__status__in=FINISHED)
+    if selected_id:
+        query |= Q(pk=selected_id)
+    return Contact.objects.filter(query).distinct().order_by("name", "last_name", "first_name")

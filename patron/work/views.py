@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.audit.log import record
-from patron.contacts.models import Contact
 from patron.work import week as weeks
 from patron.work.forms import (
     EntryForm,
@@ -27,10 +26,12 @@ from patron.work.forms import (
 from patron.work.models import Project, Tag, Task, TimeEntry
 from patron.work.projects import (
     budgets,
+    clients_for_filter,
     do_create_project_named,
     do_save_project,
     effective_rate,
     project_tracked_seconds,
+    projects_for_filter,
     projects_for_list,
     value_of_time,
 )
@@ -74,11 +75,7 @@ def project_list(request):
     query = request.GET.get("q", "").strip()[:100]
     projects = projects_for_list(status=status, client=client_id, query=query)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    clients = (
-        Contact.objects.filter(projects__isnull=False)
-        .distinct()
-        .order_by("name", "last_name", "first_name")
-    )
+    clients = clients_for_filter(client_id)
     context = {
         "page": page,
         "status": status,
@@ -230,7 +227,7 @@ def entry_list(request):
     context = {
         "page": page,
         "total": total,
-        "projects": Project.objects.order_by("name").only("pk", "name"),
+        "projects": projects_for_filter(project_id),
         "project_id": project_id,
         "since": since,
         "until": until,
