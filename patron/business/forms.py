@@ -1,6 +1,5 @@
 import zoneinfo
 
-from babel.numbers import list_currencies
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +7,8 @@ from patron.business.brand import TYPEFACE_CHOICES, check_colour
 from patron.business.countries import COUNTRIES, check_bic, check_iban
 from patron.business.logos import check_logo
 from patron.business.models import PROFILE_FIELDS, Business
+from patron.money import check_currency
 
-CURRENCIES = sorted(list_currencies())
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
 
@@ -39,13 +38,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if currency not in CURRENCIES:
-            raise forms.ValidationError(
-                _("“%(value)s” is not an ISO 4217 currency code (EUR, USD…)."),
-                params={"value": currency[:10]},
-            )
-        return currency
+        return check_currency(self.cleaned_data["currency"])
 
     def clean_iban(self):
         value = self.cleaned_data["iban"]

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from patron.accounts.access import owner_required
 from patron.audit.log import changes_between, record, snapshot
-from patron.business.forms import CURRENCIES
 from patron.contacts.models import Contact
+from patron.money import check_currency
 from patron.system.exporting import csv_response
 from patron.work.models import Expense, Project
 from patron.work.projects import projects_for_filter
@@ -133,13 +133,7 @@ class ExpenseForm(forms.ModelForm):
         return vat
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if currency not in CURRENCIES:
-            raise forms.ValidationError(
-                _("“%(value)s” is not an ISO 4217 currency code (EUR, USD…)."),
-                params={"value": currency[:10]},
-            )
-        return currency
+        return check_currency(self.cleaned_data["currency"])
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")

@@ -71,6 +71,23 @@ def fingerprint(kind, *parts):
 class TimeImporter:
     kind = ""
 
+    def report_row(self, number, c, start, end):
+        """A Row from the columns Toggl's and Clockify's detailed reports share."""
+        identity = [c["User"], c["Email"], c["Client"], c["Project"], c["Task"]]
+        identity += [c["Description"], f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"]
+        return Row(
+            number=number,
+            client=cell_text(c["Client"], 200),
+            project=cell_text(c["Project"], 200) or NO_PROJECT,
+            task=cell_text(c["Task"], 200),
+            note=cell_text(c["Description"], 500),
+            start=start,
+            end=end,
+            billable=c["Billable"].casefold() in YES if c["Billable"] else True,
+            tags=tags_of(c["Tags"]),
+            source=fingerprint(self.kind, *identity),
+        )
+
     def plan(self, data):
         check_size(len(data))
         business = get_business()
@@ -495,22 +512,7 @@ class TogglImporter(TimeImporter):
                 continue
             start, end = wall_clock(start, end, self.zone, c["Duration"], previous_end)
             previous_end = end
-            identity = [c["User"], c["Email"], c["Client"], c["Project"], c["Task"]]
-            identity += [c["Description"], f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"]
-            rows.append(
-                Row(
-                    number=number,
-                    client=cell_text(c["Client"], 200),
-                    project=cell_text(c["Project"], 200) or NO_PROJECT,
-                    task=cell_text(c["Task"], 200),
-                    note=cell_text(c["Description"], 500),
-                    start=start,
-                    end=end,
-                    billable=c["Billable"].casefold() in YES if c["Billable"] else True,
-                    tags=tags_of(c["Tags"]),
-                    source=fingerprint(self.kind, *identity),
-                )
-            )
+            rows.append(self.report_row(number, c, start, end))
         return rows, errors
 
 
@@ -549,22 +551,7 @@ class ClockifyImporter(TimeImporter):
                 except ValueError:
                     errors.append(RowError(number, f"“{duration[:20]}” is not a duration."))
                     continue
-            identity = [c["User"], c["Email"], c["Client"], c["Project"], c["Task"]]
-            identity += [c["Description"], f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"]
-            rows.append(
-                Row(
-                    number=number,
-                    client=cell_text(c["Client"], 200),
-                    project=cell_text(c["Project"], 200) or NO_PROJECT,
-                    task=cell_text(c["Task"], 200),
-                    note=cell_text(c["Description"], 500),
-                    start=start,
-                    end=end,
-                    billable=c["Billable"].casefold() in YES if c["Billable"] else True,
-                    tags=tags_of(c["Tags"]),
-                    source=fingerprint(self.kind, *identity),
-                )
-            )
+            rows.append(self.report_row(number, c, start, end))
         return rows, errors
 
 
