@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from patron.business.countries import COUNTRIES
 from patron.contacts.models import Contact, Interaction
-from patron.contacts.network import CONTACT_FIELDS, parse_tags
+from patron.contacts.network import CONTACT_FIELDS, CONTACTS, parse_tags
+from patron.system.picker import PickerField
 
 
 def country_choices():
@@ -62,15 +63,19 @@ class ContactForm(forms.ModelForm):
         self.fields["country"] = forms.ChoiceField(
             label=_("Country"), choices=country_choices(), required=False
         )
-        organisations = Contact.objects.filter(is_organisation=True).order_by("name")
-        others = Contact.objects.order_by("name", "last_name", "first_name")
-        if self.instance.pk:
-            organisations = organisations.exclude(pk=self.instance.pk)
-            others = others.exclude(pk=self.instance.pk)
-            if "tags" not in self.initial:
-                self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
-        self.fields["organisation"].queryset = organisations
-        self.fields["referred_by"].queryset = others
+        for name, queryset, scope in (
+            ("organisation", Contact.objects.filter(is_organisation=True), "organisations"),
+            ("referred_by", Contact.objects.all(), "any"),
+        ):
+            field = self.fields[name]
+            self.fields[name] = PickerField(
+                queryset, source=CONTACTS, scope=scope, required=False,
+                label=field.label, help_text=field.help_text,
+            )  # fmt: skip
+            if self.instance.pk:
+                self.fields[name].exclude(self.instance.pk)
+        if self.instance.pk and "tags" not in self.initial:
+            self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
 
     def clean_tags(self):
         return parse_tags(self.cleaned_data.get("tags", ""))

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.models import Contact, Tag
+from patron.system.picker import Source
 
 CONTACT_FIELDS = [
     "is_organisation",
@@ -48,6 +49,41 @@ SORTS = {
     "recent": ["-created_at", "-id"],
 }
 MAX_TAGS = 20
+
+
+def contacts_named(queryset, text):
+    """Contacts whose names hold every word typed, for a picker."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(name__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    return queryset.select_related("organisation").order_by("name", "last_name", "first_name", "pk")
+
+
+def contact_detail(contact):
+    if contact.is_organisation:
+        return ""
+    return contact.organisation.name if contact.organisation_id else contact.email
+
+
+CONTACTS = Source(
+    "contacts:pick", contacts_named, lambda contact: contact.display_name, contact_detail
+)
+
+
+def clients(current=None):
+    """Clients and prospects, and the one already chosen whatever it is now."""
+    query = Q(is_client=True) | Q(is_prospect=True)
+    if current is not None:
+        query |= Q(pk=getattr(current, "pk", current))
+    return Contact.objects.filter(query)
+
+
+PICK_SCOPES = {
+    "any": lambda: Contact.objects.all(),
+    "organisations": lambda: Contact.objects.filter(is_organisation=True),
+    "clients": clients,
+}
 
 
 def search_contacts(q="", kind="", tag="", due=False, sort="name", today=None):

@@ -7,6 +7,7 @@ app_name = "contacts"
 urlpatterns = [
     path("", views.contact_list, name="list"),
     path("reconnect/", views.reconnect, name="reconnect"),
+    path("pick/", views.pick, name="pick"),
     path("new/", views.contact_create, name="create"),
     path("export.csv", views.export_csv, name="export_csv"),
     path("export.vcf", views.export_vcard, name="export_vcard"),

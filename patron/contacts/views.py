@@ -8,14 +8,16 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.contacts.cards import all_contacts, contact_vcard, vcards
 from patron.contacts.forms import ContactForm, ImportForm, InteractionForm
 from patron.contacts.models import Contact, Interaction, Tag
 from patron.contacts.network import (
+    CONTACTS,
     KIND_FILTERS,
+    PICK_SCOPES,
     SORTS,
     do_delete_contact,
     do_delete_interaction,
@@ -25,6 +27,7 @@ from patron.contacts.network import (
 )
 from patron.system.exporting import csv_response
 from patron.system.importing import ImportRefused, check_size, get_importer
+from patron.system.picker import pick_response
 
 PAGE_SIZE = 50
 PREVIEW_ROWS = 100
@@ -67,6 +70,13 @@ def contact_list(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@owner_required
+@require_GET
+def pick(request):
+    """Contacts matching what is typed in a picker (organisation, referrer, client)."""
+    return pick_response(request, CONTACTS, PICK_SCOPES)
 
 
 def kind_choices():

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from patron.accounts.access import owner_required
 from patron.audit.log import changes_between, record, snapshot
-from patron.contacts.models import Contact
+from patron.contacts.network import CONTACTS, clients
 from patron.money import check_currency
 from patron.system.exporting import csv_response
+from patron.system.picker import PickerField
 from patron.work.models import Expense, Project
-from patron.work.projects import projects_for_filter
+from patron.work.projects import PROJECTS
 from patron.work.receipts import check_receipt, receipt_content_type
 
 CENT = Decimal("0.01")
@@ -42,13 +43,6 @@ MAX_CATEGORY_SUGGESTIONS = 200
 def vat_for(amount, rate):
     """VAT on an amount excluding VAT at rate %, rounded half-up to the cent."""
     return (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def client_choices(current=None):
-    """Contacts marked as clients, and the expense's own client even if no longer one."""
-    return Contact.objects.filter(Q(is_client=True) | Q(pk=current)).order_by(
-        "name", "last_name", "first_name"
-    )
 
 
 class ExpenseForm(forms.ModelForm):
@@ -83,10 +77,14 @@ class ExpenseForm(forms.ModelForm):
 
     def __init__(self, *args, business=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = client_choices(self.instance.client_id)
-        self.fields["client"].label = _("Client")
-        self.fields["project"].queryset = Project.objects.order_by("name")
-        self.fields["project"].label = _("Project")
+        self.fields["client"] = PickerField(
+            clients(self.instance.client_id), source=CONTACTS, scope="clients",
+            label=_("Client"), required=False,
+        )  # fmt: skip
+        self.fields["project"] = PickerField(
+            Project.objects.all(), source=PROJECTS, scope="all", label=_("Project"),
+            required=False,
+        )  # fmt: skip
         self.fields["vat_rate"].help_text = _("In %, from 0 to 100.")
         self.fields["vat_amount"].widget.attrs["inputmode"] = "decimal"
         if not self.is_bound:
@@ -229,19 +227,15 @@ class ExpenseFilter(forms.Form):
     billable = forms.ChoiceField(
         label=gettext_lazy("Billable"), required=False, choices=BILLABLE_CHOICES
     )
-    project = forms.ModelChoiceField(
+    project = PickerField(
+        Project.objects.all(),
+        source=PROJECTS,
+        scope="all",
         label=gettext_lazy("Project"),
         required=False,
-        queryset=Project.objects.order_by("name"),
-        empty_label=gettext_lazy("All projects"),
+        submits_text=False,
+        attrs={"placeholder": gettext_lazy("All projects")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        selected = str(self.data.get("project", ""))
-        self.fields["project"].queryset = projects_for_filter(
-            int(selected) if selected.isdigit() and len(selected) < 12 else None
-        )
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patron.contacts.models import Contact
+from patron.contacts.network import CONTACTS, clients
+from patron.system.picker import PickerField
 from patron.work.models import Project, Task, TimeEntry
+from patron.work.projects import PROJECTS, open_projects
 from patron.work.timing import (
     check_entry,
     do_save_entry,
@@ -36,38 +38,19 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class ContactChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
-class ProjectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class TaskChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.project.name} — {obj.title}"
 
 
-def client_choices(current=None):
-    """Clients and prospects (and the project's own client, whatever it is now)."""
-    query = Q(is_client=True) | Q(is_prospect=True)
-    if current is not None:
-        query |= Q(pk=current.pk)
-    return Contact.objects.filter(query).order_by("name", "last_name", "first_name", "pk")
-
-
-def open_projects(current=None):
-    query = Q(status__in=[Project.Status.ACTIVE, Project.Status.PROPOSAL, Project.Status.LEAD])
-    if current is not None:
-        query |= Q(pk=current.pk)
-    return Project.objects.filter(query).order_by("name", "pk")
+def project_picker(scope="open", **kwargs):
+    return PickerField(open_projects(), source=PROJECTS, scope=scope, **kwargs)
 
 
 class ProjectForm(forms.ModelForm):
-    client = ContactChoiceField(label=_("Client"), queryset=Contact.objects.none(), required=False)
+    client = PickerField(
+        clients(), source=CONTACTS, scope="clients", label=_("Client"), required=False
+    )
     new_client = forms.CharField(
         label=_("Or a new client"),
         max_length=200,
@@ -99,8 +82,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.client if self.instance.client_id else None
-        self.fields["client"].queryset = client_choices(current)
+        self.fields["client"].queryset = clients(self.instance.client_id)
         for name in ("budget_hours", "budget_amount", "rate"):
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
         self.fields["name"].widget.attrs["autofocus"] = True
@@ -154,7 +136,7 @@ def split_tags(text):
 class EntryForm(forms.Form):
     """A finished entry (or the running one): a day, a start, then an end or a duration."""
 
-    project = ProjectChoiceField(label=_("Project"), queryset=Project.objects.none())
+    project = project_picker(label=_("Project"))
     task = TaskChoiceField(label=_("Task"), queryset=Task.objects.none(), required=False)
     day = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start"), widget=TimeInput())
@@ -197,8 +179,7 @@ class EntryForm(forms.Form):
         else:
             initial.setdefault("day", timezone.localdate())
         super().__init__(*args, **kwargs)
-        current = entry.project if entry.project_id else None
-        self.fields["project"].queryset = open_projects(current)
+        self.fields["project"].queryset = open_projects(entry.project_id)
         tasks = Q(status__in=[Task.Status.TODO, Task.Status.DOING])
         if entry.task_id:
             tasks |= Q(pk=entry.task_id)
@@ -256,23 +237,13 @@ class EntryForm(forms.Form):
 
 
 class TimerStartForm(forms.Form):
-    project = ProjectChoiceField(label=_("Project"), queryset=Project.objects.none())
+    project = project_picker(label=_("Project for the timer"), attrs={"placeholder": _("Project…")})
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
-
-    def __init__(self, *args, projects=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = projects if projects is not None else open_projects()
 
 
 class WeekRowForm(forms.Form):
-    project = ProjectChoiceField(
-        label=_("Project"), queryset=Project.objects.none(), required=False
-    )
+    project = project_picker(label=_("Project"), required=False)
     new_project = forms.CharField(label=_("Or a new project"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = open_projects()
 
     def clean_new_project(self):
         return " ".join(self.cleaned_data["new_project"].split())

@@ -136,7 +136,11 @@ class TimeEntry(models.Model):
                 name="time_entry_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["start"]), models.Index(fields=["project", "start"])]
+        # Start with the duration: a period's total is read from the index alone.
+        indexes = [
+            models.Index(fields=["start", "duration_seconds"]),
+            models.Index(fields=["project", "start"]),
+        ]
 
     def __str__(self):
         return f"{self.project} {self.start:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.models import Contact
+from patron.system.picker import Source
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.timing import billable_seconds
 
@@ -184,24 +185,31 @@ def do_create_project_named(user, name):
 
 
 FINISHED = [Project.Status.DONE, Project.Status.LOST]
+OPEN = [Project.Status.ACTIVE, Project.Status.PROPOSAL, Project.Status.LEAD]
 
 
-def projects_for_filter(selected_id=None):
-    """The projects a filter menu offers: those not finished, and the one chosen.
-
-    Ten years of work hold thousands of finished projects; a menu of all of them
-    costs every page that shows it. A finished project stays reachable from its
-    own page (its "all time" link carries its id) and from the project list.
-    """
-    query = ~Q(status__in=FINISHED)
-    if selected_id:
-        query |= Q(pk=selected_id)
-    return Project.objects.filter(query).order_by("name", "pk").only("pk", "name")
+def open_projects(current=None):
+    """The projects time is tracked on: active, proposed or lead (and the one already chosen)."""
+    query = Q(status__in=OPEN)
+    if current is not None:
+        query |= Q(pk=getattr(current, "pk", current))
+    return Project.objects.filter(query)
 
 
-def clients_for_filter(selected_id=None):
-    """Clients with a project not finished, and the one chosen (see projects_for_filter)."""
-    query = Q(projects__isnull=False) & ~Q(projects__status__in=FINISHED)
-    if selected_id:
-        query |= Q(pk=selected_id)
-    return Contact.objects.filter(query).distinct().order_by("name", "last_name", "first_name")
+def projects_named(queryset, text):
+    """Projects whose names hold every word typed, for a picker."""
+    for word in text.split():
+        queryset = queryset.filter(name__icontains=word)
+    return queryset.select_related("client").order_by("name", "pk")
+
+
+PROJECTS = Source(
+    "work:project_pick",
+    projects_named,
+    lambda project: project.name,
+    lambda project: project.client.display_name if project.client_id else "",
+)
+PICK_SCOPES = {
+    "open": open_projects,
+    "all": lambda: Project.objects.all(),
+}

@@ -5,6 +5,7 @@ from patron.work import views
 urlpatterns = [
     path("", views.project_list, name="projects"),
     path("projects/new/", views.project_create, name="project_create"),
+    path("projects/pick/", views.project_pick, name="project_pick"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/tasks/", views.task_create, name="task_create"),

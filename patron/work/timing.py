@@ -170,8 +170,14 @@ def do_save_entry(entry, tags=None):
 
 def running_entry():
     # No ordering: .first() would sort by start, and SQLite would then walk the start
-    # index through every entry instead of looking the one running row up.
-    found = TimeEntry.objects.filter(running=True).select_related("project", "task").order_by()
+    # index through every entry instead of looking the one running row up. And not
+    # running=True, which SQLite gets as `WHERE running` (nor "is not null") and answers by
+    # reading every row; `running IN (1)` finds the one row through the unique index.
+    found = (
+        TimeEntry.objects.filter(running__in=[True])
+        .select_related("project", "task")
+        .order_by()
+    )
     return next(iter(found[:1]), None)
 
 

@@ -13,6 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.audit.log import record
+from patron.contacts.models import Contact
+from patron.contacts.network import CONTACTS
+from patron.system.picker import pick_response, picker_context
 from patron.work import week as weeks
 from patron.work.forms import (
     EntryForm,
@@ -25,13 +28,13 @@ from patron.work.forms import (
 )
 from patron.work.models import Project, Tag, Task, TimeEntry
 from patron.work.projects import (
+    PICK_SCOPES,
+    PROJECTS,
     budgets,
-    clients_for_filter,
     do_create_project_named,
     do_save_project,
     effective_rate,
     project_tracked_seconds,
-    projects_for_filter,
     projects_for_list,
     value_of_time,
 )
@@ -75,14 +78,22 @@ def project_list(request):
     query = request.GET.get("q", "").strip()[:100]
     projects = projects_for_list(status=status, client=client_id, query=query)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    clients = clients_for_filter(client_id)
+    client = Contact.objects.filter(pk=client_id).first() if client_id else None
     context = {
         "page": page,
         "status": status,
         "client_id": client_id,
         "query": query,
         "statuses": Project.Status.choices,
-        "clients": clients,
+        "client_picker": picker_context(
+            "client",
+            CONTACTS,
+            "clients",
+            pk=client.pk if client else "",
+            text=client.display_name if client else "",
+            submits_text=False,
+            attrs={"id": "client", "placeholder": _("Any client")},
+        ),  # fmt: skip
     }
     return page_or_fragment(request, "work/projects.html", "list", context)
 
@@ -202,6 +213,13 @@ def task_move(request, pk):
     return board_response(request, task.project)
 
 
+@owner_required
+@require_GET
+def project_pick(request):
+    """Projects matching what is typed in a picker (the timer, an entry, a filter)."""
+    return pick_response(request, PROJECTS, PICK_SCOPES)
+
+
 # Time entries
 
 
@@ -218,6 +236,7 @@ def entry_list(request):
     if until:
         entries = entries.filter(start__lt=weeks.local_midnight(until + timedelta(days=1)))
     total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
+    project = Project.objects.filter(pk=project_id).first() if project_id else None
     entries = entries.select_related("project", "task").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
@@ -227,8 +246,15 @@ def entry_list(request):
     context = {
         "page": page,
         "total": total,
-        "projects": projects_for_filter(project_id),
-        "project_id": project_id,
+        "project_picker": picker_context(
+            "project",
+            PROJECTS,
+            "all",
+            pk=project.pk if project else "",
+            text=project.name if project else "",
+            submits_text=False,
+            attrs={"id": "f-project", "placeholder": _("Every project")},
+        ),  # fmt: skip
         "since": since,
         "until": until,
     }
@@ -306,7 +332,10 @@ def timer(request):
 def timer_start(request):
     form = TimerStartForm(request.POST)
     if not form.is_valid():
-        return timer_response(request, error=_("Choose a project to start the timer."))
+        errors = form.errors.as_data().get("project", [])
+        if not errors or errors[0].code == "required":
+            return timer_response(request, error=_("Choose a project to start the timer."))
+        return timer_response(request, error=" ".join(form.errors["project"]))
     try:
         do_start_timer(form.cleaned_data["project"], note=form.cleaned_data["note"])
     except ValidationError as e:

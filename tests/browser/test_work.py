@@ -46,8 +46,14 @@ def test_a_project_the_timer_an_edited_entry_and_the_week_total(
     todo.get_by_role("button", name="→ Doing").click()
     expect(page.locator(".column-doing")).to_contain_text("Wireframes")
 
-    # Start the timer from the header, then stop it.
-    page.locator("#header-timer select[name=project]").select_option(label="Website redesign")
+    # Start the timer from the header (its project picked as one types), then stop it.
+    page.locator("#timer_project_search").fill("webs")
+    matches = page.locator("#timer_project_matches")
+    expect(matches.get_by_role("option")).to_have_count(1)
+    expect(matches).to_contain_text("Acme SA")
+    screenshot(page, "work-timer-picker")
+    matches.get_by_role("option", name="Website redesign").click()
+    expect(page.locator("#header-timer input[name=project]")).not_to_have_value("")
     page.locator("#header-timer").get_by_role("button", name="Start").click()
     expect(page.locator("#header-timer .timer-elapsed")).to_be_visible()
     expect(page.locator("#header-timer")).to_contain_text("Website redesign")
@@ -55,7 +61,7 @@ def test_a_project_the_timer_an_edited_entry_and_the_week_total(
     # Stopping in the same second as the start would be refused: give it a tick.
     page.wait_for_timeout(1100)
     page.locator("#header-timer").get_by_role("button", name="Stop").click()
-    expect(page.locator("#header-timer select[name=project]")).to_be_visible()
+    expect(page.locator("#timer_project_search")).to_be_visible()
     assert TimeEntry.objects.get().end is not None
 
     # Edit the entry to 1h30.

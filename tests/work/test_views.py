@@ -425,7 +425,9 @@ def test_the_header_shows_a_start_form_on_every_page(owner_client, project):
     html = owner_client.get("/app/").content.decode()
     assert 'id="header-timer"' in html
     assert 'action="/app/work/timer/start/"' in html
-    assert "Website" in html
+    assert 'id="timer_project_search"' in html
+    assert "/app/work/projects/pick/?scope=open" in html
+    assert "Website" not in html  # offered as one types, not listed on every page
 
 
 def test_the_timer_starts_and_stops_with_htmx(owner_client, project):

@@ -5,12 +5,10 @@ from urllib.parse import urlsplit
 from django import template
 
 from patron.accounts.access import has_access
-from patron.work.forms import TimerStartForm, open_projects
+from patron.work.forms import TimerStartForm
 from patron.work.timing import running_entry
 
 register = template.Library()
-
-PROJECTS_IN_MENU = 100
 
 
 def current_path(request):
@@ -26,7 +24,7 @@ def timer_context(request, error=None):
     elapsed = running.elapsed_seconds() if running else 0
     form = None
     if running is None:
-        form = TimerStartForm(projects=open_projects()[:PROJECTS_IN_MENU], auto_id="timer_%s")
+        form = TimerStartForm(auto_id="timer_%s")
     return {
         "running": running,
         "elapsed": clock(elapsed),
