@@ -48,6 +48,11 @@ def main():
         "week view": "/app/work/week/",
         "expenses": "/app/work/expenses/",
         "dashboard": "/app/",
+        "contact form": "/app/contacts/new/",
+        "time entry form": "/app/work/time/new/",
+        "expense form": "/app/work/expenses/add/",
+        "project picker search": "/app/work/projects/pick/?scope=all&q=a",
+        "contact picker search": "/app/contacts/pick/?scope=any&q=ma",
     }
     print(f"{'page':<24} {'median':>9} {'p95':>9}   p95 / {TARGET_MS:.0f} ms target")
     for label, url in pages.items():

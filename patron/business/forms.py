@@ -8,6 +8,7 @@ from patron.business.countries import COUNTRIES, check_bic, check_iban
 from patron.business.logos import check_logo
 from patron.business.models import PROFILE_FIELDS, Business
 from patron.money import check_currency
+from patron.system.widgets import LongSelect
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
 
@@ -15,7 +16,9 @@ TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) i
 class ProfileForm(forms.ModelForm):
     """The business profile; every number is checked for the business's country."""
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
+    )
     website = forms.URLField(
         label=_("Website"), max_length=200, required=False, assume_scheme="https"
     )

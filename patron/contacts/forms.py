@@ -7,6 +7,7 @@ from patron.business.countries import COUNTRIES
 from patron.contacts.models import Contact, Interaction
 from patron.contacts.network import CONTACT_FIELDS, CONTACTS, parse_tags
 from patron.system.picker import PickerField
+from patron.system.widgets import LongSelect
 
 
 def country_choices():
@@ -61,7 +62,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"] = forms.ChoiceField(
-            label=_("Country"), choices=country_choices(), required=False
+            label=_("Country"), choices=country_choices(), required=False, widget=LongSelect
         )
         for name, queryset, scope in (
             ("organisation", Contact.objects.filter(is_organisation=True), "organisations"),

@@ -174,9 +174,7 @@ def running_entry():
     # running=True, which SQLite gets as `WHERE running` (nor "is not null") and answers by
     # reading every row; `running IN (1)` finds the one row through the unique index.
     found = (
-        TimeEntry.objects.filter(running__in=[True])
-        .select_related("project", "task")
-        .order_by()
+        TimeEntry.objects.filter(running__in=[True]).select_related("project", "task").order_by()
     )
     return next(iter(found[:1]), None)
 
