@@ -45,6 +45,11 @@ def test_a_project_the_timer_an_edited_entry_and_the_week_total(
     expect(todo).to_contain_text("Wireframes")
     todo.get_by_role("button", name="→ Doing").click()
     expect(page.locator(".column-doing")).to_contain_text("Wireframes")
+    # Or dragged from one column to another.
+    page.locator(".column-doing .task-card").drag_to(page.locator(".column-done"))
+    expect(page.locator(".column-done")).to_contain_text("Wireframes")
+    page.locator(".column-done .task-card").drag_to(page.locator(".column-doing"))
+    expect(page.locator(".column-doing")).to_contain_text("Wireframes")
 
     # Start the timer from the header (its project picked as one types), then stop it.
     page.locator("#timer_project_search").fill("webs")
