@@ -40,7 +40,7 @@ class TimeInput(forms.TimeInput):
 
 class TaskChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.project.name} — {obj.title}"
+        return obj.title
 
 
 def project_picker(scope="open", **kwargs):
@@ -180,12 +180,19 @@ class EntryForm(forms.Form):
             initial.setdefault("day", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = open_projects(entry.project_id)
-        tasks = Q(status__in=[Task.Status.TODO, Task.Status.DOING])
-        if entry.task_id:
-            tasks |= Q(pk=entry.task_id)
-        self.fields["task"].queryset = (
-            Task.objects.filter(tasks).select_related("project").order_by("project__name", "title")
+        self.fields["task"].queryset = self.task_choices()
+
+    def task_choices(self):
+        """The open tasks of the project chosen (the entry's own task whatever it is now)."""
+        project = str(
+            self.data.get("project", "") if self.is_bound else self.initial.get("project") or ""
         )
+        tasks = Q(pk__in=[])
+        if project.isdigit() and len(project) < 12:
+            tasks = Q(project_id=int(project), status__in=[Task.Status.TODO, Task.Status.DOING])
+        if self.instance.task_id:
+            tasks |= Q(pk=self.instance.task_id)
+        return Task.objects.filter(tasks).order_by("position", "title")
 
     def clean_duration(self):
         text = self.cleaned_data["duration"].strip()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tasks/<int:pk>/move/", views.task_move, name="task_move"),
     path("time/", views.entry_list, name="entries"),
     path("time/new/", views.entry_create, name="entry_create"),
+    path("time/task-menu/", views.entry_task, name="entry_task"),
     path("time/<int:pk>/", views.entry_edit, name="entry_edit"),
     path("time/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("timer/", views.timer, name="timer"),

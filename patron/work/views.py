@@ -261,6 +261,14 @@ def entry_list(request):
     return page_or_fragment(request, "work/entries.html", "list", context)
 
 
+@owner_required
+@require_GET
+def entry_task(request):
+    """The entry form's task menu, for the project just chosen."""
+    form = EntryForm(initial={"project": request.GET.get("project", "")})
+    return render(request, "work/_entry_task.html", {"form": form})
+
+
 def entry_form_page(request, entry):
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():

@@ -59,3 +59,24 @@ def test_the_time_list_is_filtered_by_a_project_picked_in_the_box(
     expect(page).to_have_url(re.compile(rf"project={old.pk}"))
     box.fill("")
     expect(page).not_to_have_url(re.compile(r"project=\d"))
+
+
+def test_the_task_menu_follows_the_project_picked(page_en, live_server, owner, business):
+    from patron.work.models import Task
+
+    site = Project.objects.create(name="Website redesign")
+    Task.objects.create(project=site, title="Wireframes")
+    Task.objects.create(project=Project.objects.create(name="Audit"), title="Interviews")
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/work/time/new/")
+    expect(page.locator("select[name=task] option")).to_have_count(1)  # the empty choice
+    page.locator("#id_project_search").fill("website")
+    page.locator("#id_project_matches").get_by_role("option", name="Website redesign").click()
+    expect(page.locator("select[name=task]")).to_contain_text("Wireframes")
+    expect(page.locator("select[name=task]")).not_to_contain_text("Interviews")
+    page.locator("select[name=task]").select_option(label="Wireframes")
+    page.locator("input[name=start_time]").fill("09:00")
+    page.locator("input[name=duration]").fill("45m")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#entry-list")).to_contain_text("Wireframes")

@@ -179,3 +179,25 @@ def test_forms_cost_the_same_however_many_contacts_and_projects(owner_client, db
     assert cost() == before
     assert "Org 7" not in owner_client.get(url).text
     assert "Project 7" not in owner_client.get(url).text
+
+
+def test_the_entry_form_offers_the_open_tasks_of_the_chosen_project(owner_client, projects):
+    from patron.work.models import Task
+
+    live, twin = projects["live"], projects["twin"]
+    Task.objects.create(project=live, title="Wireframes")
+    Task.objects.create(project=live, title="Shipped", status="done")
+    Task.objects.create(project=twin, title="Other work")
+    html = owner_client.get(f"/app/work/time/task-menu/?project={live.pk}").text
+    assert "Wireframes" in html and "Shipped" not in html and "Other work" not in html
+    assert 'id="entry-task"' in html
+    html = owner_client.get("/app/work/time/task-menu/?project=<x>").text
+    assert "Wireframes" not in html and "Other work" not in html
+    other = Task.objects.get(title="Other work")
+    response = owner_client.post(
+        "/app/work/time/new/",
+        {"project": live.pk, "task": other.pk, "day": "2026-03-02", "start_time": "09:00",
+         "duration": "1h"},
+    )  # fmt: skip
+    assert response.status_code == 200 and not TimeEntry.objects.exists()
+    assert "Select a valid choice" in response.text
