@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "patron.business",
     "patron.contacts",
     "patron.work",
+    "patron.billing",
     "patron.dashboard",
     "patron.api",
 ]

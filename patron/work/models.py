@@ -118,6 +118,15 @@ class TimeEntry(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="entries")
     billable = models.BooleanField(_("billable"), default=True)
+    # The invoice that bills it: the entry is locked once that invoice is issued.
+    invoice = models.ForeignKey(
+        "billing.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="time_entries",
+        editable=False,
+    )
     # Where an imported entry came from ("toggl:…"), so a second import adds nothing.
     source = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -171,6 +180,14 @@ class Expense(models.Model):
     )
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="expenses"
+    )
+    invoice = models.ForeignKey(
+        "billing.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expenses",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,203 @@
+"""Issuing a document (rule 2 of the design): check, then number, snapshot, freeze and chain.
+
+Everything that would make the document invalid is checked first, outside the transaction,
+and reported all at once. Then one short transaction takes the next number of the
+document's sequence (SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL locks the
+sequence row), snapshots seller and buyer, freezes lines and totals, chains the document's
+hash to the previous one of its sequence and writes the audit log. A failure anywhere in it
+rolls everything back: the draft stays a draft and no number is used.
+"""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.audit.log import record
+from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status
+from patron.billing.vat import EU, Treatment, charges_vat, rates_for
+from patron.business.models import Business
+
+SELLER_FIELDS = [
+    "legal_name", "trading_name", "legal_form", "street", "postcode", "city", "country",
+    "email", "phone", "website", "vat_number", "company_number", "vat_regime", "iban", "bic",
+    "payment_terms_days",
+]  # fmt: skip
+BUYER_FIELDS = [
+    "is_organisation", "name", "first_name", "last_name", "street", "postcode", "city",
+    "country", "email", "vat_number", "company_number",
+]  # fmt: skip
+
+
+def seller_snapshot(business):
+    return {name: str(getattr(business, name)) for name in SELLER_FIELDS}
+
+
+def buyer_snapshot(client):
+    snapshot = {name: getattr(client, name) for name in BUYER_FIELDS}
+    snapshot["display_name"] = client.display_name
+    return snapshot
+
+
+def problems(document, business=None):
+    """Why the document cannot be issued as it is: a list of sentences, empty when it can."""
+    business = business or Business.objects.first()
+    found = []
+    if business is None:
+        return [_("Fill in your business profile first.")]
+    lines = list(document.lines.all())
+    client = document.client
+    if not lines:
+        found.append(_("The document has no line."))
+    for number, line in enumerate(lines, start=1):
+        if not line.description.strip():
+            found.append(_("Line %(n)s has no description.") % {"n": number})
+        if line.quantity is None or line.quantity <= 0:
+            found.append(_("Line %(n)s: the quantity must be above zero.") % {"n": number})
+        if line.unit_price is None or line.unit_price < 0:
+            found.append(
+                _("Line %(n)s: a price cannot be negative; correct an invoice with a credit note.")
+                % {"n": number}
+            )
+        allowed = rates_for(business.country, timezone.localdate())
+        if charges_vat(document.treatment) and allowed and line.vat_rate not in allowed:
+            found.append(
+                _("Line %(n)s: %(rate)s %% is not a VAT rate of %(country)s.")
+                % {"n": number, "rate": line.vat_rate.normalize(), "country": business.country}
+            )
+    if not (client.street and client.postcode and client.city and client.country):
+        found.append(_("The client's address is incomplete (street, postcode, city, country)."))
+    if document.treatment == Treatment.FRANCHISE and business.vat_regime != "franchise":
+        found.append(_("Your business is not under the VAT franchise: charge VAT."))
+    if charges_vat(document.treatment) and business.vat_regime == "franchise":
+        found.append(_("Your business is under the VAT franchise: it cannot charge VAT."))
+    if charges_vat(document.treatment) and not business.vat_number:
+        found.append(_("Your VAT number is missing from your business profile."))
+    if document.treatment == Treatment.REVERSE_CHARGE:
+        if not client.vat_number:
+            found.append(_("Reverse charge needs the client's VAT number."))
+        if client.country == business.country or client.country not in EU:
+            found.append(_("Reverse charge applies to business clients in another EU country."))
+        if not business.vat_number:
+            found.append(_("Reverse charge needs your own VAT number."))
+    if document.treatment == Treatment.OUTSIDE_EU and client.country in EU:
+        found.append(
+            _("The client is in the EU: this document cannot be outside the scope of VAT.")
+        )
+    if (
+        client.country == "FR"
+        and client.is_organisation
+        and not client.company_number
+        and document.kind in (Kind.INVOICE, Kind.CREDIT_NOTE)
+    ):
+        found.append(_("A French business client needs its SIREN (company number)."))
+    if document.currency != "EUR" and charges_vat(document.treatment):
+        found.append(
+            _("VAT must be stated in euros: invoice in EUR, or use a treatment without VAT.")
+        )
+    if document.kind == Kind.INVOICE and not business.iban:
+        found.append(_("Your IBAN is missing from your business profile (payment details)."))
+    if document.kind == Kind.CREDIT_NOTE:
+        corrected = document.corrects
+        if corrected is None or corrected.kind != Kind.INVOICE or corrected.is_draft:
+            found.append(_("A credit note must correct an issued invoice."))
+        elif corrected.client_id != document.client_id:
+            found.append(_("A credit note goes to the client of the invoice it corrects."))
+    return found
+
+
+def canonical(document, lines):
+    """The frozen content of an issued document, as the text its hash is computed on."""
+    content = {
+        "kind": document.kind,
+        "number": document.number,
+        "issue_date": document.issue_date.isoformat(),
+        "due_date": document.due_date.isoformat() if document.due_date else "",
+        "currency": document.currency,
+        "treatment": document.treatment,
+        "seller": document.seller,
+        "buyer": document.buyer,
+        "corrects": document.corrects.number if document.corrects_id else "",
+        "lines": [
+            [
+                line.description,
+                str(line.quantity),
+                line.unit,
+                str(line.unit_price),
+                str(line.discount_percent),
+                line.category,
+                str(line.vat_rate),
+                str(line.net),
+            ]
+            for line in lines
+        ],  # fmt: skip
+        "totals": [
+            str(document.total_excl_vat),
+            str(document.total_vat),
+            str(document.total_incl_vat),
+            str(document.prepaid),
+            str(document.amount_due),
+        ],  # fmt: skip
+        "previous": document.previous_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_hash(document, lines):
+    return hashlib.sha256(canonical(document, lines).encode()).hexdigest()
+
+
+def structured_reference(year, number):
+    """A Belgian structured communication (+++123/4567/89002+++) from the year and number."""
+    base = f"{year % 100:02d}{number:08d}"
+    check = int(base) % 97 or 97
+    digits = f"{base}{check:02d}"
+    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+
+
+def do_issue(user, document, *, actor=""):
+    """Issue a draft; ValidationError with every reason when it cannot be."""
+    business = Business.objects.first()
+    found = problems(document, business)
+    if found:
+        raise ValidationError(found)
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update()
+            .select_related("client", "corrects")
+            .get(pk=document.pk)
+        )
+        if not document.is_draft:
+            raise ValidationError(_("This document has already been issued."))
+        lines = list(document.lines.all())
+        for line in lines:
+            line.refresh_amounts(document.treatment).save()
+        document.compute_totals(lines)
+        today = timezone.localdate()
+        sequence, _created = Sequence.objects.select_for_update().get_or_create(
+            kind=document.kind,
+            year=today.year,
+            defaults={"pattern": DEFAULT_PATTERNS[document.kind]},
+        )
+        sequence.last += 1
+        document.sequence, document.sequence_number = sequence, sequence.last
+        document.number = sequence.pattern.format(year=today.year, seq=sequence.last)
+        document.issue_date, document.issued_at = today, timezone.now()
+        if document.kind == Kind.INVOICE and document.due_date is None:
+            document.due_date = today + timedelta(days=business.payment_terms_days)
+        document.seller = seller_snapshot(business)
+        document.buyer = buyer_snapshot(document.client)
+        if business.country == "BE" and document.kind == Kind.INVOICE:
+            document.structured_reference = structured_reference(today.year, sequence.last)
+        document.previous_hash = sequence.last_hash
+        document.status = Status.ISSUED
+        document.hash = document_hash(document, lines)
+        document.save()
+        sequence.last_hash = document.hash
+        sequence.save(update_fields=["last", "last_hash"])
+        record(user, "issue", document, actor=actor)
+    return document

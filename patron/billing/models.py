@@ -1,0 +1,243 @@
+"""Quotes, pro-formas, invoices and credit notes, their lines, and the numbering sequences.
+
+A draft has no number and may change freely. Issuing (patron/billing/issuing.py) numbers it
+in its sequence, snapshots seller and buyer, freezes lines and totals and chains its hash to
+the previous document of the sequence; from then on the model refuses every change but the
+few status moves that follow (sent, accepted, credited…).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patron.billing.totals import compute, line_amounts
+from patron.billing.vat import Treatment, category
+from patron.contacts.models import Contact
+from patron.work.models import Project
+
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+FROZEN = _("An issued document cannot be changed: correct it with a credit note.")
+UNDELETABLE = _("An issued document cannot be deleted: cancel it with a credit note.")
+# What may still change on an issued document: the moves of its life after issuing.
+AFTER_ISSUE = {"status", "updated_at"}
+
+
+class Kind(models.TextChoices):
+    QUOTE = "quote", _("Quote")
+    PROFORMA = "proforma", _("Pro-forma invoice")
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+DEFAULT_PATTERNS = {
+    Kind.QUOTE: "Q-{year}-{seq:04}",
+    Kind.PROFORMA: "PF-{year}-{seq:04}",
+    Kind.INVOICE: "F-{year}-{seq:04}",
+    Kind.CREDIT_NOTE: "CN-{year}-{seq:04}",
+}
+
+
+class Sequence(models.Model):
+    """One numbering series: a kind of document in a year; gapless, its hash chain's head."""
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    pattern = models.CharField(max_length=60)
+    last = models.PositiveIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="one_sequence_a_year")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    CREDITED = "credited", _("Credited")
+
+
+class Unit(models.TextChoices):
+    """UN/ECE Recommendation 20 codes, as EN 16931 wants them (BT-130)."""
+
+    HOUR = "HUR", _("hour")
+    DAY = "DAY", _("day")
+    UNIT = "C62", _("unit")
+    MONTH = "MON", _("month")
+    KILOMETRE = "KMT", _("km")
+    LUMP_SUM = "LS", _("lump sum")
+
+
+class Document(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    client = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="documents", verbose_name=_("client")
+    )
+    project = models.ForeignKey(
+        Project,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("project"),
+    )
+    # Set when issued.
+    sequence = models.ForeignKey(Sequence, null=True, on_delete=models.PROTECT, editable=False)
+    sequence_number = models.PositiveIntegerField(null=True, editable=False)
+    number = models.CharField(_("number"), max_length=60, blank=True, editable=False)
+    issue_date = models.DateField(_("issue date"), null=True, blank=True, editable=False)
+    issued_at = models.DateTimeField(null=True, editable=False)
+    seller = models.JSONField(default=dict, editable=False)
+    buyer = models.JSONField(default=dict, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    structured_reference = models.CharField(max_length=20, blank=True, editable=False)
+
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    service_start = models.DateField(_("service from"), null=True, blank=True)
+    service_end = models.DateField(_("service to"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="fr")
+    treatment = models.CharField(
+        _("VAT"), max_length=20, choices=Treatment.choices, default=Treatment.NORMAL
+    )
+    buyer_reference = models.CharField(
+        _("client's reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Their purchase order or reference, printed on the document."),
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    terms = models.TextField(_("terms"), blank=True, max_length=5000)
+    deposit_percent = models.DecimalField(
+        _("deposit (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    quote = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        limit_choices_to={"kind": Kind.QUOTE},
+    )
+    is_deposit = models.BooleanField(default=False)
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+        verbose_name=_("corrected invoice"),
+    )
+
+    total_excl_vat = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    total_vat = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    total_incl_vat = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    prepaid = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    amount_due = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sequence", "sequence_number"],
+                condition=Q(sequence__isnull=False),
+                name="one_number_a_document",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(number=""), name="issued_documents_have_a_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status"]), models.Index(fields=["issue_date"])]
+
+    def __str__(self):
+        return self.number or f"{self.get_kind_display()} ({_('draft')})"
+
+    def save(self, *args, **kwargs):
+        if self.stored_status() not in (None, Status.DRAFT):
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= AFTER_ISSUE:
+                raise ValidationError(FROZEN, code="frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.stored_status() not in (None, Status.DRAFT):
+            raise ValidationError(UNDELETABLE, code="frozen")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+    def stored_status(self):
+        if self.pk is None:
+            return None
+        return Document.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def compute_totals(self, lines=None):
+        lines = self.lines.all() if lines is None else lines
+        totals = compute(((line.category, line.vat_rate, line.net) for line in lines), self.prepaid)
+        self.total_excl_vat, self.total_vat = totals.excl_vat, totals.vat
+        self.total_incl_vat, self.amount_due = totals.incl_vat, totals.due
+        return totals
+
+
+class Line(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=1000)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4, default=1)
+    unit = models.CharField(_("unit"), max_length=3, choices=Unit.choices, default=Unit.UNIT)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
+    discount_percent = models.DecimalField(
+        _("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    category = models.CharField(max_length=2, editable=False)
+    net = models.DecimalField(max_digits=14, decimal_places=2, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description
+
+    def save(self, *args, **kwargs):
+        if not self.document_is_draft():
+            raise ValidationError(FROZEN, code="frozen")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not self.document_is_draft():
+            raise ValidationError(FROZEN, code="frozen")
+        return super().delete(*args, **kwargs)
+
+    def document_is_draft(self):
+        status = Document.objects.filter(pk=self.document_id).values_list("status", flat=True)
+        return status.first() in (None, Status.DRAFT)
+
+    def refresh_amounts(self, treatment):
+        """The line's category and net amount from its figures and the document's treatment."""
+        if self.quantity is None or self.unit_price is None or self.vat_rate is None:
+            raise ValidationError(_("A line needs a quantity, a price and a VAT rate."))
+        self.category = category(treatment, self.vat_rate)
+        if self.category != "S" and self.category != "Z":
+            self.vat_rate = Decimal("0")
+        self.net = line_amounts(self.quantity, self.unit_price, self.discount_percent or 0).net
+        return self

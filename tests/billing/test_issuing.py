@@ -1,0 +1,130 @@
+"""Issuing: checks first, then a gapless number, frozen content and a hash chain (rule 2)."""
+
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from patron.billing.issuing import do_issue, problems, structured_reference
+from patron.billing.models import Document, Kind, Line, Sequence, Status
+from patron.billing.verify import verify
+from patron.billing.vat import Treatment
+from patron.contacts.models import Contact
+
+
+@pytest.fixture
+def acme(db):
+    return Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        company_number="0403170701",
+    )  # fmt: skip
+
+
+def draft(client, *lines, **fields):
+    document = Document.objects.create(client=client, **fields)
+    for position, (description, quantity, price, rate) in enumerate(lines):
+        Line(
+            document=document, position=position, description=description,
+            quantity=Decimal(quantity), unit_price=Decimal(price), vat_rate=Decimal(rate),
+        ).refresh_amounts(document.treatment).save()  # fmt: skip
+    document.compute_totals()
+    document.save()
+    return document
+
+
+def test_issuing_numbers_freezes_and_chains(owner, business, acme):
+    year = timezone.localdate().year
+    first = do_issue(owner, draft(acme, ("Design", "10", "85", "21"), ("Hosting", "1", "120", "21")))
+    assert first.number == f"F-{year}-0001" and first.status == Status.ISSUED
+    assert first.total_excl_vat == Decimal("970.00") and first.total_vat == Decimal("203.70")
+    assert first.total_incl_vat == Decimal("1173.70") == first.amount_due
+    assert first.seller["vat_number"] and first.buyer["display_name"] == "Acme SA"
+    assert first.due_date == first.issue_date + timezone.timedelta(days=30)
+    assert len(first.hash) == 64 and first.previous_hash == ""
+    second = do_issue(owner, draft(acme, ("Support", "2", "85", "21")))
+    assert second.number == f"F-{year}-0002" and second.previous_hash == first.hash
+    credit = draft(acme, ("Design, refunded", "1", "85", "21"), kind=Kind.CREDIT_NOTE, corrects=first)
+    assert do_issue(owner, credit).number == f"CN-{year}-0001"
+    assert verify() == []
+
+
+def test_an_issued_document_refuses_every_change(owner, business, acme):
+    document = do_issue(owner, draft(acme, ("Design", "1", "100", "21")))
+    document.notes = "changed"
+    with pytest.raises(ValidationError, match="credit note"):
+        document.save()
+    with pytest.raises(ValidationError, match="cannot be deleted"):
+        document.delete()
+    line = document.lines.get()
+    line.unit_price = Decimal("1")
+    with pytest.raises(ValidationError):
+        line.save()
+    with pytest.raises(ValidationError):
+        line.delete()
+    with pytest.raises(ValidationError, match="already been issued"):
+        do_issue(owner, document)
+    document.status = Status.SENT
+    document.save(update_fields=["status", "updated_at"])  # its life goes on
+
+
+def test_what_would_make_it_invalid_is_said_before_anything_is_numbered(owner, business, acme):
+    empty = Document.objects.create(client=acme)
+    with pytest.raises(ValidationError) as refused:
+        do_issue(owner, empty)
+    assert "The document has no line." in refused.value.messages
+    nowhere = Contact.objects.create(is_organisation=True, name="Nowhere Ltd")
+    document = draft(
+        nowhere, ("", "0", "-5", "7"), treatment=Treatment.REVERSE_CHARGE, currency="USD"
+    )
+    found = problems(document)
+    assert "Line 1 has no description." in found
+    assert "Line 1: the quantity must be above zero." in found
+    assert any("cannot be negative" in p for p in found)
+    assert any("address is incomplete" in p for p in found)
+    assert "Reverse charge needs the client's VAT number." in found
+    assert not Sequence.objects.exists() and document.number == ""
+    assert any("is not a VAT rate of BE" in p for p in problems(draft(acme, ("X", "1", "5", "7"))))
+    usd = draft(acme, ("X", "1", "5", "21"), currency="USD")
+    assert any("VAT must be stated in euros" in p for p in problems(usd))
+    lone = draft(acme, ("Refund", "1", "5", "21"), kind=Kind.CREDIT_NOTE)
+    assert "A credit note must correct an issued invoice." in problems(lone)
+
+
+def test_a_failure_while_issuing_leaves_a_draft_and_uses_no_number(owner, business, acme):
+    document = draft(acme, ("Design", "1", "100", "21"))
+    with mock.patch("patron.billing.issuing.record", side_effect=RuntimeError("disk full")):
+        with pytest.raises(RuntimeError):
+            do_issue(owner, document)
+    document.refresh_from_db()
+    assert document.status == Status.DRAFT and document.number == ""
+    assert not Sequence.objects.filter(last__gt=0).exists()
+    assert do_issue(owner, document).sequence_number == 1
+
+
+def test_verify_names_a_document_altered_behind_patron_s_back(owner, business, acme):
+    first = do_issue(owner, draft(acme, ("Design", "1", "100", "21")))
+    do_issue(owner, draft(acme, ("More", "1", "50", "21")))
+    call_command("verify")
+    Document.objects.filter(pk=first.pk).update(total_incl_vat=Decimal("1.00"))
+    findings = [str(f) for f in verify()]
+    assert findings == [f"Invoice {first.issue_date.year} {first.number}: altered since it was issued"]
+    with pytest.raises(CommandError, match="1 problem found"):
+        call_command("verify")
+
+
+def test_verify_names_a_gap(owner, business, acme):
+    do_issue(owner, draft(acme, ("Design", "1", "100", "21")))
+    second = do_issue(owner, draft(acme, ("More", "1", "50", "21")))
+    Document.objects.filter(pk=second.pk).update(sequence_number=3)
+    assert any("number 2 is missing" in str(f) for f in verify())
+
+
+def test_the_structured_reference_is_modulo_97():
+    reference = structured_reference(2026, 1)
+    digits = reference.strip("+").replace("/", "")
+    assert len(digits) == 12 and int(digits[:10]) % 97 == int(digits[10:]) % 97
+    assert structured_reference(2026, 1) != structured_reference(2026, 2)
