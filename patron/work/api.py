@@ -18,6 +18,7 @@ from patron.work.forms import ProjectForm, TaskForm
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.projects import do_save_project, projects_for_list
 from patron.work.timing import (
+    do_delete_entry,
     do_save_entry,
     do_start_timer,
     do_stop_timer,
@@ -336,9 +337,14 @@ def update_entry(request: HttpRequest, entry_id: int, payload: EntryIn):
     return save_entry(entry, payload, created=False)
 
 
-@router.delete("/entries/{entry_id}", response={204: None}, url_name="work_entry_delete")
+@router.delete(
+    "/entries/{entry_id}", response={204: None, 422: ValidationErrors}, url_name="work_entry_delete"
+)
 def delete_entry(request: HttpRequest, entry_id: int):
-    get_object_or_404(TimeEntry, pk=entry_id).delete()
+    try:
+        do_delete_entry(get_object_or_404(TimeEntry, pk=entry_id))
+    except ValidationError as e:
+        return validation_errors(e, "The entry was not deleted.")
     return 204, None
 
 

@@ -117,8 +117,28 @@ def overlapping(start, end, exclude=None):
     return entries.filter(later_end, start__lt=end)
 
 
+def check_not_invoiced(entry):
+    """Time billed on an issued invoice is locked: the invoice stands on it."""
+    if entry.pk is None:
+        return
+    stored = TimeEntry.objects.filter(pk=entry.pk).values_list("invoice__status", "invoice__number")
+    status, number = stored.first() or (None, "")
+    if status not in (None, "draft"):
+        raise ValidationError(
+            _("This time is billed on invoice %(number)s: it can no longer change."),
+            code="invoiced",
+            params={"number": number},
+        )
+
+
+def do_delete_entry(entry):
+    check_not_invoiced(entry)
+    entry.delete()
+
+
 def check_entry(entry):
     """Raise ValidationError (per field) if the entry is impossible; returns it otherwise."""
+    check_not_invoiced(entry)
     if entry.end is not None:
         if entry.end <= entry.start:
             raise ValidationError({"end": _("The end must come after the start.")})

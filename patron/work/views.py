@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Max, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from patron.work.projects import (
     value_of_time,
 )
 from patron.work.templatetags.work_timer import timer_context
-from patron.work.timing import do_start_timer, do_stop_timer
+from patron.work.timing import do_delete_entry, do_start_timer, do_stop_timer
 
 PROJECTS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
@@ -301,8 +302,13 @@ def entry_edit(request, pk):
 @require_POST
 def entry_delete(request, pk):
     entry = get_object_or_404(TimeEntry.objects.select_related("project"), pk=pk)
-    record(request.user, "delete", entry)
-    entry.delete()
+    try:
+        with transaction.atomic():
+            record(request.user, "delete", entry)
+            do_delete_entry(entry)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("work:entry_edit", pk=pk)
     messages.success(request, _("The time entry has been deleted."))
     return redirect(safe_next(request, reverse("work:entries")))
 

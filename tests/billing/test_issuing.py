@@ -128,3 +128,33 @@ def test_the_structured_reference_is_modulo_97():
     digits = reference.strip("+").replace("/", "")
     assert len(digits) == 12 and int(digits[:10]) % 97 == int(digits[10:]) % 97
     assert structured_reference(2026, 1) != structured_reference(2026, 2)
+
+
+def test_time_billed_on_an_issued_invoice_is_locked(owner_client, owner, business, acme):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from patron.work.models import Project, TimeEntry
+    from patron.work.timing import do_save_entry
+
+    project = Project.objects.create(name="Website", client=acme)
+    start = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Europe/Brussels"))
+    entry = do_save_entry(TimeEntry(project=project, start=start, end=start + timedelta(hours=2)))
+    invoice = draft(acme, ("Website, 2 h", "2", "85", "21"))
+    TimeEntry.objects.filter(pk=entry.pk).update(invoice=invoice)
+    entry.refresh_from_db()
+    entry.note = "still a draft: fine"
+    do_save_entry(entry)
+    invoice = do_issue(owner, invoice)
+    assert invoice.number
+    entry.note = "too late"
+    with pytest.raises(ValidationError, match=f"billed on invoice {invoice.number}"):
+        do_save_entry(entry)
+    response = owner_client.post(f"/app/work/time/{entry.pk}/delete/", follow=True)
+    assert f"billed on invoice {invoice.number}" in response.text
+    response = owner_client.post(
+        f"/app/work/time/{entry.pk}/",
+        {"project": project.pk, "day": "2026-03-02", "start_time": "09:00", "duration": "3h"},
+    )
+    assert f"billed on invoice {invoice.number}" in response.text
+    assert TimeEntry.objects.get().duration_seconds == 7200
