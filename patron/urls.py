@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/", include("patron.audit.urls")),
     path("app/contacts/", include("patron.contacts.urls")),
     path("app/work/", include("patron.work.urls")),
+    path("app/billing/", include("patron.billing.urls")),
     path("api/", api.urls),
 ]
 

@@ -69,10 +69,10 @@ class Status(models.TextChoices):
 class Unit(models.TextChoices):
     """UN/ECE Recommendation 20 codes, as EN 16931 wants them (BT-130)."""
 
-    HOUR = "HUR", _("hour")
-    DAY = "DAY", _("day")
-    UNIT = "C62", _("unit")
-    MONTH = "MON", _("month")
+    HOUR = "HUR", _("h")
+    DAY = "DAY", _("day(s)")
+    UNIT = "C62", _("unit(s)")
+    MONTH = "MON", _("month(s)")
     KILOMETRE = "KMT", _("km")
     LUMP_SUM = "LS", _("lump sum")
 

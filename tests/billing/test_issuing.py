@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from patron.billing.issuing import do_issue, problems, structured_reference
 from patron.billing.models import Document, Kind, Line, Sequence, Status
-from patron.billing.verify import verify
 from patron.billing.vat import Treatment
+from patron.billing.verify import verify
 from patron.contacts.models import Contact
 
 
@@ -38,7 +38,9 @@ def draft(client, *lines, **fields):
 
 def test_issuing_numbers_freezes_and_chains(owner, business, acme):
     year = timezone.localdate().year
-    first = do_issue(owner, draft(acme, ("Design", "10", "85", "21"), ("Hosting", "1", "120", "21")))
+    first = do_issue(
+        owner, draft(acme, ("Design", "10", "85", "21"), ("Hosting", "1", "120", "21"))
+    )
     assert first.number == f"F-{year}-0001" and first.status == Status.ISSUED
     assert first.total_excl_vat == Decimal("970.00") and first.total_vat == Decimal("203.70")
     assert first.total_incl_vat == Decimal("1173.70") == first.amount_due
@@ -47,7 +49,9 @@ def test_issuing_numbers_freezes_and_chains(owner, business, acme):
     assert len(first.hash) == 64 and first.previous_hash == ""
     second = do_issue(owner, draft(acme, ("Support", "2", "85", "21")))
     assert second.number == f"F-{year}-0002" and second.previous_hash == first.hash
-    credit = draft(acme, ("Design, refunded", "1", "85", "21"), kind=Kind.CREDIT_NOTE, corrects=first)
+    credit = draft(
+        acme, ("Design, refunded", "1", "85", "21"), kind=Kind.CREDIT_NOTE, corrects=first
+    )
     assert do_issue(owner, credit).number == f"CN-{year}-0001"
     assert verify() == []
 
@@ -111,7 +115,9 @@ def test_verify_names_a_document_altered_behind_patron_s_back(owner, business, a
     call_command("verify")
     Document.objects.filter(pk=first.pk).update(total_incl_vat=Decimal("1.00"))
     findings = [str(f) for f in verify()]
-    assert findings == [f"Invoice {first.issue_date.year} {first.number}: altered since it was issued"]
+    assert findings == [
+        f"Invoice {first.issue_date.year} {first.number}: altered since it was issued"
+    ]
     with pytest.raises(CommandError, match="1 problem found"):
         call_command("verify")
 

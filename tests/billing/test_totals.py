@@ -29,7 +29,9 @@ def test_totals_reconcile_exactly(lines, prepaid):
     assert totals.lines == sum(net for _, _, net in triples)  # BR-CO-10
     assert totals.excl_vat == totals.lines  # BR-CO-13, no document allowances
     for group in totals.groups:  # BR-CO-17: VAT once per (category, rate) group
-        assert group.vat == (cents(group.taxable * group.rate / 100) if group.category == STANDARD else 0)
+        assert group.vat == (
+            cents(group.taxable * group.rate / 100) if group.category == STANDARD else 0
+        )
     assert totals.vat == sum(group.vat for group in totals.groups)  # BR-CO-14
     assert totals.incl_vat == totals.excl_vat + totals.vat  # BR-CO-15
     assert totals.due == totals.incl_vat - totals.prepaid  # BR-CO-16

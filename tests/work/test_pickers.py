@@ -65,9 +65,7 @@ def test_hostile_and_huge_searches_are_harmless(owner_client, projects):
     # Control characters are dropped (PostgreSQL would refuse a NUL): the first matches.
     html = matches(owner_client, "/app/work/projects/pick/?scope=all&exclude=1e9&q=%00%1b")
     assert "Live project" in html
-    response = owner_client.post(
-        "/app/work/timer/start/", {"project_search": "Live\x00 project"}, follow=True
-    )
+    owner_client.post("/app/work/timer/start/", {"project_search": "Live\x00 project"}, follow=True)
     assert running_entry().project == projects["live"]
 
 

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0)),
                 ('description', models.CharField(max_length=1000, verbose_name='description')),
                 ('quantity', models.DecimalField(decimal_places=4, default=1, max_digits=14, verbose_name='quantity')),
-                ('unit', models.CharField(choices=[('HUR', 'hour'), ('DAY', 'day'), ('C62', 'unit'), ('MON', 'month'), ('KMT', 'km'), ('LS', 'lump sum')], default='C62', max_length=3, verbose_name='unit')),
+                ('unit', models.CharField(choices=[('HUR', 'h'), ('DAY', 'day(s)'), ('C62', 'unit(s)'), ('MON', 'month(s)'), ('KMT', 'km'), ('LS', 'lump sum')], default='C62', max_length=3, verbose_name='unit')),
                 ('unit_price', models.DecimalField(decimal_places=4, max_digits=14, verbose_name='unit price')),
                 ('discount_percent', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, verbose_name='discount (%)')),
                 ('vat_rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='VAT rate (%)')),

@@ -1,0 +1,159 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from patron.billing.drafting import Grouping
+from patron.billing.models import Document, Kind, Line
+from patron.contacts.network import CONTACTS, clients
+from patron.money import check_currency
+from patron.system.picker import PickerField
+from patron.work.models import Project
+from patron.work.projects import PROJECTS
+
+MAX_LINES = 200
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DocumentForm(forms.ModelForm):
+    client = PickerField(clients(), source=CONTACTS, scope="clients", label=_("Client"))
+    project = PickerField(
+        Project.objects.all(), source=PROJECTS, scope="all", label=_("Project"), required=False
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "client", "project", "language", "currency", "treatment", "due_date", "valid_until",
+            "service_start", "service_end", "buyer_reference", "deposit_percent", "notes", "terms",
+        ]  # fmt: skip
+        widgets = {
+            "due_date": DateInput(),
+            "valid_until": DateInput(),
+            "service_start": DateInput(),
+            "service_end": DateInput(),
+            "currency": forms.TextInput(attrs={"maxlength": 3, "autocomplete": "off"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "terms": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "due_date": _("Empty: your payment terms from the issue date."),
+            "treatment": _("Suggested from your VAT regime and the client's country."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients(self.instance.client_id)
+        kind = self.instance.kind
+        if kind != Kind.QUOTE:
+            del self.fields["valid_until"]
+            del self.fields["deposit_percent"]
+        if kind == Kind.QUOTE:
+            del self.fields["due_date"]
+
+    def clean_currency(self):
+        return check_currency(self.cleaned_data["currency"])
+
+    def clean_deposit_percent(self):
+        value = self.cleaned_data.get("deposit_percent")
+        if value is not None and not Decimal(0) < value < Decimal(100):
+            raise ValidationError(_("A deposit is between 0 and 100 %."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("service_start"), cleaned.get("service_end")
+        if start and end and end < start:
+            self.add_error("service_end", _("The end of the service comes before its start."))
+        return cleaned
+
+
+class LineForm(forms.ModelForm):
+    class Meta:
+        model = Line
+        fields = ["description", "quantity", "unit", "unit_price", "discount_percent", "vat_rate"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 1}),
+            "quantity": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "unit_price": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "discount_percent": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "vat_rate": forms.TextInput(attrs={"inputmode": "decimal", "list": "vat-rates"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["discount_percent"].required = False
+
+    def clean_quantity(self):
+        value = self.cleaned_data["quantity"]
+        if value is not None and value <= 0:
+            raise ValidationError(_("The quantity must be above zero."))
+        return value
+
+    def clean_unit_price(self):
+        value = self.cleaned_data["unit_price"]
+        if value is not None and value < 0:
+            raise ValidationError(
+                _("A price cannot be negative: correct an invoice with a credit note.")
+            )
+        return value
+
+    def clean_discount_percent(self):
+        value = self.cleaned_data.get("discount_percent") or Decimal(0)
+        if not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(_("A discount is between 0 and 100 %."))
+        return value
+
+    def clean_vat_rate(self):
+        value = self.cleaned_data["vat_rate"]
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(_("A VAT rate is between 0 and 100 %."))
+        return value
+
+
+LineFormSet = inlineformset_factory(
+    Document,
+    Line,
+    form=LineForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_LINES,
+    validate_max=True,
+    absolute_max=MAX_LINES,
+)
+
+
+class FromWorkForm(forms.Form):
+    """What to invoice: a client's (or one project's) unbilled time and billable expenses."""
+
+    client = PickerField(clients(), source=CONTACTS, scope="clients", label=_("Client"))
+    project = PickerField(
+        Project.objects.all(), source=PROJECTS, scope="all", label=_("Only this project"),
+        required=False,
+    )  # fmt: skip
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    grouping = forms.ChoiceField(
+        label=_("Time on the invoice"), choices=Grouping.CHOICES, initial=Grouping.TASK
+    )
+    with_expenses = forms.BooleanField(
+        label=_("Add the billable expenses"), required=False, initial=True
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        client, project = cleaned.get("client"), cleaned.get("project")
+        if client and project and project.client_id and project.client_id != client.pk:
+            self.add_error("project", _("This project belongs to another client."))
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The end comes before the start."))
+        return cleaned

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from patron.billing import views
+
+app_name = "billing"
+
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("new/", views.document_create, name="create"),
+    path("from-work/", views.from_work, name="from_work"),
+    path("<int:pk>/", views.document_page, name="document"),
+    path("<int:pk>/issue/", views.document_issue, name="issue"),
+    path("<int:pk>/delete/", views.document_delete, name="delete"),
+    path("<int:pk>/credit/", views.document_credit, name="credit"),
+]

@@ -1,0 +1,201 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from patron.accounts.access import owner_required
+from patron.audit.log import record
+from patron.billing.drafting import do_create_from_work, do_credit_note, do_delete_draft, new_draft
+from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet
+from patron.billing.issuing import do_issue, problems
+from patron.billing.models import Document, Kind, Status
+from patron.billing.vat import exemption, rates_for
+from patron.business.models import Business
+
+PER_PAGE = 50
+
+
+def parse_kind(value):
+    return value if value in Kind.values else Kind.INVOICE
+
+
+@owner_required
+@require_GET
+def document_list(request):
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    query = " ".join(request.GET.get("q", "")[:100].split())
+    documents = Document.objects.select_related("client")
+    if kind in Kind.values:
+        documents = documents.filter(kind=kind)
+    if status in Status.values:
+        documents = documents.filter(status=status)
+    if query:
+        documents = documents.filter(
+            Q(number__icontains=query)
+            | Q(client__name__icontains=query)
+            | Q(client__last_name__icontains=query)
+            | Q(client__first_name__icontains=query)
+        )
+    page = Paginator(documents.order_by("-created_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "kind": kind,
+        "status": status,
+        "query": query,
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+    }
+    return render(request, "billing/list.html", context)
+
+
+@owner_required
+def document_create(request):
+    """A new draft for a client: the rest is filled in on the draft's own page."""
+    kind = parse_kind(request.GET.get("kind") or request.POST.get("kind"))
+    form = DocumentForm(request.POST or None, instance=Document(kind=kind))
+    for name in list(form.fields):
+        if name not in ("client", "project"):
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        document = new_draft(
+            form.cleaned_data["client"], kind, project=form.cleaned_data["project"]
+        )
+        with transaction.atomic():
+            document.save()
+            record(request.user, "create", document)
+        return redirect("billing:document", pk=document.pk)
+    return render(request, "billing/new.html", {"form": form, "kind": kind, "kinds": Kind})
+
+
+@owner_required
+def from_work(request):
+    form = FromWorkForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = do_create_from_work(
+                request.user, data["client"], project=data["project"], since=data["since"],
+                until=data["until"], grouping=data["grouping"],
+                with_expenses=data["with_expenses"],
+            )  # fmt: skip
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The draft invoice bills the unbilled work."))
+            return redirect("billing:document", pk=document.pk)
+    return render(request, "billing/from_work.html", {"form": form})
+
+
+def vat_mentions(document):
+    """The exemption mentions of the document's VAT groups, in its language."""
+    country = (document.seller or {}).get("country") or getattr(
+        Business.objects.first(), "country", ""
+    )
+    found = []
+    for category in sorted({line.category for line in document.lines.all()}):
+        mention = exemption(category, country, document.language)
+        if mention and mention[1] not in found:
+            found.append(mention[1])
+    return found
+
+
+@owner_required
+def document_page(request, pk):
+    document = get_object_or_404(
+        Document.objects.select_related("client", "project", "corrects"), pk=pk
+    )
+    if not document.is_draft:
+        totals = document.compute_totals()
+        context = {
+            "document": document,
+            "totals": totals,
+            "mentions": vat_mentions(document),
+            "credit_notes": document.credit_notes.order_by("pk"),
+        }
+        return render(request, "billing/document.html", context)
+    form = DocumentForm(request.POST or None, instance=document)
+    lines = LineFormSet(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            do_save_draft(request.user, form, lines)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The draft has been saved."))
+            return redirect("billing:document", pk=pk)
+    business = Business.objects.first()
+    context = {
+        "document": document,
+        "form": form,
+        "lines": lines,
+        "totals": document.compute_totals(),
+        "problems": problems(document, business),
+        "rates": rates_for(business.country, document.created_at.date()) if business else (),
+    }
+    return render(request, "billing/draft.html", context)
+
+
+@transaction.atomic
+def do_save_draft(user, form, lines):
+    document = form.save()
+    for line in lines.save(commit=False):
+        line.document = document
+        line.refresh_amounts(document.treatment)
+        line.save()
+    for line in lines.deleted_objects:
+        line.delete()
+    saved = list(document.lines.all())
+    for line in saved:
+        line.refresh_amounts(document.treatment).save()
+    document.compute_totals(saved)
+    document.save()
+    record(user, "update", document, {"draft": "saved"})
+    return document
+
+
+@owner_required
+@require_POST
+def document_issue(request, pk):
+    document = get_object_or_404(Document, pk=pk)
+    try:
+        document = do_issue(request.user, document)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(number)s has been issued.") % {"number": document.number})
+    return redirect("billing:document", pk=pk)
+
+
+@owner_required
+@require_POST
+def document_delete(request, pk):
+    document = get_object_or_404(Document, pk=pk)
+    try:
+        do_delete_draft(request.user, document)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("billing:document", pk=pk)
+    messages.success(
+        request, _("The draft has been deleted; its time and expenses are unbilled again.")
+    )
+    return redirect("billing:list")
+
+
+@owner_required
+@require_POST
+def document_credit(request, pk):
+    invoice = get_object_or_404(Document, pk=pk)
+    try:
+        note = do_credit_note(request.user, invoice, full=request.POST.get("full") == "1")
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("billing:document", pk=pk)
+    return redirect("billing:document", pk=note.pk)
