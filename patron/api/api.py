@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 
 import patron
 from patron.api.auth import TokenAuth, token_or_owner_required
+from patron.billing.api import router as billing_router
 from patron.business.api import router as business_router
 from patron.contacts.api import router as contacts_router
 from patron.work.api import router as work_router
@@ -35,6 +36,7 @@ def root(request):
             "time_entries": reverse("api:work_entries"),
             "timer": reverse("api:work_timer"),
             "expenses": reverse("api:expenses_list"),
+            "documents": reverse("api:billing_documents"),
         },
     }
 
@@ -43,3 +45,4 @@ api.add_router("/business", business_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/work", work_router)
 api.add_router("/expenses", expenses_router)
+api.add_router("/billing", billing_router)

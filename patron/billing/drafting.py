@@ -194,6 +194,16 @@ def save_lines(document, lines):
     return lines
 
 
+def refresh_draft(document):
+    """The draft's lines and totals again, after its treatment or lines changed."""
+    lines = list(document.lines.all())
+    for line in lines:
+        line.refresh_amounts(document.treatment).save()
+    document.compute_totals(lines)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def do_credit_note(user, invoice, *, full=True):
     """A draft credit note for an issued invoice: a copy of its lines (full), or none to type

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.audit.log import record
-from patron.billing.drafting import do_create_from_work, do_credit_note, do_delete_draft, new_draft
+from patron.billing.drafting import (
+    do_create_from_work,
+    do_credit_note,
+    do_delete_draft,
+    new_draft,
+    refresh_draft,
+)
 from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet
 from patron.billing.issuing import do_issue, problems
 from patron.billing.models import Document, Kind, Status
@@ -151,11 +157,7 @@ def do_save_draft(user, form, lines):
         line.save()
     for line in lines.deleted_objects:
         line.delete()
-    saved = list(document.lines.all())
-    for line in saved:
-        line.refresh_amounts(document.treatment).save()
-    document.compute_totals(saved)
-    document.save()
+    refresh_draft(document)
     record(user, "update", document, {"draft": "saved"})
     return document
 

@@ -1,0 +1,292 @@
+"""Quotes, invoices and credit notes over the REST API: the pages' forms, checks and audit.
+
+Drafts are created, changed (lines are replaced as a whole when `lines` is sent) and
+deleted; `POST …/issue` issues one or answers 422 with every reason it cannot be; an
+issued document answers 422 to any change.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.errors import api_actor as actor
+from patron.audit.log import record
+from patron.billing.drafting import (
+    Grouping,
+    do_create_from_work,
+    do_credit_note,
+    do_delete_draft,
+    new_draft,
+    refresh_draft,
+    save_lines,
+)
+from patron.billing.forms import DocumentForm, LineForm
+from patron.billing.issuing import do_issue
+from patron.billing.models import Document, Kind, Status
+from patron.contacts.models import Contact
+from patron.work.models import Project
+
+router = Router(tags=["billing"])
+
+HEADER_FIELDS = [
+    "language", "currency", "treatment", "due_date", "valid_until", "service_start",
+    "service_end", "buyer_reference", "deposit_percent", "notes", "terms",
+]  # fmt: skip
+
+
+class LineSchema(Schema):
+    description: str
+    quantity: Decimal = Decimal(1)
+    unit: str = "C62"
+    unit_price: Decimal
+    discount_percent: Decimal = Decimal(0)
+    vat_rate: Decimal
+
+
+class LineOut(LineSchema):
+    category: str
+    net: Decimal
+
+
+class VatGroupOut(Schema):
+    category: str
+    rate: Decimal
+    taxable: Decimal
+    vat: Decimal
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    status: str
+    number: str
+    client_id: int
+    project_id: int | None
+    issue_date: date | None
+    due_date: date | None
+    valid_until: date | None
+    service_start: date | None
+    service_end: date | None
+    currency: str
+    language: str
+    treatment: str
+    buyer_reference: str
+    notes: str
+    terms: str
+    deposit_percent: Decimal | None
+    corrects_id: int | None
+    structured_reference: str
+    total_excl_vat: Decimal
+    total_vat: Decimal
+    total_incl_vat: Decimal
+    prepaid: Decimal
+    amount_due: Decimal
+    hash: str
+    lines: list[LineOut]
+    created_at: datetime
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class DocumentIn(Schema):
+    kind: str | None = None
+    client_id: int | None = None
+    project_id: int | None = None
+    language: str | None = None
+    currency: str | None = None
+    treatment: str | None = None
+    due_date: date | None = None
+    valid_until: date | None = None
+    service_start: date | None = None
+    service_end: date | None = None
+    buyer_reference: str | None = None
+    deposit_percent: Decimal | None = None
+    notes: str | None = None
+    terms: str | None = None
+    lines: list[LineSchema] | None = None
+
+
+class DocumentFilters(Schema):
+    kind: str = ""
+    status: str = ""
+    client_id: int | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+
+
+class FromWorkIn(Schema):
+    client_id: int
+    project_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    grouping: str = Grouping.TASK
+    with_expenses: bool = True
+
+
+class CreditIn(Schema):
+    full: bool = True
+
+
+def documents():
+    return Document.objects.prefetch_related("lines")
+
+
+def header_form(document, payload):
+    data = {name: getattr(document, name) for name in HEADER_FIELDS}
+    data["client"], data["project"] = document.client_id, document.project_id
+    given = payload.dict(exclude_unset=True, exclude={"lines", "kind"})
+    for key in ("client_id", "project_id"):
+        if key in given:
+            given[key.removesuffix("_id")] = given.pop(key)
+    data.update(given)
+    return DocumentForm({k: v for k, v in data.items() if v is not None}, instance=document)
+
+
+def line_objects(lines):
+    """Line instances from the payload, or ValidationError naming each bad field."""
+    objects, errors = [], {}
+    for number, line in enumerate(lines):
+        form = LineForm(line.dict())
+        if form.is_valid():
+            objects.append(form.save(commit=False))
+        else:
+            for field, messages in form.errors.items():
+                errors[f"lines.{number}.{field}"] = [str(m) for m in messages]
+    if errors:
+        raise ValidationError(errors)
+    return objects
+
+
+def save_draft(request, document, payload, created):
+    form = header_form(document, payload)
+    if not form.is_valid():
+        return form_errors(form, "The document was not saved.")
+    try:
+        lines = line_objects(payload.lines) if payload.lines is not None else None
+        with transaction.atomic():
+            document = form.save()
+            if lines is not None:
+                save_lines(document, lines)
+            else:
+                refresh_draft(document)
+            record(request.user, "create" if created else "update", document, {"api": "saved"},
+                   actor=actor(request))  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, "The document was not saved.")
+    return (201 if created else 200), get_object_or_404(documents(), pk=document.pk)
+
+
+@router.get("/documents", response=list[DocumentOut], url_name="billing_documents",
+            summary="List quotes, invoices and credit notes")  # fmt: skip
+@paginate(PageNumberPagination, page_size=50)
+def list_documents(request: HttpRequest, filters: Query[DocumentFilters]):
+    found = documents().order_by("-created_at", "-pk")
+    if filters.kind in Kind.values:
+        found = found.filter(kind=filters.kind)
+    if filters.status in Status.values:
+        found = found.filter(status=filters.status)
+    if filters.client_id:
+        found = found.filter(client_id=filters.client_id)
+    if filters.issued_from:
+        found = found.filter(issue_date__gte=filters.issued_from)
+    if filters.issued_to:
+        found = found.filter(issue_date__lte=filters.issued_to)
+    return found
+
+
+@router.post("/documents", response={201: DocumentOut, 422: ValidationErrors},
+             url_name="billing_create", summary="Create a draft (invoice by default)")  # fmt: skip
+def create_document(request: HttpRequest, payload: DocumentIn):
+    kind = payload.kind or Kind.INVOICE
+    if kind not in Kind.values:
+        return 422, {"detail": "The document was not created.",
+                     "errors": {"kind": [f"One of {', '.join(Kind.values)}."]}}  # fmt: skip
+    client = Contact.objects.filter(pk=payload.client_id).first() if payload.client_id else None
+    if client is None:
+        return 422, {"detail": "The document was not created.",
+                     "errors": {"client_id": ["Give the id of an existing contact."]}}  # fmt: skip
+    project = Project.objects.filter(pk=payload.project_id).first() if payload.project_id else None
+    return save_draft(request, new_draft(client, kind, project=project), payload, created=True)
+
+
+@router.get("/documents/{int:document_id}", response=DocumentOut, url_name="billing_read",
+            summary="Read a document with its lines and totals")  # fmt: skip
+def read_document(request: HttpRequest, document_id: int):
+    return get_object_or_404(documents(), pk=document_id)
+
+
+@router.patch("/documents/{int:document_id}", response={200: DocumentOut, 422: ValidationErrors},
+              url_name="billing_update", summary="Change a draft (`lines` replaces them all)")  # fmt: skip
+def update_document(request: HttpRequest, document_id: int, payload: DocumentIn):
+    document = get_object_or_404(Document, pk=document_id)
+    if not document.is_draft:
+        return validation_errors(
+            ValidationError("An issued document cannot be changed: correct it with a credit note."),
+            "The document was not saved.",
+        )
+    return save_draft(request, document, payload, created=False)
+
+
+@router.delete("/documents/{int:document_id}", response={204: None, 422: ValidationErrors},
+               url_name="billing_delete", summary="Delete a draft")  # fmt: skip
+def delete_document(request: HttpRequest, document_id: int):
+    try:
+        do_delete_draft(request.user, get_object_or_404(Document, pk=document_id))
+    except ValidationError as e:
+        return validation_errors(e, "The document was not deleted.")
+    return 204, None
+
+
+@router.post("/documents/{int:document_id}/issue",
+             response={200: DocumentOut, 422: ValidationErrors}, url_name="billing_issue",
+             summary="Issue a draft: number, freeze, chain; 422 with every reason it cannot be")  # fmt: skip
+def issue_document(request: HttpRequest, document_id: int):
+    try:
+        document = do_issue(request.user, get_object_or_404(Document, pk=document_id),
+                            actor=actor(request))  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, "The document was not issued.")
+    return get_object_or_404(documents(), pk=document.pk)
+
+
+@router.post("/documents/{int:document_id}/credit-note",
+             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_credit",
+             summary="A draft credit note for an issued invoice (full: a copy of its lines)")  # fmt: skip
+def credit_document(request: HttpRequest, document_id: int, payload: CreditIn):
+    try:
+        note = do_credit_note(request.user, get_object_or_404(Document, pk=document_id),
+                              full=payload.full)  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, "No credit note was created.")
+    return 201, get_object_or_404(documents(), pk=note.pk)
+
+
+@router.post("/from-work", response={201: DocumentOut, 422: ValidationErrors},
+             url_name="billing_from_work",
+             summary="A draft invoice of a client's (or project's) unbilled time and expenses")  # fmt: skip
+def from_work(request: HttpRequest, payload: FromWorkIn):
+    client = Contact.objects.filter(pk=payload.client_id).first()
+    project = Project.objects.filter(pk=payload.project_id).first() if payload.project_id else None
+    if client is None or (payload.project_id and project is None):
+        return 422, {"detail": "No invoice was created.",
+                     "errors": {"client_id": ["Give the id of an existing contact (and project)."]}}  # fmt: skip
+    if payload.grouping not in dict(Grouping.CHOICES):
+        return 422, {"detail": "No invoice was created.",
+                     "errors": {"grouping": ["One of task, day, one."]}}  # fmt: skip
+    try:
+        document = do_create_from_work(
+            request.user, client, project=project, since=payload.since, until=payload.until,
+            grouping=payload.grouping, with_expenses=payload.with_expenses,
+        )  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, "No invoice was created.")
+    return 201, get_object_or_404(documents(), pk=document.pk)
