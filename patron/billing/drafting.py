@@ -86,7 +86,9 @@ def time_lines(entries, grouping, business, vat_rate, language):
         project = entry.project
         projects[project.pk] = project
         seconds = billable_seconds(entry.duration_seconds, project.billing_increment_minutes)
-        if grouping == Grouping.TASK:
+        if project.billing_mode == Project.BillingMode.FIXED:
+            key = (project.pk, "")  # the agreed price, once, whatever the time spent
+        elif grouping == Grouping.TASK:
             key = (project.pk, entry.task.title if entry.task_id else "")
         elif grouping == Grouping.DAY:
             key = (project.pk, timezone.localtime(entry.start).date())

@@ -122,26 +122,30 @@ def canonical(document, lines):
         "seller": document.seller,
         "buyer": document.buyer,
         "corrects": document.corrects.number if document.corrects_id else "",
+        # Amounts as the database stores them, whatever their scale in memory.
         "lines": [
             [
                 line.description,
-                str(line.quantity),
+                f"{line.quantity:.4f}",
                 line.unit,
-                str(line.unit_price),
-                str(line.discount_percent),
+                f"{line.unit_price:.4f}",
+                f"{line.discount_percent:.2f}",
                 line.category,
-                str(line.vat_rate),
-                str(line.net),
+                f"{line.vat_rate:.2f}",
+                f"{line.net:.2f}",
             ]
             for line in lines
-        ],  # fmt: skip
+        ],
         "totals": [
-            str(document.total_excl_vat),
-            str(document.total_vat),
-            str(document.total_incl_vat),
-            str(document.prepaid),
-            str(document.amount_due),
-        ],  # fmt: skip
+            f"{amount:.2f}"
+            for amount in (
+                document.total_excl_vat,
+                document.total_vat,
+                document.total_incl_vat,
+                document.prepaid,
+                document.amount_due,
+            )
+        ],
         "previous": document.previous_hash,
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

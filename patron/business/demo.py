@@ -1,4 +1,5 @@
-"""The sample business of `patron demo`: a Brussels designer working in French and English."""
+"""The sample business of `patron demo`: a Brussels designer working in French and English,
+or with `--country fr` a micro-entrepreneur in Lyon under the VAT franchise."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -38,8 +39,29 @@ PROFILE = {
 }
 
 
-def populate(owner):
-    profile = ProfileForm(PROFILE)
+FRENCH_PROFILE = {
+    **PROFILE,
+    "trading_name": "Atelier Lumen",
+    "legal_name": "Claire Dubois",
+    "legal_form": "micro",
+    "country": "FR",
+    "street": "12 rue de la République",
+    "postcode": "69002",
+    "city": "Lyon",
+    "phone": "+33 6 12 34 56 78",
+    "vat_number": "",
+    "company_number": "732 829 320 00074",
+    "vat_regime": "franchise",
+    "iban": "FR76 3000 6000 0112 3456 7890 189",
+    "bic": "AGRIFRPP",
+    "time_zone": "Europe/Paris",
+    "default_hourly_rate": "60.00",
+}
+PROFILES = {"BE": PROFILE, "FR": FRENCH_PROFILE}
+
+
+def populate(owner, country="BE"):
+    profile = ProfileForm(PROFILES[country])
     if not profile.is_valid():
         raise ValueError(f"The demo profile is invalid: {profile.errors.as_text()}")
     business = do_save_business(owner, profile, actor="demo")

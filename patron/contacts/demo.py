@@ -133,7 +133,7 @@ INTERACTIONS = [
 ]
 
 
-def populate(owner):
+def populate(owner, country="BE"):
     today = timezone.localdate()
     organisations = {}
     for name, kinds, city, postcode, country, website, tags in ORGANISATIONS:

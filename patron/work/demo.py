@@ -77,7 +77,7 @@ def find_or_create_client(name, rate, city, country):
     return client
 
 
-def populate(owner):
+def populate(owner, country="BE"):
     business = get_business()
     zone = ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
     rng = random.Random(2026)  # noqa: S311 -- sample data, not secrets

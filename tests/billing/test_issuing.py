@@ -164,3 +164,15 @@ def test_time_billed_on_an_issued_invoice_is_locked(owner_client, owner, busines
     )
     assert f"billed on invoice {invoice.number}" in response.text
     assert TimeEntry.objects.get().duration_seconds == 7200
+
+
+def test_the_hash_does_not_depend_on_how_amounts_are_written_in_memory(owner, business):
+    """A reverse-charge line's rate becomes 0 in memory and 0.00 in the database."""
+    studio = Contact.objects.create(
+        is_organisation=True, name="Studio Grachten BV", street="Keizersgracht 100",
+        postcode="1015 AA", city="Amsterdam", country="NL", vat_number="NL853746333B01",
+    )  # fmt: skip
+    invoice = draft(studio, ("Illustrations", "4", "450", "21"), treatment=Treatment.REVERSE_CHARGE)
+    invoice = do_issue(owner, invoice)
+    assert invoice.total_vat == 0 and invoice.lines.get().category == "AE"
+    assert verify() == []

@@ -21,8 +21,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password", help="The owner's password (default: a random one, printed)."
         )
+        parser.add_argument(
+            "--country",
+            type=str.upper,
+            choices=["BE", "FR"],
+            default="BE",
+            help="BE: a Brussels designer charging VAT (default); FR: a micro-entrepreneur "
+            "in Lyon under the VAT franchise.",
+        )
 
-    def handle(self, *args, email, password=None, **options):
+    def handle(self, *args, email, password=None, country="BE", **options):
         if get_business() is not None or owner_exists():
             raise CommandError(
                 "This Patron is not empty: the demo only fills a new install. "
@@ -40,6 +48,6 @@ class Command(BaseCommand):
             for app in apps.get_app_configs():
                 if not app.name.startswith("patron.") or not find_spec(f"{app.name}.demo"):
                     continue
-                made = import_module(f"{app.name}.demo").populate(owner)
+                made = import_module(f"{app.name}.demo").populate(owner, country=country)
                 self.stdout.write(f"{app.label}: {made}")
         self.stdout.write(f"Log in at /app/ as {email} with the password: {password}")

@@ -1,0 +1,119 @@
+"""The billing part of `patron demo`: documents issued for every case that applies.
+
+Belgium (VAT charged): an invoice of unbilled time, one with several rates and a discount,
+reverse charge to a Dutch agency, a Swiss client outside the scope of VAT in CHF, credit
+notes in full and in part, a quote and a draft. France (a micro-entrepreneur under the
+franchise): invoices of unbilled time and typed, without VAT, and a partial credit note.
+"""
+
+from decimal import Decimal
+
+from patron.billing.drafting import do_create_from_work, do_credit_note, new_draft, save_lines
+from patron.billing.issuing import do_issue
+from patron.billing.models import Kind, Line, Unit
+from patron.billing.vat import Treatment
+from patron.contacts.models import Contact
+
+ADDRESSES = {
+    # name: street, postcode, city, country, VAT number, company number
+    "Brasserie Vos": ("Rue Dansaert 12", "1000", "Bruxelles", "BE", "BE0417497106", "0417497106"),
+    "Atelier Nord": ("Veldstraat 50", "9000", "Gent", "BE", "BE0202239951", "0202239951"),
+    "Musée des Arts Modestes": ("3 place du Concert", "59800", "Lille", "FR", "", "732829320"),
+}
+FOREIGN = [
+    # name, street, postcode, city, country, VAT number, language
+    (
+        "Studio Grachten BV",
+        "Keizersgracht 100",
+        "1015 AA",
+        "Amsterdam",
+        "NL",
+        "NL853746333B01",
+        "en",
+    ),
+    ("Alpine Works GmbH", "Bahnhofstrasse 10", "8001", "Zürich", "CH", "", "en"),
+]
+
+
+def line(description, quantity, price, rate, unit=Unit.UNIT, discount="0"):
+    return Line(
+        description=description, quantity=Decimal(quantity), unit=unit,
+        unit_price=Decimal(price), vat_rate=Decimal(rate), discount_percent=Decimal(discount),
+    )  # fmt: skip
+
+
+def complete(name, street, postcode, city, country, vat_number, company_number):
+    client = Contact.objects.filter(is_organisation=True, name=name).first()
+    if client is None:
+        client = Contact(is_organisation=True, name=name, is_client=True)
+    client.street, client.postcode, client.city, client.country = street, postcode, city, country
+    client.vat_number, client.company_number = vat_number, company_number
+    client.save()
+    return client
+
+
+def typed(owner, client, lines, **fields):
+    document = new_draft(client, **fields)
+    document.save()
+    save_lines(document, lines)
+    return document
+
+
+def populate(owner, country="BE"):
+    clients = {name: complete(name, *details) for name, details in ADDRESSES.items()}
+    for name, street, postcode, city, land, vat_number, language in FOREIGN:
+        foreign = complete(name, street, postcode, city, land, vat_number, "")
+        foreign.language = language
+        foreign.save(update_fields=["language"])
+        clients[name] = foreign
+    issued = []
+    if country == "FR":
+        issued.append(
+            do_issue(owner, do_create_from_work(owner, clients["Musée des Arts Modestes"]))
+        )
+        typed_invoice = typed(
+            owner, clients["Atelier Nord"],
+            [line("Atelier d'identité visuelle (1 jour)", "1", "480", "0", Unit.DAY),
+             line("Déplacement Lyon–Gand", "1", "95", "0")],
+        )  # fmt: skip
+        issued.append(do_issue(owner, typed_invoice))
+        partial = do_credit_note(owner, issued[-1], full=False)
+        save_lines(partial, [line("Déplacement non effectué", "1", "95", "0")])
+        issued.append(do_issue(owner, partial))
+    else:
+        issued.append(do_issue(owner, do_create_from_work(owner, clients["Brasserie Vos"])))
+        several = typed(
+            owner, clients["Atelier Nord"],
+            [line("Charte graphique", "1", "1200", "21", Unit.LUMP_SUM),
+             line("Brochure imprimée (livre, 6 %)", "50", "12.40", "6"),
+             line("Heures de mise en page", "6.5", "80", "21", Unit.HOUR, discount="10")],
+        )  # fmt: skip
+        issued.append(do_issue(owner, several))
+        issued.append(do_issue(owner, typed(
+            owner, clients["Studio Grachten BV"],
+            [line("Illustrations for the spring campaign", "4", "450", "21", Unit.DAY)],
+            treatment=Treatment.REVERSE_CHARGE,
+        )))  # fmt: skip
+        issued.append(do_issue(owner, typed(
+            owner, clients["Alpine Works GmbH"],
+            [line("Poster design", "1", "2400", "0", Unit.LUMP_SUM)],
+            treatment=Treatment.OUTSIDE_EU, currency="CHF",
+        )))  # fmt: skip
+        full = do_credit_note(owner, issued[2], full=True)
+        issued.append(do_issue(owner, full))
+        partial = do_credit_note(owner, issued[1], full=False)
+        save_lines(partial, [line("Geste commercial sur la brochure", "1", "100", "6")])
+        issued.append(do_issue(owner, partial))
+        quote = typed(
+            owner, clients["Brasserie Vos"],
+            [line("Refonte de la carte des bières", "3", "560", "21", Unit.DAY)],
+            kind=Kind.QUOTE, deposit_percent=Decimal("30"),
+        )  # fmt: skip
+        issued.append(do_issue(owner, quote))
+    typed(
+        owner,
+        clients["Atelier Nord"],
+        [line("Retouches du logo", "2", "80", "0" if country == "FR" else "21", Unit.HOUR)],
+    )
+    numbers = ", ".join(document.number for document in issued)
+    return f"{len(issued)} documents issued ({numbers}) and a draft"

@@ -1,0 +1,27 @@
+"""`patron demo` issues documents for every case that applies, in Belgium and in France."""
+
+from tests.system.test_commands import patron
+
+
+def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    result = patron(tmp_path, "demo", "--password", "a demo passphrase")
+    assert result.returncode == 0, result.stderr
+    assert "7 documents issued (F-" in result.stdout and "CN-" in result.stdout
+    assert "Q-" in result.stdout
+    verified = patron(tmp_path, "verify")
+    assert verified.returncode == 0 and "7 issued documents checked" in verified.stdout
+
+
+def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    result = patron(tmp_path, "demo", "--country", "fr", "--password", "a demo passphrase")
+    assert result.returncode == 0, result.stderr
+    assert "3 documents issued" in result.stdout
+    check = patron(
+        tmp_path, "shell", "-c",
+        "from patron.billing.models import Document\n"
+        "print(sorted({(d.treatment, str(d.total_vat)) for d in Document.objects.exclude(number='')}))",
+    )  # fmt: skip
+    assert check.stdout.strip().splitlines()[-1] == "[('franchise', '0.00')]", check.stderr
+    assert patron(tmp_path, "verify").returncode == 0
