@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,8 +20,15 @@ from patron.billing.drafting import (
 from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet
 from patron.billing.issuing import do_issue, problems
 from patron.billing.models import Document, Kind, Status
+from patron.billing.quotes import (
+    do_deposit_invoice,
+    do_final_invoice,
+    do_invoice_from_proforma,
+    is_expired,
+)
 from patron.billing.vat import exemption, rates_for
 from patron.business.models import Business
+from patron.portal.links import create_link, portal_path, revoke_links
 
 PER_PAGE = 50
 
@@ -124,6 +132,10 @@ def document_page(request, pk):
             "totals": totals,
             "mentions": vat_mentions(document),
             "credit_notes": document.credit_notes.order_by("pk"),
+            "invoices": document.invoices.order_by("pk"),
+            "decision": getattr(document, "decision", None),
+            "expired": document.kind == Kind.QUOTE and is_expired(document),
+            "links": document.portal_links.filter(revoked_at__isnull=True).count(),
         }
         return render(request, "billing/document.html", context)
     form = DocumentForm(request.POST or None, instance=document)
@@ -201,3 +213,53 @@ def document_credit(request, pk):
         messages.error(request, " ".join(e.messages))
         return redirect("billing:document", pk=pk)
     return redirect("billing:document", pk=note.pk)
+
+
+@owner_required
+@require_POST
+def document_link(request, pk):
+    """A new private link for the client; its address is shown this once."""
+    document = get_object_or_404(Document, pk=pk)
+    if document.is_draft:
+        messages.error(request, _("Issue the document before sharing it."))
+    else:
+        token = create_link(document)
+        record(request.user, "share", document)
+        url = request.build_absolute_uri(portal_path(token))
+        messages.success(
+            request, _("The client's private link (shown only now): %(url)s") % {"url": url}
+        )
+    return redirect("billing:document", pk=pk)
+
+
+@owner_required
+@require_POST
+def document_revoke_links(request, pk):
+    document = get_object_or_404(Document, pk=pk)
+    count = revoke_links(document)
+    record(request.user, "revoke links", document)
+    messages.success(request, _("Client links revoked: %(count)s.") % {"count": count})
+    return redirect("billing:document", pk=pk)
+
+
+FOLLOW_UPS = {
+    "deposit": do_deposit_invoice,
+    "final": do_final_invoice,
+    "invoice": do_invoice_from_proforma,
+}
+
+
+@owner_required
+@require_POST
+def document_follow_up(request, pk, step):
+    """From an accepted quote, its deposit or final invoice; from a pro-forma, the invoice."""
+    source = get_object_or_404(Document, pk=pk)
+    make = FOLLOW_UPS.get(step)
+    if make is None:
+        raise Http404
+    try:
+        invoice = make(request.user, source)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("billing:document", pk=pk)
+    return redirect("billing:document", pk=invoice.pk)

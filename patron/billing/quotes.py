@@ -1,0 +1,146 @@
+"""A quote's life after it is issued: the client accepts or declines it (through the portal),
+and an accepted one becomes a deposit invoice and then the final invoice that deducts it."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from patron.audit.log import record
+from patron.billing.drafting import new_draft, save_lines
+from patron.billing.models import Document, Kind, Line, Status, Unit
+from patron.billing.totals import cents
+from patron.portal.models import Decision
+
+OPEN = (Status.ISSUED, Status.SENT)
+
+
+def is_expired(quote, today=None):
+    today = today or timezone.localdate()
+    return bool(quote.valid_until and quote.valid_until < today)
+
+
+def why_not_answerable(quote):
+    """Why the client cannot answer this quote now, or "" when they can."""
+    if quote.kind != Kind.QUOTE or quote.is_draft:
+        return _("Only an issued quote can be accepted or declined.")
+    if Decision.objects.filter(document=quote).exists():
+        return _("This quote has already been answered.")
+    if quote.status not in OPEN:
+        return _("This quote can no longer be answered.")
+    if is_expired(quote):
+        return _("This quote expired on %(date)s.") % {"date": quote.valid_until.isoformat()}
+    return ""
+
+
+def do_answer(quote, *, accepted, name="", reason="", terms_accepted=False, ip=None):
+    """Record the client's answer to the exact version of the quote they saw."""
+    with transaction.atomic():
+        quote = Document.objects.select_for_update().get(pk=quote.pk)
+        problem = why_not_answerable(quote)
+        if problem:
+            raise ValidationError(problem)
+        name, reason = " ".join(name.split())[:200], reason.strip()[:2000]
+        if accepted and (not name or not terms_accepted):
+            raise ValidationError(_("Type your name and accept the terms to accept the quote."))
+        if not accepted and not reason:
+            raise ValidationError(_("Tell us why you decline the quote."))
+        decision = Decision.objects.create(
+            document=quote, accepted=accepted, name=name, reason=reason,
+            terms_accepted=terms_accepted, ip=ip, version=quote.hash,
+        )  # fmt: skip
+        quote.status = Status.ACCEPTED if accepted else Status.DECLINED
+        quote.save(update_fields=["status", "updated_at"])
+        who = f"{name} (portal)" if name else "client (portal)"
+        record(None, "accept" if accepted else "decline", quote, actor=who)
+    return decision
+
+
+def accepted_quote(quote):
+    if quote.kind != Kind.QUOTE or quote.status != Status.ACCEPTED:
+        raise ValidationError(_("Only an accepted quote can be invoiced."))
+    return quote
+
+
+@transaction.atomic
+def do_deposit_invoice(user, quote):
+    """A draft invoice of the quote's deposit: its percentage of each VAT group of the quote."""
+    accepted_quote(quote)
+    if not quote.deposit_percent:
+        raise ValidationError(_("This quote asks for no deposit."))
+    if quote.invoices.filter(is_deposit=True).exists():
+        raise ValidationError(_("The deposit of this quote is already invoiced."))
+    totals = quote.compute_totals()
+    invoice = new_draft(quote.client, Kind.INVOICE, project=quote.project, quote=quote,
+                        is_deposit=True, treatment=quote.treatment, currency=quote.currency,
+                        language=quote.language, buyer_reference=quote.buyer_reference)  # fmt: skip
+    invoice.save()
+    percent = quote.deposit_percent
+    shown = f"{percent.normalize():f}"
+    lines = [
+        Line(
+            description=_("Deposit of %(percent)s %% on quote %(number)s")
+            % {"percent": shown, "number": quote.number},
+            quantity=Decimal(1),
+            unit=Unit.LUMP_SUM,
+            unit_price=cents(group.taxable * percent / 100),
+            vat_rate=group.rate,
+        )  # fmt: skip
+        for group in totals.groups
+    ]
+    save_lines(invoice, lines)
+    record(user, "create", invoice)
+    return invoice
+
+
+@transaction.atomic
+def do_final_invoice(user, quote):
+    """A draft invoice of the whole quote that deducts the deposit invoices already issued."""
+    accepted_quote(quote)
+    if quote.invoices.filter(is_deposit=False).exists():
+        raise ValidationError(_("The final invoice of this quote already exists."))
+    deposits = quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT)
+    prepaid = sum((d.total_incl_vat for d in deposits), Decimal("0.00"))
+    invoice = new_draft(quote.client, Kind.INVOICE, project=quote.project, quote=quote,
+                        treatment=quote.treatment, currency=quote.currency,
+                        language=quote.language, buyer_reference=quote.buyer_reference,
+                        prepaid=prepaid)  # fmt: skip
+    invoice.save()
+    lines = [
+        Line(
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            vat_rate=line.vat_rate,
+        )  # fmt: skip
+        for line in quote.lines.all()
+    ]
+    if deposits:
+        numbers = ", ".join(d.number for d in deposits)
+        invoice.notes = _("Deposit already invoiced: %(numbers)s.") % {"numbers": numbers}
+    save_lines(invoice, lines)
+    record(user, "create", invoice)
+    return invoice
+
+
+@transaction.atomic
+def do_invoice_from_proforma(user, proforma):
+    """A draft invoice with the pro-forma's lines: a pro-forma is not an invoice itself."""
+    if proforma.kind != Kind.PROFORMA or proforma.is_draft:
+        raise ValidationError(_("Only an issued pro-forma invoice can become an invoice."))
+    invoice = new_draft(proforma.client, Kind.INVOICE, project=proforma.project,
+                        treatment=proforma.treatment, currency=proforma.currency,
+                        language=proforma.language, buyer_reference=proforma.buyer_reference)  # fmt: skip
+    invoice.save()
+    save_lines(invoice, [
+        Line(description=line.description, quantity=line.quantity, unit=line.unit,
+             unit_price=line.unit_price, discount_percent=line.discount_percent,
+             vat_rate=line.vat_rate)
+        for line in proforma.lines.all()
+    ])  # fmt: skip
+    record(user, "create", invoice)
+    return invoice
