@@ -51,7 +51,9 @@ def page(request, link, accept=None, decline=None, error=""):
         }
         response = render(request, "portal/document.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # No Referer with the token to other sites; "no-referrer" would make the browser send
+    # "Origin: null" with the answer form, which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

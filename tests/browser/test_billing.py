@@ -49,3 +49,34 @@ def test_unbilled_time_becomes_an_issued_invoice(page_en, live_server, owner, bu
     invoice = Document.objects.get()
     assert invoice.status == Status.ISSUED
     assert TimeEntry.objects.get().invoice == invoice
+
+
+def test_a_client_accepts_a_quote_through_the_portal(
+    page_fr, live_server, owner, business, screenshot
+):
+    from decimal import Decimal
+
+    from patron.billing.issuing import do_issue
+    from patron.billing.models import Kind
+    from patron.portal.links import create_link
+    from tests.billing.test_issuing import draft
+
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701", language="fr",
+    )  # fmt: skip
+    quote = do_issue(owner, draft(acme, ("Refonte du site <script>", "3", "600", "21"),
+                                  kind=Kind.QUOTE, deposit_percent=Decimal("30")))  # fmt: skip
+    token = create_link(quote)
+    page = page_fr
+    page.goto(f"{live_server.url}/p/{token}/")
+    expect(page.locator("h1")).to_contain_text(quote.number)
+    expect(page.locator(".portal-lines")).to_contain_text("Refonte du site <script>")
+    page.get_by_label("Votre nom complet").fill("Jeanne Martin")
+    page.get_by_label("J'accepte ce devis et ses conditions.").check()
+    screenshot(page, "portal-quote")
+    page.get_by_role("button", name="Accepter le devis").click()
+    expect(page.locator(".answer")).to_contain_text("Jeanne Martin")
+    screenshot(page, "portal-quote-accepted")
+    quote.refresh_from_db()
+    assert quote.status == Status.ACCEPTED

@@ -83,7 +83,7 @@ def test_the_client_declines_with_a_reason(client, quote):
 
 
 def test_an_expired_quote_cannot_be_accepted(client, owner, business, acme):
-    document = draft(acme, ("Design", "1", "100", "21"), kind=Kind.QUOTE,
+    document = draft(acme, ("Design", "1", "100", "21"), kind=Kind.QUOTE, language="en",
                      valid_until=timezone.localdate() - timedelta(days=1))  # fmt: skip
     quote = do_issue(owner, document)
     token = create_link(quote)
