@@ -157,3 +157,14 @@ class FromWorkForm(forms.Form):
         if since and until and until < since:
             self.add_error("until", _("The end comes before the start."))
         return cleaned
+
+
+class SendForm(forms.Form):
+    to = forms.EmailField(label=_("To"), max_length=254)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 9}),
+        help_text=_("{link} becomes the client's private link to the document."),
+    )

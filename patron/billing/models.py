@@ -241,3 +241,28 @@ class Line(models.Model):
             self.vat_rate = Decimal("0")
         self.net = line_amounts(self.quantity, self.unit_price, self.discount_percent or 0).net
         return self
+
+
+class Sending(models.Model):
+    """One email of a document to a client: queued by the page, sent once by the worker."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="sendings")
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=10000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.document} to {self.to}"

@@ -17,7 +17,7 @@ from patron.billing.drafting import (
     new_draft,
     refresh_draft,
 )
-from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet
+from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet, SendForm
 from patron.billing.issuing import do_issue, problems
 from patron.billing.models import Document, Kind, Status
 from patron.billing.quotes import (
@@ -26,6 +26,7 @@ from patron.billing.quotes import (
     do_invoice_from_proforma,
     is_expired,
 )
+from patron.billing.sending import default_message, do_send
 from patron.billing.vat import exemption, rates_for
 from patron.business.models import Business
 from patron.portal.links import create_link, portal_path, revoke_links
@@ -136,6 +137,8 @@ def document_page(request, pk):
             "decision": getattr(document, "decision", None),
             "expired": document.kind == Kind.QUOTE and is_expired(document),
             "links": document.portal_links.filter(revoked_at__isnull=True).count(),
+            "send_form": send_form(document),
+            "sendings": document.sendings.all()[:20],
         }
         return render(request, "billing/document.html", context)
     form = DocumentForm(request.POST or None, instance=document)
@@ -263,3 +266,27 @@ def document_follow_up(request, pk, step):
         messages.error(request, " ".join(e.messages))
         return redirect("billing:document", pk=pk)
     return redirect("billing:document", pk=invoice.pk)
+
+
+def send_form(document, data=None):
+    subject, body = default_message(document)
+    return SendForm(data, initial={"to": document.client.email, "subject": subject, "body": body})
+
+
+@owner_required
+@require_POST
+def document_send(request, pk):
+    document = get_object_or_404(Document.objects.select_related("client"), pk=pk)
+    form = send_form(document, request.POST)
+    if form.is_valid():
+        try:
+            do_send(request.user, document, base_url=request.build_absolute_uri("/"),
+                    **form.cleaned_data)  # fmt: skip
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The email to %(to)s is on its way.") % form.cleaned_data)
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("billing:document", pk=pk)

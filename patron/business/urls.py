@@ -12,4 +12,5 @@ urlpatterns = [
     path("settings/brand/", views.settings_brand, name="settings_brand"),
     path("settings/brand/preview/", views.brand_preview, name="brand_preview"),
     path("settings/brand/logo/", views.logo, name="logo"),
+    path("settings/mail/", views.settings_mail, name="settings_mail"),
 ]

@@ -5,10 +5,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from patron.accounts.access import owner_required
+from patron.audit.log import record
 from patron.business.brand import contrast_warnings
 from patron.business.forms import BrandForm, ProfileForm
 from patron.business.letterhead import letterhead_context
 from patron.business.profile import BusinessExists, do_save_business
+from patron.system.mail import from_environment, mail_server
+from patron.system.mailforms import MailServerForm
+from patron.system.models import MailServer
+from patron.system.tasks import send_test_email
 
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
@@ -97,3 +102,27 @@ def logo(request):
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+@owner_required
+def settings_mail(request):
+    """The SMTP server invoices and quotes leave through, and a test message to oneself."""
+    server = MailServer.objects.first()
+    form = MailServerForm(request.POST or None, instance=server)
+    if request.method == "POST" and "test" in request.POST:
+        if mail_server() is None and not from_environment():
+            messages.error(request, _("Save a mail server first."))
+        else:
+            send_test_email.enqueue(request.user.email)
+            messages.success(
+                request,
+                _("A test message is on its way to %(email)s.") % {"email": request.user.email},
+            )
+        return redirect("business:settings_mail")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(request.user, "update", form.instance, {"mail server": "saved"})
+        messages.success(request, _("The mail server has been saved."))
+        return redirect("business:settings_mail")
+    context = {"form": form, "from_environment": from_environment(), "server": server}
+    return render(request, "business/settings_mail.html", context)

@@ -9,3 +9,24 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class MailServer(models.Model):
+    """The SMTP server Patron sends mail through, set under Settings; the PATRON_EMAIL_*
+    environment variables, when set, take precedence (patron/system/mail.py)."""
+
+    class Security(models.TextChoices):
+        STARTTLS = "starttls", "STARTTLS"
+        SSL = "ssl", "SSL/TLS"
+        NONE = "none", "—"
+
+    host = models.CharField(max_length=200)
+    port = models.PositiveIntegerField(default=587)
+    security = models.CharField(max_length=10, choices=Security.choices, default=Security.STARTTLS)
+    username = models.CharField(max_length=200, blank=True)
+    password = models.CharField(max_length=200, blank=True)
+    from_address = models.EmailField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.host}:{self.port}"

@@ -16,6 +16,24 @@ def send_email(subject, body, recipients):
 
 
 @task()
+def send_test_email(recipient):
+    """A test message through the mail server set under Settings."""
+    from django.core.mail import EmailMessage
+    from django.utils.translation import gettext as _
+
+    from patron.system.mail import connection, sender
+
+    message = EmailMessage(
+        _("Patron: test message"),
+        _("Your mail server works: Patron can send your quotes and invoices."),
+        sender(),
+        [recipient],
+        connection=connection(),
+    )
+    return message.send()
+
+
+@task()
 def prune_import_uploads(max_age_hours=24):
     """Delete files waiting between an import's preview and its confirmation once
     they are older than a day: an abandoned preview must not keep data forever."""

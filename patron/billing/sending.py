@@ -1,0 +1,91 @@
+"""Sending a document by email: the client's language, the portal link in the body, the text
+editable per send; queued by the page and sent once by the worker, even if it restarts."""
+
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+
+from patron.audit.log import record
+from patron.billing.models import Document, Sending, Status
+from patron.portal.links import create_link, portal_path
+from patron.system.mail import connection, sender
+
+LINK = "{link}"
+
+
+def default_message(document):
+    """The subject and body a send starts from, in the document's language."""
+    seller = document.seller.get("trading_name") or document.seller.get("legal_name", "")
+    with override(document.language):
+        subject = _("%(kind)s %(number)s from %(seller)s") % {
+            "kind": document.get_kind_display(),
+            "number": document.number,
+            "seller": seller,
+        }
+        body = render_to_string(
+            "billing/email_body.txt", {"document": document, "seller": seller, "link": LINK}
+        )
+    return subject, body
+
+
+def do_send(user, document, *, to, subject, body, base_url):
+    """Queue the email; the worker sends it after the commit (see deliver)."""
+    if document.is_draft:
+        raise ValidationError(_("Issue the document before sending it."))
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise ValidationError(_("“%(to)s” is not an email address.") % {"to": to[:100]}) from None
+    subject = " ".join(subject.split())[:200]
+    if not subject or not body.strip():
+        raise ValidationError(_("Give the email a subject and a text."))
+    with transaction.atomic():
+        url = base_url.rstrip("/") + portal_path(create_link(document))
+        body = body.replace(LINK, url) if LINK in body else f"{body.rstrip()}\n\n{url}\n"
+        sending = Sending.objects.create(
+            document=document, to=to, subject=subject, body=body[:10000]
+        )
+        record(user, "send", document, {"to": to})
+        transaction.on_commit(lambda: deliver.enqueue(sending.pk))
+    return sending
+
+
+def attachments(document):
+    """(file name, content, type) of what travels with the email."""
+    return []
+
+
+@task()
+def deliver(sending_id):
+    """Send one queued email. Claimed first, in its own transaction: a worker that restarts
+    never sends it twice (one that dies mid-send leaves it "sending", to look at)."""
+    with transaction.atomic():
+        sending = Sending.objects.select_for_update().filter(pk=sending_id).first()
+        if sending is None or sending.state != Sending.State.QUEUED:
+            return "skipped"
+        sending.state = Sending.State.SENDING
+        sending.save(update_fields=["state"])
+    document = Document.objects.get(pk=sending.document_id)
+    try:
+        message = EmailMessage(
+            sending.subject, sending.body, sender(), [sending.to], connection=connection()
+        )
+        for name, content, mime in attachments(document):
+            message.attach(name, content, mime)
+        message.send()
+    except Exception as error:  # noqa: BLE001 -- any failure is the sending's, told to the user
+        Sending.objects.filter(pk=sending.pk).update(
+            state=Sending.State.FAILED, error=str(error)[:500]
+        )
+        return "failed"
+    Sending.objects.filter(pk=sending.pk).update(state=Sending.State.SENT, sent_at=timezone.now())
+    if document.status == Status.ISSUED:
+        document.status = Status.SENT
+        document.save(update_fields=["status", "updated_at"])
+    return "sent"

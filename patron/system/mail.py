@@ -1,0 +1,44 @@
+"""Where mail leaves from: the server set under Settings, unless the environment sets one.
+
+`PATRON_EMAIL_HOST` (and its siblings, see settings.py) win when present: an install
+configured by its administrator keeps that configuration whatever is typed in the page.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.mail import get_connection
+
+from patron.system.models import MailServer
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def from_environment():
+    return bool(os.environ.get("PATRON_EMAIL_HOST") or os.environ.get("PATRON_EMAIL_BACKEND"))
+
+
+def mail_server():
+    return None if from_environment() else MailServer.objects.first()
+
+
+def connection():
+    """An SMTP connection to the server set under Settings, else Django's configured one."""
+    server = mail_server()
+    if server is None:
+        return get_connection()
+    return get_connection(
+        SMTP,
+        host=server.host,
+        port=server.port,
+        username=server.username or None,
+        password=server.password or None,
+        use_tls=server.security == MailServer.Security.STARTTLS,
+        use_ssl=server.security == MailServer.Security.SSL,
+        timeout=settings.EMAIL_TIMEOUT,
+    )
+
+
+def sender():
+    server = mail_server()
+    return server.from_address if server else settings.DEFAULT_FROM_EMAIL

@@ -1,0 +1,150 @@
+"""Sending quotes and invoices by email, through a real SMTP server on loopback."""
+
+import email
+import socket
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from patron.billing.issuing import do_issue
+from patron.billing.models import Sending, Status
+from patron.billing.sending import deliver
+from patron.contacts.models import Contact
+from patron.system.mail import mail_server
+from patron.system.models import MailServer
+from tests.billing.test_issuing import draft
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(db):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    MailServer.objects.create(
+        host="127.0.0.1", port=controller.port, security="none",
+        from_address="claire@atelier-lumen.example",
+    )  # fmt: skip
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what is enqueued after the commit (the test's own transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def invoice(owner, business):
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", email="compta@acme.example", language="fr",
+    )  # fmt: skip
+    return do_issue(owner, draft(acme, ("Design", "10", "85", "21"), language="fr"))
+
+
+def test_an_invoice_is_sent_in_the_client_s_language_with_its_portal_link(
+    owner_client, client, inbox, invoice, immediate_tasks, on_commit
+):
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "compta@acme.example" in page and f"Facture {invoice.number}" in page
+    with on_commit():
+        response = owner_client.post(
+            f"/app/billing/{invoice.pk}/send/",
+            {
+                "to": "compta@acme.example",
+                "subject": f"Facture {invoice.number}\r\nBcc: evil@x.example",
+                "body": "Bonjour,\n\nVotre facture : {link}\n\nClaire",
+            },
+            follow=True,
+        )
+    assert "compta@acme.example" in response.text
+    [message] = inbox.messages
+    assert message["To"] == "compta@acme.example" and message["Bcc"] is None
+    assert message["From"] == "claire@atelier-lumen.example"
+    assert message["Subject"] == f"Facture {invoice.number} Bcc: evil@x.example"
+    body = message.get_body(("plain",)).get_content()
+    link = next(word for word in body.split() if "/p/" in word)
+    assert client.get(link.replace("http://testserver", "")).status_code == 200
+    sending = Sending.objects.get()
+    assert sending.state == Sending.State.SENT and sending.sent_at
+    invoice.refresh_from_db()
+    assert invoice.status == Status.SENT
+    # A worker that picks it up again sends nothing more.
+    assert deliver.call(sending.pk) == "skipped" and len(inbox.messages) == 1
+
+
+def test_the_default_text_is_in_the_document_s_language(owner_client, invoice):
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "Bonjour Acme SA," in page and "{link}" in page
+
+
+def test_a_server_that_refuses_leaves_a_failed_sending_that_says_why(
+    owner_client, invoice, db, immediate_tasks, on_commit
+):
+    MailServer.objects.create(host="127.0.0.1", port=free_port(), security="none",
+                              from_address="claire@atelier-lumen.example")  # fmt: skip
+    with on_commit():
+        owner_client.post(f"/app/billing/{invoice.pk}/send/",
+                          {"to": "compta@acme.example", "subject": "Facture", "body": "{link}"})  # fmt: skip
+    sending = Sending.objects.get()
+    assert sending.state == Sending.State.FAILED and "refused" in sending.error.lower()
+    assert "Failed" in owner_client.get(f"/app/billing/{invoice.pk}/").text
+    invoice.refresh_from_db()
+    assert invoice.status == Status.ISSUED
+
+
+def test_bad_addresses_and_drafts_are_refused(
+    owner_client, owner, invoice, inbox, immediate_tasks, on_commit
+):
+    response = owner_client.post(f"/app/billing/{invoice.pk}/send/",
+                                 {"to": "not an address", "subject": "x", "body": "y"}, follow=True)  # fmt: skip
+    assert "Enter a valid email address." in response.text
+    a_draft = draft(invoice.client, ("Design", "1", "1", "21"))
+    response = owner_client.post(f"/app/billing/{a_draft.pk}/send/",
+                                 {"to": "a@b.example", "subject": "x", "body": "y"}, follow=True)  # fmt: skip
+    assert "Issue the document before sending it." in response.text
+    assert not Sending.objects.exists() and not inbox.messages
+
+
+def test_the_settings_page_saves_the_server_and_sends_a_test(
+    owner_client, owner, inbox, immediate_tasks, on_commit
+):
+    server = MailServer.objects.get()
+    response = owner_client.post("/app/settings/mail/", {
+        "host": "127.0.0.1", "port": server.port, "security": "none", "username": "",
+        "password": "", "from_address": "hello@atelier-lumen.example",
+    })  # fmt: skip
+    assert response.status_code == 302
+    with on_commit():
+        owner_client.post("/app/settings/mail/", {"test": "1"})
+    [message] = inbox.messages
+    assert message["To"] == owner.email and message["From"] == "hello@atelier-lumen.example"
+    bad = owner_client.post("/app/settings/mail/", {
+        "host": "smtp.example.com/../x", "port": "70000", "security": "none",
+        "from_address": "nope",
+    })  # fmt: skip
+    assert "Give the server&#x27;s name" in bad.text and "between 1 and 65535" in bad.text
+    assert MailServer.objects.get().from_address == "hello@atelier-lumen.example"
+
+
+def test_the_environment_wins_over_the_page(monkeypatch, inbox):
+    assert mail_server() is not None
+    monkeypatch.setenv("PATRON_EMAIL_HOST", "smtp.admin.example")
+    assert mail_server() is None
