@@ -171,7 +171,7 @@ def do_issue(user, document, *, actor=""):
         raise ValidationError(found)
     with transaction.atomic():
         document = (
-            Document.objects.select_for_update()
+            Document.objects.select_for_update(of=("self",))
             .select_related("client", "corrects")
             .get(pk=document.pk)
         )
