@@ -2,6 +2,7 @@
 expenses or typed, turned into credit notes; saved and deleted while they are drafts."""
 
 from collections import defaultdict
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from patron.work.projects import effective_rate
 from patron.work.timing import billable_seconds
 
 HOURS = Decimal("0.0001")
+QUOTE_VALID_DAYS = 30
 
 
 class Grouping:
@@ -41,6 +43,8 @@ def new_draft(client, kind=Kind.INVOICE, *, project=None, business=None, **field
     fits seller and client (the user may change any of them)."""
     business = business or Business.objects.first()
     document = Document(kind=kind, client=client, project=project, **fields)
+    if kind == Kind.QUOTE and "valid_until" not in fields:
+        document.valid_until = timezone.localdate() + timedelta(days=QUOTE_VALID_DAYS)
     if "language" not in fields:
         document.language = client.language if client.language in ("fr", "en") else "fr"
     if business is not None:

@@ -204,3 +204,12 @@ def test_the_list_costs_the_same_however_many_documents(owner_client, acme):
     assert cost() == before
     page = owner_client.get("/app/billing/?kind=nonsense&status=<script>&q=" + "x" * 500)
     assert page.status_code == 200 and "<script>" not in page.text
+
+
+def test_a_new_quote_is_valid_for_thirty_days(owner_client, acme):
+    from django.utils import timezone
+
+    owner_client.post("/app/billing/new/", {"kind": "quote", "client": acme.pk})
+    quote = Document.objects.get()
+    assert quote.kind == Kind.QUOTE
+    assert quote.valid_until == timezone.localdate() + timedelta(days=30)
