@@ -210,32 +210,41 @@ def refresh_draft(document):
     return document
 
 
+def follow_up(source, kind, **fields):
+    """An unsaved draft that follows `source` (a credit note, a deposit or final invoice…):
+    the same client, project, VAT treatment, currency, language and client's reference."""
+    return new_draft(
+        source.client, kind, project=source.project, treatment=source.treatment,
+        currency=source.currency, language=source.language,
+        buyer_reference=source.buyer_reference, **fields,
+    )  # fmt: skip
+
+
+def copied_lines(source):
+    """Unsaved copies of a document's lines, for the document that follows it."""
+    return [
+        Line(
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=line.unit_price,
+            discount_percent=line.discount_percent,
+            vat_rate=line.vat_rate,
+        )  # fmt: skip
+        for line in source.lines.all()
+    ]
+
+
 @transaction.atomic
 def do_credit_note(user, invoice, *, full=True):
     """A draft credit note for an issued invoice: a copy of its lines (full), or none to type
     the part to credit (partial)."""
     if invoice.kind != Kind.INVOICE or invoice.is_draft:
         raise ValidationError(_("Only an issued invoice can be credited."))
-    note = Document.objects.create(
-        kind=Kind.CREDIT_NOTE, client=invoice.client, project=invoice.project, corrects=invoice,
-        currency=invoice.currency, language=invoice.language, treatment=invoice.treatment,
-        buyer_reference=invoice.buyer_reference,
-    )  # fmt: skip
+    note = follow_up(invoice, Kind.CREDIT_NOTE, corrects=invoice)
+    note.save()
     if full:
-        save_lines(
-            note,
-            [
-                Line(
-                    description=line.description,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=line.unit_price,
-                    discount_percent=line.discount_percent,
-                    vat_rate=line.vat_rate,
-                )  # fmt: skip
-                for line in invoice.lines.all()
-            ],
-        )
+        save_lines(note, copied_lines(invoice))
     record(user, "create", note)
     return note
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.audit.log import record
-from patron.billing.drafting import new_draft, save_lines
+from patron.billing.drafting import copied_lines, follow_up, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
 from patron.billing.totals import cents
 from patron.portal.models import Decision
@@ -73,9 +73,7 @@ def do_deposit_invoice(user, quote):
     if quote.invoices.filter(is_deposit=True).exists():
         raise ValidationError(_("The deposit of this quote is already invoiced."))
     totals = quote.compute_totals()
-    invoice = new_draft(quote.client, Kind.INVOICE, project=quote.project, quote=quote,
-                        is_deposit=True, treatment=quote.treatment, currency=quote.currency,
-                        language=quote.language, buyer_reference=quote.buyer_reference)  # fmt: skip
+    invoice = follow_up(quote, Kind.INVOICE, quote=quote, is_deposit=True)
     invoice.save()
     percent = quote.deposit_percent
     shown = f"{percent.normalize():f}"
@@ -103,22 +101,9 @@ def do_final_invoice(user, quote):
         raise ValidationError(_("The final invoice of this quote already exists."))
     deposits = quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT)
     prepaid = sum((d.total_incl_vat for d in deposits), Decimal("0.00"))
-    invoice = new_draft(quote.client, Kind.INVOICE, project=quote.project, quote=quote,
-                        treatment=quote.treatment, currency=quote.currency,
-                        language=quote.language, buyer_reference=quote.buyer_reference,
-                        prepaid=prepaid)  # fmt: skip
+    invoice = follow_up(quote, Kind.INVOICE, quote=quote, prepaid=prepaid)
     invoice.save()
-    lines = [
-        Line(
-            description=line.description,
-            quantity=line.quantity,
-            unit=line.unit,
-            unit_price=line.unit_price,
-            discount_percent=line.discount_percent,
-            vat_rate=line.vat_rate,
-        )  # fmt: skip
-        for line in quote.lines.all()
-    ]
+    lines = copied_lines(quote)
     if deposits:
         numbers = ", ".join(d.number for d in deposits)
         invoice.notes = _("Deposit already invoiced: %(numbers)s.") % {"numbers": numbers}
@@ -132,15 +117,8 @@ def do_invoice_from_proforma(user, proforma):
     """A draft invoice with the pro-forma's lines: a pro-forma is not an invoice itself."""
     if proforma.kind != Kind.PROFORMA or proforma.is_draft:
         raise ValidationError(_("Only an issued pro-forma invoice can become an invoice."))
-    invoice = new_draft(proforma.client, Kind.INVOICE, project=proforma.project,
-                        treatment=proforma.treatment, currency=proforma.currency,
-                        language=proforma.language, buyer_reference=proforma.buyer_reference)  # fmt: skip
+    invoice = follow_up(proforma, Kind.INVOICE)
     invoice.save()
-    save_lines(invoice, [
-        Line(description=line.description, quantity=line.quantity, unit=line.unit,
-             unit_price=line.unit_price, discount_percent=line.discount_percent,
-             vat_rate=line.vat_rate)
-        for line in proforma.lines.all()
-    ])  # fmt: skip
+    save_lines(invoice, copied_lines(proforma))
     record(user, "create", invoice)
     return invoice
