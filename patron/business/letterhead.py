@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 
 from patron.business.brand import TYPEFACES, check_colour, contrast_warnings, font_stack
 from patron.business.models import Business
+from patron.money import format_money
 
 
 def letterhead_context(business, data=None, warnings=True):
@@ -27,11 +26,11 @@ def letterhead_context(business, data=None, warnings=True):
     accent = pick("accent_colour", check_colour)
     typeface = data.get("typeface") if data.get("typeface") in TYPEFACES else None
     typeface = typeface or (business.typeface if business else "inter")
-    language = get_language()
+    currency = business.currency if business else "EUR"
     return {
         "sample_number": "F-2026-0001",
-        "sample_line": format_currency(Decimal("2400"), "EUR", locale=language),
-        "sample_total": format_currency(Decimal("2904"), "EUR", locale=language),
+        "sample_line": format_money(Decimal("2400"), currency),
+        "sample_total": format_money(Decimal("2904"), currency),
         "preview_primary": primary,
         "preview_accent": accent,
         "preview_font": font_stack(typeface),
