@@ -20,6 +20,17 @@ class Tag(models.Model):
         return self.name
 
 
+def display_name(is_organisation, name, first_name, last_name, email):
+    """A contact's name from its columns, for exports that read values, not instances."""
+    if is_organisation:
+        return name
+    return f"{first_name} {last_name}".strip() or name or email
+
+
+# The columns display_name reads, for values_list() through a foreign key.
+DISPLAY_NAME_FIELDS = ("is_organisation", "name", "first_name", "last_name", "email")
+
+
 class ContactQuerySet(models.QuerySet):
     def due_for_follow_up(self, today=None):
         """Contacts whose next-contact date is today or past: the “to reconnect” list."""
@@ -108,9 +119,9 @@ class Contact(models.Model):
 
     @property
     def display_name(self):
-        if self.is_organisation:
-            return self.name
-        return f"{self.first_name} {self.last_name}".strip() or self.name or self.email
+        return display_name(
+            self.is_organisation, self.name, self.first_name, self.last_name, self.email
+        )
 
     @property
     def kinds(self):

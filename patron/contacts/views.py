@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -183,44 +184,59 @@ def interaction_delete(request, pk, interaction_pk):
     return redirect("contacts:detail", pk=pk)
 
 
+# The contact columns of the CSV export, headed by their (translated) field names.
+EXPORT_FIELDS = [
+    "name", "first_name", "last_name", "organisation", "position", "tags", "email", "phone",
+    "website", "linkedin_url", "street", "postcode", "city", "country", "language",
+    "vat_number", "company_number", "referred_by", "next_contact_on", "cadence_days",
+    "connected_on", "notes",
+]  # fmt: skip
+
+
+def field_label(name):
+    return capfirst(Contact._meta.get_field(name).verbose_name)
+
+
+def contact_row(c, types, kinds):
+    return [
+        types[c.is_organisation],
+        c.name,
+        c.first_name,
+        c.last_name,
+        c.organisation.name if c.organisation_id else "",
+        c.position,
+        ", ".join(kinds[kind] for kind in c.kinds),
+        ", ".join(t.name for t in c.tags.all()),
+        c.email,
+        c.phone,
+        c.website,
+        c.linkedin_url,
+        c.street,
+        c.postcode,
+        c.city,
+        c.country,
+        c.get_language_display(),
+        c.vat_number,
+        c.company_number,
+        c.referred_by.display_name if c.referred_by_id else "",
+        c.next_contact_on or "",
+        c.cadence_days or "",
+        c.connected_on or "",
+        c.notes,
+    ]
+
+
 @owner_required
 def export_csv(request):
     contacts = search_contacts(**list_filters(request)).select_related("referred_by")
-    header = [
-        "type", "name", "first_name", "last_name", "organisation", "position", "kinds", "tags",
-        "email", "phone", "website", "linkedin_url", "street", "postcode", "city", "country",
-        "language", "vat_number", "company_number", "referred_by", "next_contact_on",
-        "cadence_days", "connected_on", "notes",
-    ]  # fmt: skip
-    rows = (
-        [
-            "organisation" if c.is_organisation else "person",
-            c.name,
-            c.first_name,
-            c.last_name,
-            c.organisation.name if c.organisation_id else "",
-            c.position,
-            " ".join(c.kinds),
-            ", ".join(t.name for t in c.tags.all()),
-            c.email,
-            c.phone,
-            c.website,
-            c.linkedin_url,
-            c.street,
-            c.postcode,
-            c.city,
-            c.country,
-            c.language,
-            c.vat_number,
-            c.company_number,
-            c.referred_by.display_name if c.referred_by_id else "",
-            c.next_contact_on or "",
-            c.cadence_days or "",
-            c.connected_on or "",
-            c.notes,
-        ]  # fmt: skip
-        for c in contacts.iterator(chunk_size=1000)
-    )
+    labels = [field_label(name) for name in EXPORT_FIELDS]
+    # Type and relationships (client, prospect…) after the position, as the form shows them.
+    header = [_("Type"), *labels[:5], _("Relationship"), *labels[5:]]
+    types = {True: _("Organisation"), False: _("Person")}
+    kinds = {
+        kind: str(Contact._meta.get_field(f"is_{kind}").verbose_name) for kind in Contact.KINDS
+    }
+    rows = (contact_row(c, types, kinds) for c in contacts.iterator(chunk_size=1000))
     return csv_response("contacts.csv", header, rows)
 
 

@@ -17,6 +17,7 @@ from patron.audit.log import record
 from patron.contacts.models import Contact
 from patron.contacts.network import CONTACTS
 from patron.system.picker import pick_response, picker_context
+from patron.work import exports
 from patron.work import week as weeks
 from patron.work.forms import (
     EntryForm,
@@ -78,6 +79,8 @@ def project_list(request):
     client_id = parse_id(request.GET.get("client"))
     query = request.GET.get("q", "").strip()[:100]
     projects = projects_for_list(status=status, client=client_id, query=query)
+    if request.GET.get("format") == "csv":
+        return exports.projects_csv(projects, request.business.currency)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     client = Contact.objects.filter(pk=client_id).first() if client_id else None
     context = {
@@ -236,6 +239,8 @@ def entry_list(request):
         entries = entries.filter(start__gte=weeks.local_midnight(since))
     if until:
         entries = entries.filter(start__lt=weeks.local_midnight(until + timedelta(days=1)))
+    if request.GET.get("format") == "csv":
+        return exports.entries_csv(entries.order_by("-start", "-pk"))
     total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
     project = Project.objects.filter(pk=project_id).first() if project_id else None
     entries = entries.select_related("project", "task").prefetch_related(

@@ -27,3 +27,14 @@ def test_a_csv_download_streams_with_a_bom_and_quoting():
     assert body.startswith("\ufeffname,note")
     assert "'=1+1" in body and '"say ""hi"", then go"' in body
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+
+
+def test_rows_are_written_in_the_language_of_the_request_even_when_streamed_later():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("fr"):
+        response = csv_response("x.csv", [gettext_lazy("Project")], ([gettext_lazy("yes")],))
+    # The server streams after the view has returned, when the language may be another.
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert body.splitlines() == ["Projet", "oui"]
