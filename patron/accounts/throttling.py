@@ -1,9 +1,12 @@
-"""Throttling of logins and password-reset requests.
+"""Throttling of logins, password-reset requests and guessed capability tokens.
 
 Failures are counted in the database, so every web worker process sees the
 same numbers: per username (however it was typed) and per client address (an
 IPv6 client counts as its /64, which one machine usually holds whole). A
 success clears the username's count; old entries age out of the window.
+
+Other things worth guessing (reset requests, calendar feed tokens) share the
+table under a key no username can be, counted per address only.
 """
 
 import ipaddress
@@ -15,8 +18,10 @@ from django.utils import timezone
 from patron.accounts.models import LoginFailure
 
 IP_FACTOR = 5
-# Password-reset requests share the table, under a username no login can have.
-RESET_KEY = "\u2400reset"
+# Keys under which other attempts share the table: usernames no login can have.
+KEY_MARK = "\u2400"
+RESET_KEY = KEY_MARK + "reset"
+FEED_KEY = KEY_MARK + "feed"
 
 
 def normalise_username(value):
@@ -63,7 +68,9 @@ def seconds_until_allowed(username, ip):
     limit = settings.LOGIN_FAILURE_LIMIT
     waits = [wait_after(recent.filter(username=normalise_username(username)), limit, window, now)]
     if ip:
-        waits.append(wait_after(recent.filter(ip=ip), limit * IP_FACTOR, window, now))
+        # Only failed logins: a calendar app polling a revoked feed must not lock the owner out.
+        logins = recent.filter(ip=ip).exclude(username__startswith=KEY_MARK)
+        waits.append(wait_after(logins, limit * IP_FACTOR, window, now))
     return max(waits)
 
 
@@ -75,15 +82,33 @@ def clear_failures(username):
     LoginFailure.objects.filter(username=normalise_username(username)).delete()
 
 
-def reset_allowed(ip):
-    """Record a password-reset request; False once an address has asked too often."""
+def address_wait(key, ip, limit):
+    """Seconds before `ip` may try `key` again, after `limit` attempts in the window; 0: now."""
     now = timezone.now()
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    recent = LoginFailure.objects.filter(at__gt=now - window, username=RESET_KEY)
-    if wait_after(recent.filter(ip=ip), settings.LOGIN_FAILURE_LIMIT, window, now):
+    recent = LoginFailure.objects.filter(at__gt=now - window, username=key, ip=ip)
+    return wait_after(recent, limit, window, now)
+
+
+def record_attempt(key, ip):
+    LoginFailure.objects.create(username=key, ip=ip)
+
+
+def reset_allowed(ip):
+    """Record a password-reset request; False once an address has asked too often."""
+    if address_wait(RESET_KEY, ip, settings.LOGIN_FAILURE_LIMIT):
         return False
-    LoginFailure.objects.create(username=RESET_KEY, ip=ip)
+    record_attempt(RESET_KEY, ip)
     return True
+
+
+def feed_wait(ip):
+    """Seconds before `ip` may ask for a calendar feed again, after too many wrong tokens."""
+    return address_wait(FEED_KEY, ip, settings.LOGIN_FAILURE_LIMIT * IP_FACTOR)
+
+
+def record_wrong_feed_token(ip):
+    record_attempt(FEED_KEY, ip)
 
 
 def prune_failures():

@@ -3,7 +3,8 @@
 Calendar applications subscribe without logging in, so the token in the
 address is the only key: 32 random bytes, of which only a SHA-256 is kept
 (CalendarFeed.digest), revocable. Every request, whatever its token, costs
-one hash and one indexed lookup; a wrong or revoked token gets the same 404.
+one hash and one indexed lookup; a wrong or revoked token gets the same 404,
+and an address sending many wrong tokens is paused (accounts/throttling.py).
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event
 
+from patron.accounts import throttling
 from patron.accounts.access import owner_required
 from patron.accounts.models import User
 from patron.audit.log import record
@@ -147,8 +149,19 @@ def owner_language():
 
 @require_GET
 def feed(request, token):
-    """Public, without a login: the token is the key. Deliberately not @owner_required."""
+    """Public, without a login: the token is the key. Deliberately not @owner_required.
+
+    An address that sent too many wrong tokens in the window gets 429 before its
+    token is even looked at, so guessing costs time, like guessing a password.
+    """
+    ip = throttling.client_ip(request)
+    wait = throttling.feed_wait(ip)
+    if wait:
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if find_feed(token) is None:
+        throttling.record_wrong_feed_token(ip)
         raise Http404
     business = get_business()
     with translation.override(owner_language()):

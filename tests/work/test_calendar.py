@@ -53,7 +53,8 @@ def test_the_feed_lists_due_dates_and_follow_ups_as_all_day_events(
 ):
     owner.language = "en"  # the feed speaks the owner's language (calendar apps send none)
     owner.save()
-    with django_assert_max_num_queries(8):
+    # One of them counts the address's recent wrong tokens (the throttle).
+    with django_assert_max_num_queries(9):
         response = visitor().get(f"/app/work/feed/{feed_token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -93,6 +94,45 @@ def test_an_outsider_token_gets_404(feed_token):
         "' OR 1=1--",
     ):
         assert visitor().get(f"/app/work/feed/{token}.ics").status_code == 404
+
+
+def guesser(address="203.0.113.7"):
+    return Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=address)
+
+
+def test_an_address_guessing_tokens_is_paused_even_with_the_right_one(feed_token, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2  # an address gets 5 times that: 10 wrong tokens
+    attacker = guesser()
+    for _ in range(10):
+        assert attacker.get(f"/app/work/feed/{secrets.token_urlsafe(32)}.ics").status_code == 404
+    paused = attacker.get(f"/app/work/feed/{feed_token}.ics")
+    assert paused.status_code == 429
+    assert 0 < int(paused["Retry-After"]) <= settings.LOGIN_FAILURE_WINDOW + 1
+    assert attacker.get(f"/app/work/feed/{secrets.token_urlsafe(32)}.ics").status_code == 429
+    # Another address, a subscribed calendar app, still gets its feed.
+    assert guesser("198.51.100.1").get(f"/app/work/feed/{feed_token}.ics").status_code == 200
+
+
+def test_the_right_token_does_not_count_and_the_pause_ends_with_the_window(feed_token, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    app = guesser()
+    for _ in range(20):
+        assert app.get(f"/app/work/feed/{feed_token}.ics").status_code == 200
+    for _ in range(10):
+        app.get("/app/work/feed/wrong.ics")
+    assert app.get(f"/app/work/feed/{feed_token}.ics").status_code == 429
+    settings.LOGIN_FAILURE_WINDOW = 0
+    assert app.get(f"/app/work/feed/{feed_token}.ics").status_code == 200
+
+
+def test_wrong_feed_tokens_do_not_pause_logins(client, owner, feed_token, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(10):
+        guesser("127.0.0.1").get("/app/work/feed/wrong.ics")
+    response = client.post(
+        "/app/login/", {"username": owner.email, "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
 
 
 def test_a_revoked_token_gets_404(owner_client, feed_token):
