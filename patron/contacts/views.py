@@ -27,7 +27,7 @@ from patron.contacts.network import (
     search_contacts,
 )
 from patron.system.exporting import csv_response
-from patron.system.importing import ImportRefused, check_size, get_importer
+from patron.system.importing import ImportRefused, check_size, describe_counts, get_importer
 from patron.system.picker import pick_response
 
 PAGE_SIZE = 50
@@ -349,19 +349,7 @@ def import_preview(request):
             return redirect("contacts:import")
         done = importer.apply(plan)
         forget_upload(request)
-        messages.success(
-            request,
-            _(
-                "Imported: %(created)s new, %(merged)s merged, %(unchanged)s already there, "
-                "%(organisations)s new organisations."
-            )
-            % {
-                "created": done["created"],
-                "merged": done["merged"],
-                "unchanged": done["unchanged"],
-                "organisations": done["organisations created"],
-            },
-        )
+        messages.success(request, _("Imported: %(counts)s.") % {"counts": describe_counts(done)})
         return redirect("contacts:list")
     return render(
         request,

@@ -12,6 +12,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 # KIND of `patron import KIND FILE` -> "module:Class" of its importer.
 IMPORTERS = {
@@ -22,6 +23,62 @@ IMPORTERS = {
     "harvest": "patron.work.importers:HarvestImporter",
     "watson": "patron.work.importers:WatsonImporter",
 }
+
+
+# What an importer's counts mean, in plural forms: a plan's (what would be done)
+# and then apply's (what was done).
+COUNT_PHRASES = {
+    "create": ngettext_lazy("%(count)s contact to create", "%(count)s contacts to create", "count"),
+    "merge": ngettext_lazy(
+        "%(count)s contact to merge into an existing one",
+        "%(count)s contacts to merge into existing ones",
+        "count",
+    ),
+    "skip": ngettext_lazy(
+        "%(count)s contact already there", "%(count)s contacts already there", "count"
+    ),
+    "organisations": ngettext_lazy(
+        "%(count)s organisation to create", "%(count)s organisations to create", "count"
+    ),
+    "import": ngettext_lazy(
+        "%(count)s time entry to import", "%(count)s time entries to import", "count"
+    ),
+    "skip as already imported": ngettext_lazy(
+        "%(count)s time entry already imported",
+        "%(count)s time entries already imported",
+        "count",
+    ),
+    "create as new projects": ngettext_lazy(
+        "%(count)s project to create", "%(count)s projects to create", "count"
+    ),
+    "create as new clients": ngettext_lazy(
+        "%(count)s client to create", "%(count)s clients to create", "count"
+    ),
+    "created": ngettext_lazy("%(count)s new contact", "%(count)s new contacts", "count"),
+    "merged": ngettext_lazy("%(count)s contact merged", "%(count)s contacts merged", "count"),
+    "unchanged": ngettext_lazy(
+        "%(count)s contact already there",
+        "%(count)s contacts already there",
+        "count",
+    ),
+    "organisations created": ngettext_lazy(
+        "%(count)s new organisation", "%(count)s new organisations", "count"
+    ),
+    "time entries": ngettext_lazy("%(count)s time entry", "%(count)s time entries", "count"),
+    "new projects": ngettext_lazy("%(count)s new project", "%(count)s new projects", "count"),
+    "new clients": ngettext_lazy("%(count)s new client", "%(count)s new clients", "count"),
+    "skipped as already imported": ngettext_lazy(
+        "%(count)s skipped as already imported", "%(count)s skipped as already imported", "count"
+    ),
+}
+
+
+def describe_counts(counts):
+    """An importer's counts in words, with the right plural forms: 4 time entries, 1 new client."""
+    return ", ".join(
+        COUNT_PHRASES[what] % {"count": count} if what in COUNT_PHRASES else f"{count} {what}"
+        for what, count in counts.items()
+    )
 
 
 class ImportRefused(Exception):

@@ -90,3 +90,18 @@ def test_one_contact_as_a_vcard(owner_client):
     body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/vcard")
     assert "FN:Anna Peeters" in body and "EMAIL:anna@x.example" in body
+
+
+ONE_CARD = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Lea Martin\r\nN:Martin;Lea;;;\r\nEMAIL:lea@example.com\r\nEND:VCARD\r\n"
+
+
+def test_the_preview_and_the_result_count_in_the_singular_for_one_contact(owner_client):
+    upload(owner_client, name="one.vcf", kind="vcard", content=ONE_CARD)
+    preview = owner_client.get("/app/contacts/import/preview/").content.decode()
+    assert "</strong> new contact</li>" in preview
+    assert "</strong> new organisations</li>" in preview  # none: plural in English
+    done = owner_client.post("/app/contacts/import/preview/", {"action": "confirm"}, follow=True)
+    assert (
+        "Imported: 1 new contact, 0 contacts merged, 0 contacts already there, "
+        "0 new organisations." in done.content.decode()
+    )

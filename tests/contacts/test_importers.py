@@ -200,13 +200,13 @@ def test_patron_import_linkedin_and_vcard_on_the_command_line(tmp_path):
     csv_file = str(DATA / "Connections.csv")
     dry = patron(tmp_path, "import", "linkedin", csv_file, "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "4 to create" in dry.stdout
+    assert "4 contacts to create" in dry.stdout
     done = patron(tmp_path, "import", "linkedin", csv_file)
-    assert done.returncode == 0 and "4 created" in done.stdout
+    assert done.returncode == 0 and "Imported: 4 new contacts, 0 contacts merged" in done.stdout
     again = patron(tmp_path, "import", "linkedin", csv_file)
-    assert "0 created" in again.stdout and "4 unchanged" in again.stdout
+    assert "0 new contacts" in again.stdout and "4 contacts already there" in again.stdout
     cards = patron(tmp_path, "import", "vcard", str(DATA / "contacts.vcf"))
-    assert cards.returncode == 0 and "3 created" in cards.stdout
+    assert cards.returncode == 0 and "3 new contacts" in cards.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "A,B,,nope,,,\r\n")
     refused = patron(tmp_path, "import", "linkedin", str(bad))

@@ -285,10 +285,13 @@ def test_patron_import_dry_run_then_import_then_refusals(tmp_path):
     assert patron(tmp_path, "migrate", "-v0").returncode == 0
     dry = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "Dry run, nothing written: 4 to import" in dry.stdout
+    assert (
+        "Dry run, nothing written: 4 time entries to import, 0 time entries already imported, 2 projects to create, 1 client to create."
+        in dry.stdout
+    )
     done = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"))
     assert done.returncode == 0, done.stderr
-    assert "Imported: 4 time entries, 2 new projects, 1 new clients." in done.stdout
+    assert "Imported: 4 time entries, 2 new projects, 1 new client." in done.stdout
     again = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"))
     assert "Imported: 0 time entries, 4 skipped as already imported." in again.stdout
     report = json.loads(patron(tmp_path, "report", "--json").stdout)
@@ -298,7 +301,7 @@ def test_patron_import_dry_run_then_import_then_refusals(tmp_path):
     assert bad.returncode != 0
     # "Row 3: …" (the framework's prefix follows the install's language)
     assert " 3: it ends before it starts." in bad.stderr.replace("\xa0", " ").replace(" :", ":")
-    assert "4 row(s) need fixing first" in bad.stderr
+    assert "Nothing was imported: 4 rows need fixing first." in bad.stderr
 
     huge = tmp_path / "huge.csv"
     with open(huge, "wb") as f:

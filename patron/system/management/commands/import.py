@@ -2,8 +2,15 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.utils.translation import ngettext
 
-from patron.system.importing import IMPORTERS, ImportRefused, check_size, get_importer
+from patron.system.importing import (
+    IMPORTERS,
+    ImportRefused,
+    check_size,
+    describe_counts,
+    get_importer,
+)
 
 MAX_ERRORS_SHOWN = 30
 
@@ -40,9 +47,14 @@ class Command(BaseCommand):
             if more > 0:
                 self.stderr.write(f"… and {more} more.")
             raise CommandError(
-                f"Nothing was imported: {len(plan.errors)} row(s) need fixing first."
+                ngettext(
+                    "Nothing was imported: %(count)s row needs fixing first.",
+                    "Nothing was imported: %(count)s rows need fixing first.",
+                    len(plan.errors),
+                )
+                % {"count": len(plan.errors)}
             )
-        summary = ", ".join(f"{count} to {what}" for what, count in plan.counts.items())
+        summary = describe_counts(plan.counts)
         if dry_run:
             self.stdout.write(f"Dry run, nothing written: {summary or 'nothing to do'}.")
             return
@@ -50,8 +62,7 @@ class Command(BaseCommand):
         counts = importer.apply(plan, progress=progress)
         if progress:
             progress.done()
-        done = ", ".join(f"{count} {what}" for what, count in counts.items())
-        self.stdout.write(f"Imported: {done or 'nothing new'}.")
+        self.stdout.write(f"Imported: {describe_counts(counts) or 'nothing new'}.")
 
 
 class Progress:
