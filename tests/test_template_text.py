@@ -23,6 +23,16 @@ def test_spoken_attributes_are_translated_in_every_template():
     assert templates() and found == []
 
 
+def test_every_breadcrumb_has_the_class_that_styles_it():
+    # Pico styles nav[aria-label=breadcrumb] only; a translated label needs the class.
+    navs = [
+        (path.relative_to(PATRON_DIR), nav)
+        for path in templates()
+        for nav in re.findall(r"<nav[^>]*'Breadcrumb'[^>]*>", path.read_text())
+    ]
+    assert navs and [found for found in navs if 'class="breadcrumb"' not in found[1]] == []
+
+
 def test_the_breadcrumb_is_labelled_in_the_page_language_and_keeps_its_look(owner_client):
     from patron.work.models import Project
 

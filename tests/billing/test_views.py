@@ -92,7 +92,10 @@ def test_a_typed_invoice_from_new_draft_to_issued(owner_client, acme):
     assert (
         document.status == Status.ISSUED and f"{document.number} has been issued." in response.text
     )
-    assert "2,105.40 EUR" in response.text or "2105.40" in response.text
+    assert "€2,105.40" in response.text
+    french = owner_client.get(f"/app/billing/{document.pk}/", HTTP_ACCEPT_LANGUAGE="fr").text
+    assert "2\u202f105,40\xa0€" in french and "600,00\xa0€" in french  # total, unit price
+    assert "€2,105.40" in owner_client.get("/app/billing/").text
     # The page of an issued document changes nothing, whatever is posted to it.
     owner_client.post(f"/app/billing/{document.pk}/", {**header(acme, notes="sneaky")})
     document.refresh_from_db()

@@ -41,6 +41,7 @@ def test_the_owner_shares_a_link_and_the_client_sees_only_that_document(
     assert page.status_code == 200 and quote.number in page.text
     assert page["Cache-Control"] == "no-store" and page["X-Robots-Tag"] == "noindex"
     assert "Accept the quote" in page.text and "Dashboard" not in page.text
+    assert "€600.00" in page.text and "€2,390.00" in page.text  # a unit price, the total
     assert Link.objects.get().last_seen_at is not None
     # Wrong, truncated, hostile and revoked tokens all get the same plain 404.
     for wrong in (url[:-5] + "xxxx/", "/p/%00/", "/p/" + "a" * 300 + "/", "/p/<script>/"):
