@@ -132,6 +132,7 @@ def document_page(request, pk):
             "document": document,
             "totals": totals,
             "mentions": vat_mentions(document),
+            "lines": list(document.lines.all()),
             "credit_notes": document.credit_notes.order_by("pk"),
             "invoices": document.invoices.order_by("pk"),
             "decision": getattr(document, "decision", None),

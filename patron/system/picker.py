@@ -70,6 +70,15 @@ def picker_context(name, source, scope, *, pk="", text="", submits_text=True, ex
     }
 
 
+def filter_picker(name, source, scope, chosen, *, id, placeholder):
+    """A picker in a list's filters: the object chosen (or none); only its id is submitted."""
+    return picker_context(
+        name, source, scope, pk=chosen.pk if chosen else "",
+        text=source.label(chosen) if chosen else "", submits_text=False,
+        attrs={"id": id, "placeholder": placeholder},
+    )  # fmt: skip
+
+
 class PickerInput(forms.Widget):
     template_name = "system/picker.html"
 

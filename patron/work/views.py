@@ -16,7 +16,7 @@ from patron.accounts.access import owner_required
 from patron.audit.log import record
 from patron.contacts.models import Contact
 from patron.contacts.network import CONTACTS
-from patron.system.picker import pick_response, picker_context
+from patron.system.picker import filter_picker, pick_response
 from patron.work import exports
 from patron.work import week as weeks
 from patron.work.forms import (
@@ -89,15 +89,9 @@ def project_list(request):
         "client_id": client_id,
         "query": query,
         "statuses": Project.Status.choices,
-        "client_picker": picker_context(
-            "client",
-            CONTACTS,
-            "clients",
-            pk=client.pk if client else "",
-            text=client.display_name if client else "",
-            submits_text=False,
-            attrs={"id": "client", "placeholder": _("Any client")},
-        ),  # fmt: skip
+        "client_picker": filter_picker(
+            "client", CONTACTS, "clients", client, id="client", placeholder=_("Any client")
+        ),
     }
     return page_or_fragment(request, "work/projects.html", "list", context)
 
@@ -252,15 +246,9 @@ def entry_list(request):
     context = {
         "page": page,
         "total": total,
-        "project_picker": picker_context(
-            "project",
-            PROJECTS,
-            "all",
-            pk=project.pk if project else "",
-            text=project.name if project else "",
-            submits_text=False,
-            attrs={"id": "f-project", "placeholder": _("Every project")},
-        ),  # fmt: skip
+        "project_picker": filter_picker(
+            "project", PROJECTS, "all", project, id="f-project", placeholder=_("Every project")
+        ),
         "since": since,
         "until": until,
     }

@@ -71,7 +71,7 @@ def test_a_client_accepts_a_quote_through_the_portal(
     page = page_fr
     page.goto(f"{live_server.url}/p/{token}/")
     expect(page.locator("h1")).to_contain_text(quote.number)
-    expect(page.locator(".portal-lines")).to_contain_text("Refonte du site <script>")
+    expect(page.locator(".issued-lines")).to_contain_text("Refonte du site <script>")
     page.get_by_label("Votre nom complet").fill("Jeanne Martin")
     page.get_by_label("J'accepte ce devis et ses conditions.").check()
     screenshot(page, "portal-quote")
