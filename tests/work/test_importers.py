@@ -1,5 +1,6 @@
 """Time imported from Toggl, Clockify, Harvest and Watson: checked first, all or nothing, once."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -332,3 +333,138 @@ def test_the_hour_repeated_when_clocks_go_back(business):
     assert across.duration_seconds == 1200
     second = TimeEntry.objects.get(note="second 02:20")
     assert second.start == datetime(2024, 10, 27, 1, 20, tzinfo=UTC)  # 02:20 winter time
+
+
+def toggl_file(*rows):
+    header = (DATA / "toggl_detailed.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    return "\n".join([header, *rows]).encode()
+
+
+def test_the_hour_skipped_when_clocks_go_forward(business):
+    # 30 March 2025: 02:00 winter time became 03:00 summer time in Brussels.
+    importer = get_importer("toggl")
+    found = importer.plan(
+        toggl_file(
+            "C,c@x.example,,Night,,across,Yes,2025-03-30,01:30:00,2025-03-30,03:30:00,01:00:00,,",
+            "C,c@x.example,,Night,,eve,Yes,2025-03-29,23:30:00,2025-03-30,00:30:00,01:00:00,,",
+        )
+    )
+    assert found.ok, [str(e) for e in found.errors]
+    importer.apply(found)
+    across = TimeEntry.objects.get(note="across")
+    assert across.start == datetime(2025, 3, 30, 0, 30, tzinfo=UTC)
+    assert across.duration_seconds == 3600
+    eve = TimeEntry.objects.get(note="eve")
+    assert eve.start == datetime(2025, 3, 29, 22, 30, tzinfo=UTC)
+    assert eve.duration_seconds == 3600
+
+
+def test_wall_clock_overlap_in_the_repeated_hour_is_not_a_real_one(business):
+    # 27 October 2024: 02:30-02:50 summer time, then 02:10-02:40 winter time, an hour
+    # later in real time although the clock readings share 02:30-02:40.
+    importer = get_importer("toggl")
+    found = importer.plan(
+        toggl_file(
+            "C,c@x.example,,Night,,summer,Yes,2024-10-27,02:30:00,2024-10-27,02:50:00,00:20:00,,",
+            "C,c@x.example,,Night,,winter,Yes,2024-10-27,02:10:00,2024-10-27,02:40:00,00:30:00,,",
+        )
+    )
+    assert found.ok, [str(e) for e in found.errors]
+    importer.apply(found)
+    winter = TimeEntry.objects.get(note="winter")
+    assert winter.start == datetime(2024, 10, 27, 1, 10, tzinfo=UTC)
+
+
+def test_a_row_overlapping_a_saved_entry_across_the_clock_change_is_refused(business):
+    # Saved: 01:30 to 02:20 summer time (23:30 to 00:20 UTC), the night clocks go back.
+    timing.do_save_entry(
+        TimeEntry(
+            project=Project.objects.create(name="Existing"),
+            start=datetime(2024, 10, 26, 23, 30, tzinfo=UTC),
+            end=datetime(2024, 10, 27, 0, 20, tzinfo=UTC),
+        )
+    )
+    found = get_importer("toggl").plan(
+        toggl_file(
+            "C,c@x.example,,Night,,late,Yes,2024-10-27,02:10:00,2024-10-27,02:40:00,00:30:00,,",
+        )
+    )
+    assert errors(found) == {
+        2: "it overlaps the entry of Existing at 01:30 on 2024-10-27 already in Patron."
+    }
+
+
+def test_rows_overlapping_each_other_are_named_with_both_sides(business):
+    found = get_importer("toggl").plan(
+        toggl_file(
+            "C,c@x.example,,Site,,one,Yes,2025-06-02,09:00:00,2025-06-02,10:00:00,01:00:00,,",
+            "C,c@x.example,,Logo,,two,Yes,2025-06-02,11:00:00,2025-06-02,12:00:00,01:00:00,,",
+            "C,c@x.example,,Logo,,three,Yes,2025-06-02,09:30:00,2025-06-02,09:45:00,00:15:00,,",
+            "C,c@x.example,,Site,,four,Yes,2025-06-02,11:59:00,2025-06-02,12:30:00,00:31:00,,",
+        )
+    )
+    assert errors(found) == {
+        4: "it overlaps row 2 (Site).",
+        5: "it overlaps row 3 (Logo).",
+    }
+
+
+def test_a_line_repeated_in_the_file_is_imported_once(business):
+    line = "C,c@x.example,,Site,,twice,Yes,2025-06-02,09:00:00,2025-06-02,10:00:00,01:00:00,dev,"
+    importer = get_importer("toggl")
+    found = importer.plan(toggl_file(line, line))
+    assert found.ok  # not an overlap with itself
+    assert found.counts["import"] == 1 and found.counts["skip as already imported"] == 1
+    importer.apply(found)
+    entry = TimeEntry.objects.get()
+    assert list(entry.tags.values_list("name", flat=True)) == ["dev"]
+
+
+def test_sources_stay_those_of_earlier_imports(business):
+    """A file imported by an earlier version is recognised: the source is the same hash."""
+    importer = get_importer("toggl")
+    importer.apply(importer.plan((DATA / "toggl_detailed.csv").read_bytes()))
+    hero = TimeEntry.objects.get(note="Hero illustration")
+    assert (
+        hero.source
+        == "toggl:"
+        + hashlib.sha256(
+            "\x1f".join(
+                [
+                    "Claire Dubois",
+                    "claire@atelier-lumen.example",
+                    "Brasserie Vos",
+                    "Website",
+                    "Home page",
+                    "Hero illustration",
+                    "20250602070000",
+                    "20250602083000",
+                ]
+            ).encode()
+        ).hexdigest()[:40]
+    )
+
+
+def test_times_in_a_half_hour_zone(business):
+    business.time_zone = "Asia/Kolkata"
+    business.save()
+    importer = get_importer("toggl")
+    importer.apply(
+        importer.plan(
+            toggl_file(
+                "C,c@x.example,,Site,,india,Yes,2025-06-02,09:00:00,2025-06-02,10:15:00,,,",
+            )
+        )
+    )
+    entry = TimeEntry.objects.get()
+    assert entry.start == datetime(2025, 6, 2, 3, 30, tzinfo=UTC)
+    assert entry.duration_seconds == 4500
+
+
+def test_a_date_at_the_end_of_the_calendar_is_a_row_error(business):
+    found = get_importer("toggl").plan(
+        toggl_file(
+            "C,c@x.example,,Site,,far,Yes,0001-01-01,00:10:00,0001-01-01,00:20:00,,,",
+        )
+    )
+    assert errors(found) == {2: "its start or end is not a date and time."}
