@@ -6,6 +6,8 @@ entries by the key and by project (each project has its own rate and billing
 increment) and sums, per group, the tracked seconds and the billed seconds
 (each entry rounded up to the project's increment, in SQL). Python then turns
 billed seconds into money with Decimal and folds the projects of each key.
+By day, the key is the local date of the business (LocalDate), and a first,
+small query reads the period the entries cover.
 
 The JSON form is read by scripts; keep it stable:
 {"from": "YYYY-MM-DD" or null, "to": "YYYY-MM-DD" or null, "total_seconds": int,
@@ -14,11 +16,11 @@ An amount is null when no time in the row is billed by the hour or the day at a
 known rate (fixed-price and non-billable projects have no amount).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Max, Min, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -45,6 +47,64 @@ def entries_between(start_on=None, end_on=None, zone=None):
         next_day = datetime.combine(end_on + timedelta(days=1), time.min, zone)
         entries = entries.filter(start__lt=next_day)
     return entries
+
+
+def utc_offsets(zone, since, until):
+    """[(from, seconds)]: the zone's UTC offset from each instant on, oldest first,
+    enough for any moment from `since` to `until`.
+
+    The offset is read once a day and, where it changed, the second it did is
+    found by bisection (no zone changes its clocks twice in a day).
+    """
+
+    def offset(timestamp):
+        return int(datetime.fromtimestamp(timestamp, zone).utcoffset().total_seconds())
+
+    day = 86400
+    moment = int(since.timestamp()) // day * day
+    found = [(moment, offset(moment))]
+    while moment <= until.timestamp():
+        if offset(moment + day) != found[-1][1]:
+            low, high = moment, moment + day  # the old offset at low, the new one at high
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == found[-1][1] else (low, middle)
+            found.append((high, offset(high)))
+        moment += day
+    return [(datetime.fromtimestamp(timestamp, UTC), seconds) for timestamp, seconds in found]
+
+
+class LocalDate(TruncDate):
+    """The date of a moment in the business's zone, in SQL.
+
+    PostgreSQL knows time zones and does it as TruncDate does. SQLite does not:
+    there Django calls back into Python for every row, which takes seconds over
+    years of entries. Here SQLite gets the zone's UTC offsets over the period
+    instead (`utc_offsets`) and shifts each moment with its own date() function.
+    """
+
+    def __init__(self, expression, zone, since, until):
+        super().__init__(expression, tzinfo=zone)
+        self.since, self.until = since, until
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        moment, params = compiler.compile(self.lhs)
+        if self.since is None:  # nothing to report
+            return f"date({moment})", params
+        adapt = connection.ops.adapt_datetimefield_value
+        offsets = utc_offsets(self.tzinfo, self.since, self.until)
+        cases, case_params = [], []
+        # The latest first: recent entries find their offset at once.
+        for since, seconds in reversed(offsets[1:]):
+            cases.append(f"WHEN {moment} >= %s THEN %s")
+            case_params += [*params, adapt(since), f"{seconds:+d} seconds"]
+        shift = f"{offsets[0][1]:+d} seconds"
+        if not cases:
+            return f"date({moment}, %s)", (*params, shift)
+        return (
+            f"date({moment}, CASE {' '.join(cases)} ELSE %s END)",
+            (*params, *case_params, shift),
+        )
 
 
 def billed_seconds_expression():
@@ -118,7 +178,8 @@ def time_report(start_on=None, end_on=None, by="project", business=None):
     zone = business_zone(business)
     entries = entries_between(start_on, end_on, zone).filter(end__isnull=False)
     if by == "day":
-        entries = entries.annotate(day=TruncDate("start", tzinfo=zone))
+        span = entries.aggregate(since=Min("start"), until=Max("start"))
+        entries = entries.annotate(day=LocalDate("start", zone, span["since"], span["until"]))
     groups = (
         entries.values(
             *KEY_FIELDS[by],

@@ -1,7 +1,7 @@
 """The time report: seconds and billable money per key, summed by the database."""
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -144,3 +144,62 @@ def test_the_demo_fills_three_months_that_the_report_reads(owner, business):
         TimeEntry.objects.values_list("duration_seconds", flat=True)
     )
     assert all(row["amount"] for row in report["rows"] if row["key"] != "(no client)")
+
+
+def at_utc(month, day, hour, minute):
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+def test_report_by_day_across_the_clock_changes(business):
+    """Local days of the business, whatever UTC offset each side of a change has."""
+    night = Project.objects.create(name="Night", billing_mode="non_billable")
+    # Brussels: forward on 29 March 2026 at 01:00 UTC, back on 25 October at 01:00 UTC.
+    for start, end in [
+        (at_utc(3, 28, 22, 30), at_utc(3, 28, 22, 50)),  # 23:30 winter time
+        (at_utc(3, 28, 23, 10), at_utc(3, 28, 23, 20)),  # 00:10 winter time
+        (at_utc(3, 29, 21, 50), at_utc(3, 29, 22, 20)),  # 23:50 summer time
+        (at_utc(3, 29, 22, 30), at_utc(3, 29, 22, 45)),  # 00:30 summer time
+        (at_utc(10, 24, 21, 55), at_utc(10, 24, 22, 5)),  # 23:55 summer time
+        (at_utc(10, 24, 22, 30), at_utc(10, 24, 22, 40)),  # 00:30 summer time
+        (at_utc(10, 25, 22, 50), at_utc(10, 25, 22, 55)),  # 23:50 winter time
+        (at_utc(10, 25, 23, 0), at_utc(10, 25, 23, 3)),  # 00:00 winter time
+    ]:
+        add(night, start, end)
+    assert rows(time_report(by="day", business=business)) == {
+        "2026-03-28": (1200, None),
+        "2026-03-29": (600 + 1800, None),
+        "2026-03-30": (900, None),
+        "2026-10-24": (600, None),
+        "2026-10-25": (600 + 300, None),
+        "2026-10-26": (180, None),
+    }
+    march = time_report(date(2026, 3, 29), date(2026, 3, 29), by="day", business=business)
+    assert rows(march) == {"2026-03-29": (2400, None)}
+
+
+def test_report_by_day_in_a_half_hour_zone(business):
+    business.time_zone = "Asia/Kolkata"  # UTC+05:30, no summer time
+    business.save()
+    project = Project.objects.create(name="Site", billing_mode="non_billable")
+    add(project, at_utc(6, 1, 18, 20), at_utc(6, 1, 18, 29))  # 23:50
+    add(project, at_utc(6, 1, 18, 30), at_utc(6, 1, 18, 32))  # 00:00 the next day
+    assert rows(time_report(by="day", business=business)) == {
+        "2026-06-01": (540, None),
+        "2026-06-02": (120, None),
+    }
+
+
+def test_report_by_day_matches_the_local_date_of_every_entry(business):
+    """Three years of entries at all hours: each counts on its start's local date."""
+    project = Project.objects.create(name="Site", billing_mode="non_billable")
+    moment = datetime(2023, 12, 31, 20, 0, tzinfo=UTC)
+    expected = {}
+    for i in range(400):
+        moment += timedelta(hours=59, minutes=7 * (i % 11))
+        end = moment + timedelta(minutes=5 + i % 50)
+        add(project, moment, end)
+        day = moment.astimezone(BRUSSELS).date().isoformat()
+        expected[day] = expected.get(day, 0) + int((end - moment).total_seconds())
+    report = time_report(by="day", business=business)
+    assert {key: seconds for key, (seconds, _amount) in rows(report).items()} == expected
+    assert report["total_seconds"] == sum(expected.values())
