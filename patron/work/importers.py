@@ -22,6 +22,7 @@ Times in CSV files are the wall-clock times of the business's time zone.
 
 import csv
 import functools
+import gc
 import hashlib
 import io
 import json
@@ -29,6 +30,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -65,6 +67,26 @@ def cell_text(value, limit):
     return " ".join((value or "").split())[:limit]
 
 
+# Clients, projects and tasks: the same few names on thousands of lines.
+name_text = functools.lru_cache(maxsize=4096)(cell_text)
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector off while an import builds its rows, then back as it was.
+
+    Rows hold no cycles, but the collector would walk every row made so far, again
+    and again as they pile up: about a tenth of a large import's time.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def fingerprint(kind, *parts):
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
     return f"{kind}:{digest}"
@@ -94,9 +116,9 @@ class TimeImporter:
         identity = (user, email, client, project, task, description, stamp(start), stamp(end))
         return Row(
             number=number,
-            client=cell_text(client, 200),
-            project=cell_text(project, 200) or NO_PROJECT,
-            task=cell_text(task, 200),
+            client=name_text(client, 200),
+            project=name_text(project, 200) or NO_PROJECT,
+            task=name_text(task, 200),
             note=cell_text(description, 500),
             start=start,
             end=end,
@@ -106,6 +128,10 @@ class TimeImporter:
         )
 
     def plan(self, data):
+        with collector_paused():
+            return self.check(data)
+
+    def check(self, data):
         check_size(len(data))
         business = get_business()
         self.zone = ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
@@ -143,14 +169,18 @@ class TimeImporter:
         """(rows, errors) from the file's bytes; ImportRefused if it is not this format."""
         raise NotImplementedError
 
-    @transaction.atomic
     def apply(self, plan, progress=None):
         if not plan.ok:
             raise ImportRefused("This import has errors: fix them first.")
+        with collector_paused(), transaction.atomic():
+            return self.write(plan, progress)
+
+    def write(self, plan, progress):
         rows = plan.items
-        clients = match_clients([r.client for r in rows if r.client])
+        clients = match_clients(dict.fromkeys(r.client for r in rows if r.client))
         projects, new_projects = match_projects(rows, clients)
         tasks = match_tasks(rows, projects)
+        keys = {(r.client, r.project): project_key(r) for r in rows}  # cased names -> folded
         tags = match_tags(dict.fromkeys(t for r in rows for t in r.tags))
         tag_ids = {}  # a row's tags -> their ids, once per list of tags
         for names in {r.tags for r in rows}:
@@ -163,7 +193,7 @@ class TimeImporter:
                 chunk = rows[first : first + CHUNK]
                 values = []  # as ENTRY_COLUMNS
                 for r in chunk:
-                    project = projects[project_key(r)]
+                    project = projects[keys[r.client, r.project]]
                     task = tasks.get((project, r.task.casefold())) if r.task else None
                     seconds = int((r.end - r.start).total_seconds())
                     start, end = adapt(r.start), adapt(r.end)
@@ -280,7 +310,7 @@ def overlaps(rows, zone):
         (start, end or far, (name, start))
         for start, end, name in saved.values_list("start", "end", "project__name")
     ]
-    intervals.sort(key=lambda item: (item[0], item[1]))
+    intervals.sort(key=itemgetter(0, 1))
     errors = {}
     last_end, holder = None, None
     for start, end, what in intervals:
