@@ -21,6 +21,8 @@ class Command(BaseCommand):
         "Toggl, Clockify, Harvest or Watson. Every row is checked first; one bad row "
         "and nothing is written."
     )
+    # The project's checks belong to `patron serve`; an import should not pay a second for them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
