@@ -6,7 +6,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres lint format bench chromium messages clean
+.PHONY: run test test-postgres lint format bench chromium pdf-libraries messages clean
 
 $(BIN)/patron: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,17 @@ $(VENV)/.test-installed: $(BIN)/patron
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-run: $(BIN)/patron
+run: $(BIN)/patron pdf-libraries
 	$(BIN)/patron serve
+
+# WeasyPrint draws invoices with Debian's Pango and HarfBuzz (its subsetter embeds fonts).
+PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-libraries:
+	@/sbin/ldconfig -p | grep -q 'libpangoft2-1\.0\.so\.0 ' && \
+	 /sbin/ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0 ' || { \
+		echo "Installing the Pango and HarfBuzz libraries WeasyPrint needs…"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_LIBRARIES) >/dev/null; }
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser.
 chromium:
@@ -27,11 +36,11 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed chromium pdf-libraries
 	$(BIN)/pytest
 
 # Needs a PostgreSQL server; .ci/run starts Debian's and sets DATABASE_URL.
-test-postgres: $(VENV)/.test-installed chromium
+test-postgres: $(VENV)/.test-installed chromium pdf-libraries
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database (see .ci/run)."; exit 2; }
 	$(BIN)/pytest
 

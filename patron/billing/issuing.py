@@ -11,6 +11,7 @@ rolls everything back: the draft stays a draft and no number is used.
 import hashlib
 import json
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -204,4 +205,13 @@ def do_issue(user, document, *, actor=""):
         sequence.last_hash = document.hash
         sequence.save(update_fields=["last", "last_hash"])
         record(user, "issue", document, actor=actor)
+        # The PDF and XML files are rendered by a worker once the number is committed:
+        # a slow rendering never holds the numbering lock, a failed one leaves no gap.
+        transaction.on_commit(partial(enqueue_rendering, document.pk))
     return document
+
+
+def enqueue_rendering(document_id):
+    from patron.billing.tasks import render_document  # imported when needed: it loads WeasyPrint
+
+    render_document.enqueue(document_id)

@@ -266,3 +266,31 @@ class Sending(models.Model):
 
     def __str__(self):
         return f"{self.document} to {self.to}"
+
+
+class Rendering(models.Model):
+    """A file rendered from an issued document: its PDF, its CII or its UBL XML.
+
+    Rendered once, after the document is issued (rendering.py), and kept: downloading it
+    again gives the same bytes, whatever became of the templates since. The SHA-256 says
+    what the file held when it was written."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF (Factur-X)")
+        CII = "cii", _("CII XML (Factur-X, EN 16931)")
+        UBL = "ubl", _("UBL XML (Peppol BIS 3)")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="renderings")
+    format = models.CharField(max_length=3, choices=Format.choices)
+    file = models.FileField(upload_to="documents/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "format"], name="one_rendering_a_format")
+        ]
+
+    def __str__(self):
+        return f"{self.document} ({self.format})"

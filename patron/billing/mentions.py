@@ -1,0 +1,104 @@
+"""The legal mentions of an invoice that are not about VAT, in the words the law uses.
+
+Like the VAT mentions of vat.py, they are held here per country and language rather than
+in the translation catalogue: their wording is the law's, not a translator's. Figures are
+dated (rule 1 of the design) with their source (../shared/reference/invoicing-rules.md).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+
+@dataclass(frozen=True)
+class LatePayment:
+    country: str
+    points_over_ecb_rate: Decimal
+    recovery_indemnity: Decimal  # EUR, per invoice, business clients only
+    valid_from: date
+    source: str
+    text: dict  # language -> the mention, with {points} and {indemnity}
+
+
+LATE_PAYMENT = (
+    LatePayment(
+        "BE",
+        Decimal("8"),
+        Decimal("40"),
+        date(2013, 3, 16),
+        "Law of 2 August 2002 art. 5 and 6 (as amended 2013); invoicing-rules.md §2.4",
+        {
+            "fr": "En cas de retard de paiement, un intérêt de retard est dû de plein droit et "
+            "sans mise en demeure au taux de la loi du 2 août 2002 (taux de référence de la "
+            "BCE majoré de {points} points), ainsi qu'une indemnité forfaitaire pour frais de "
+            "recouvrement de {indemnity}.",
+            "en": "Late payment: interest is due by right and without notice at the rate of the "
+            "law of 2 August 2002 (ECB reference rate plus {points} points), together with a "
+            "fixed indemnity of {indemnity} for recovery costs.",
+        },
+    ),
+    LatePayment(
+        "FR",
+        Decimal("10"),
+        Decimal("40"),
+        date(2013, 1, 1),
+        "Code de commerce L441-10 and D441-5 (décret 2012-1115); invoicing-rules.md §2.3",
+        {
+            "fr": "Pénalités de retard exigibles de plein droit dès le lendemain de l'échéance : "
+            "taux de refinancement de la BCE majoré de {points} points. Indemnité forfaitaire "
+            "pour frais de recouvrement : {indemnity} (art. L441-10 et D441-5 du Code de "
+            "commerce). Pas d'escompte pour paiement anticipé.",
+            "en": "Late-payment penalties are due by right from the day after the due date: ECB "
+            "refinancing rate plus {points} points. Fixed indemnity for recovery costs: "
+            "{indemnity} (French Commercial Code art. L441-10 and D441-5). No discount for "
+            "early payment.",
+        },
+    ),
+)
+
+DUE_BY = {"fr": "À payer au plus tard le {date}.", "en": "Payable by {date}."}
+
+# France, decree 2022-1299: the category of the operation (Patron's documents sell services).
+OPERATION_CATEGORY = {
+    "fr": "Catégorie de l'opération : prestation de services",
+    "en": "Category of operation: provision of services",
+}
+
+
+def locale_of(language, country):
+    return f"{language}_{country}" if country in ("BE", "FR") else language
+
+
+def late_payment(seller_country, language, on):
+    """The late-payment mention for a business client, or "" where Patron knows none."""
+    for terms in LATE_PAYMENT:
+        if terms.country == seller_country and terms.valid_from <= on:
+            locale = locale_of(language, seller_country)
+            indemnity = format_currency(terms.recovery_indemnity, "EUR", locale=locale)
+            indemnity = indemnity.replace(",00", "").replace(".00", "")
+            text = terms.text.get(language) or terms.text["en"]
+            return text.format(points=terms.points_over_ecb_rate, indemnity=indemnity)
+    return ""
+
+
+def payment_terms(document):
+    """BT-20 and the PDF's payment paragraph: the due date and, for a business client, the
+    late-payment interest and the fixed recovery indemnity."""
+    seller, language = document.seller, document.language
+    locale = locale_of(language, seller.get("country"))
+    parts = []
+    if document.due_date:
+        due = format_date(document.due_date, format="long", locale=locale)
+        parts.append((DUE_BY.get(language) or DUE_BY["en"]).format(date=due))
+    if document.buyer.get("is_organisation"):
+        parts.append(late_payment(seller.get("country"), language, document.issue_date))
+    return " ".join(part for part in parts if part)
+
+
+def operation_category(seller_country, language):
+    if seller_country != "FR":
+        return ""
+    return OPERATION_CATEGORY.get(language) or OPERATION_CATEGORY["en"]
