@@ -30,6 +30,7 @@ from patron.billing.drafting import (
 from patron.billing.forms import DocumentForm, LineForm
 from patron.billing.issuing import do_issue
 from patron.billing.models import Document, Kind, Status
+from patron.billing.rendering import download
 from patron.contacts.models import Contact
 from patron.work.models import Project
 
@@ -268,6 +269,12 @@ def credit_document(request: HttpRequest, document_id: int, payload: CreditIn):
     except ValidationError as e:
         return validation_errors(e, "No credit note was created.")
     return 201, get_object_or_404(documents(), pk=note.pk)
+
+
+@router.get("/documents/{int:document_id}/files/{fmt}", url_name="billing_file",
+            summary="Download a rendering: pdf (Factur-X), cii or ubl (XML); 404 when there is none")  # fmt: skip
+def document_file(request: HttpRequest, document_id: int, fmt: str):
+    return download(get_object_or_404(Document, pk=document_id), fmt)
 
 
 @router.post("/from-work", response={201: DocumentOut, 422: ValidationErrors},

@@ -121,3 +121,17 @@ def rendering(document, fmt):
         data = render(document, fmt, cii)
         do_store(document, fmt, data)
     return filename(document, fmt), MIMETYPE[fmt], data
+
+
+def download(document, fmt):
+    """An attachment response with a rendering; Http404 when the document has none."""
+    from django.http import Http404, HttpResponse
+
+    try:
+        name, mimetype, data = rendering(document, fmt)
+    except NotRendered:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

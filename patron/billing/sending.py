@@ -13,6 +13,7 @@ from django_tasks import task
 
 from patron.audit.log import record
 from patron.billing.models import Document, Sending, Status
+from patron.billing.rendering import formats_of, rendering
 from patron.portal.links import create_link, portal_path
 from patron.system.mail import connection, sender
 
@@ -57,8 +58,10 @@ def do_send(user, document, *, to, subject, body, base_url):
 
 
 def attachments(document):
-    """(file name, content, type) of what travels with the email."""
-    return []
+    """(file name, content, type) of what travels with the email: the PDF (Factur-X for an
+    invoice or credit note) and, for those, the XML, as stored (rendered if missing)."""
+    files = (rendering(document, fmt) for fmt in formats_of(document))
+    return [(name, data, mimetype) for name, mimetype, data in files]
 
 
 @task()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/credit/", views.document_credit, name="credit"),
     path("<int:pk>/link/", views.document_link, name="link"),
     path("<int:pk>/send/", views.document_send, name="send"),
+    path("<int:pk>/file/<str:fmt>/", views.document_download, name="download"),
     path("<int:pk>/revoke-links/", views.document_revoke_links, name="revoke_links"),
     path("<int:pk>/<slug:step>/", views.document_follow_up, name="follow_up"),
 ]

@@ -26,6 +26,7 @@ from patron.billing.quotes import (
     do_invoice_from_proforma,
     is_expired,
 )
+from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
 from patron.billing.vat import exemption, rates_for
 from patron.business.models import Business
@@ -139,6 +140,7 @@ def document_page(request, pk):
             "expired": document.kind == Kind.QUOTE and is_expired(document),
             "links": document.portal_links.filter(revoked_at__isnull=True).count(),
             "send_form": send_form(document),
+            "formats": formats_of(document),
             "sendings": document.sendings.all()[:20],
         }
         return render(request, "billing/document.html", context)
@@ -291,3 +293,9 @@ def document_send(request, pk):
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
     return redirect("billing:document", pk=pk)
+
+
+@owner_required
+@require_GET
+def document_download(request, pk, fmt):
+    return download(get_object_or_404(Document, pk=pk), fmt)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from patron.accounts.throttling import client_ip
 from patron.billing.models import Kind
 from patron.billing.quotes import do_answer, is_expired, why_not_answerable
+from patron.billing.rendering import download, formats_of
 from patron.billing.views import vat_mentions
 from patron.business.brand import font_stack
 from patron.business.models import Business
@@ -48,6 +49,7 @@ def page(request, link, accept=None, decline=None, error=""):
             "accept": accept or AcceptForm(),
             "decline": decline or DeclineForm(),
             "error": error,
+            "formats": formats_of(document),
         }
         response = render(request, "portal/document.html", context)
     response["Cache-Control"] = "no-store"
@@ -94,3 +96,8 @@ def logo(request, token):
         raise Http404
     extension = business.logo.name.rsplit(".", 1)[-1]
     return FileResponse(business.logo.open("rb"), content_type=LOGO_TYPES[extension])
+
+
+@require_GET
+def download_file(request, token, fmt):
+    return download(live_link(token).document, fmt)

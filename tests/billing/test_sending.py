@@ -55,6 +55,7 @@ def invoice(owner, business):
     acme = Contact.objects.create(
         is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
         postcode="1050", city="Ixelles", country="BE", email="compta@acme.example", language="fr",
+        vat_number="BE0403170701", company_number="0403170701",
     )  # fmt: skip
     return do_issue(owner, draft(acme, ("Design", "10", "85", "21"), language="fr"))
 
@@ -79,6 +80,10 @@ def test_an_invoice_is_sent_in_the_client_s_language_with_its_portal_link(
     assert message["To"] == "compta@acme.example" and message["Bcc"] is None
     assert message["From"] == "claire@atelier-lumen.example"
     assert message["Subject"] == f"Facture {invoice.number} Bcc: evil@x.example"
+    attached = {part.get_filename(): part for part in message.iter_attachments()}
+    assert set(attached) == {f"{invoice.number}.pdf", f"{invoice.number}-cii.xml",
+                             f"{invoice.number}-ubl.xml"}  # fmt: skip
+    assert attached[f"{invoice.number}.pdf"].get_content().startswith(b"%PDF")
     body = message.get_body(("plain",)).get_content()
     link = next(word for word in body.split() if "/p/" in word)
     assert client.get(link.replace("http://testserver", "")).status_code == 200

@@ -5,11 +5,13 @@ document's stored files (rendered first if it is missing).
 """
 
 import sys
+from json import dumps
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from patron.billing.listing import rows
 from patron.billing.models import Document, Status
 from patron.billing.rendering import NotRendered, rendering
 
@@ -17,7 +19,10 @@ FORMATS = ("pdf", "cii", "ubl")
 
 
 class Command(BaseCommand):
-    help = "Issued invoices and credit notes. `patron invoice export NUMBER --format pdf --out F`."
+    help = (
+        "Quotes, invoices and credit notes: `patron invoice list [--json]`, "
+        "`patron invoice export NUMBER --format pdf|cii|ubl --out FILE`."
+    )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -28,10 +33,29 @@ class Command(BaseCommand):
         export.add_argument("number", help="The document's number, e.g. F-2026-0001.")
         export.add_argument("--format", choices=FORMATS, default="pdf")
         export.add_argument("--out", required=True, help="The file to write; - for stdout.")
+        listing = actions.add_parser(
+            "list", help="Every quote, pro-forma, invoice and credit note, drafts included."
+        )
+        listing.add_argument(
+            "--json", action="store_true", help="A JSON list of objects (amounts as strings)."
+        )
 
     def handle(self, *args, action, **options):
         translation.activate("en")
         return getattr(self, action)(**options)
+
+    def list(self, json=False, **options):
+        found = list(rows())
+        if json:
+            self.stdout.write(dumps(found, ensure_ascii=False, indent=2))
+            return None
+        for row in found:
+            self.stdout.write(
+                f"{row['number'] or '(draft)':<16} {row['kind']:<12} {row['status']:<10} "
+                f"{row['issue_date'] or '':<10} {row['total_incl_vat']:>12} {row['currency']}  "
+                f"{row['client']}"
+            )
+        return None
 
     def export(self, number, format, out, **options):
         document = (

@@ -1,0 +1,73 @@
+"""The renderings downloaded from the back office, the portal and the API, and
+`patron invoice list`."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from patron.accounts.models import create_token
+from patron.billing.issuing import do_issue
+from patron.contacts.models import Contact
+from patron.portal.links import create_link
+from tests.billing.test_issuing import draft
+from tests.system.test_commands import patron
+
+
+@pytest.fixture
+def invoice(owner, business):
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        company_number="0403170701",
+    )  # fmt: skip
+    return do_issue(owner, draft(acme, ("Design", "10", "85", "21")))
+
+
+def test_the_back_office_serves_each_rendering_as_a_download(owner_client, invoice):
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    for fmt, mimetype, start in (("pdf", "application/pdf", b"%PDF"),
+                                 ("cii", "application/xml", b"<?xml"),
+                                 ("ubl", "application/xml", b"<?xml")):  # fmt: skip
+        assert f"/app/billing/{invoice.pk}/file/{fmt}/" in page
+        response = owner_client.get(f"/app/billing/{invoice.pk}/file/{fmt}/")
+        assert response.status_code == 200 and response["Content-Type"] == mimetype
+        assert response.content.startswith(start)
+        assert f'filename="{invoice.number}' in response["Content-Disposition"]
+    assert owner_client.get(f"/app/billing/{invoice.pk}/file/exe/").status_code == 404
+    a_draft = draft(invoice.client, ("Design", "1", "1", "21"))
+    assert owner_client.get(f"/app/billing/{a_draft.pk}/file/pdf/").status_code == 404
+
+
+def test_the_portal_and_the_api_serve_them_too(client, owner, invoice):
+    token = create_link(invoice)
+    assert client.get(f"/p/{token}/file/pdf/").content.startswith(b"%PDF")
+    assert client.get(f"/p/{token[:-2]}xx/file/pdf/").status_code == 404
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}")
+    response = api.get(f"/api/billing/documents/{invoice.pk}/files/ubl")
+    assert response.status_code == 200 and b"<Invoice" in response.content
+    assert api.get(f"/api/billing/documents/{invoice.pk}/files/nope").status_code == 404
+    assert Client().get(f"/api/billing/documents/{invoice.pk}/files/pdf").status_code == 401
+
+
+def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    result = patron(tmp_path, "invoice", "list", "--json")
+    assert result.returncode == 0, result.stderr
+    documents = json.loads(result.stdout)
+    assert len(documents) == 8
+    keys = {"number", "kind", "status", "issue_date", "due_date", "client", "currency",
+            "total_excl_vat", "total_vat", "total_incl_vat", "amount_due"}  # fmt: skip
+    assert all(keys <= set(d) for d in documents)
+    assert {d["kind"] for d in documents} == {"invoice", "credit_note", "quote"}
+    credited = next(
+        d for d in documents if d["client"] == "Studio Grachten BV" and d["kind"] == "invoice"
+    )
+    assert credited["status"] == "credited" and credited["currency"] == "EUR"
+    assert all(isinstance(d["total_incl_vat"], str) for d in documents)
+    assert [d["status"] for d in documents if not d["number"]] == ["draft"]
+    plain = patron(tmp_path, "invoice", "list")
+    assert "F-20" in plain.stdout and "(draft)" in plain.stdout
+    missing = patron(tmp_path, "invoice", "export", "F-1999-9999", "--out", str(tmp_path / "x"))
+    assert missing.returncode != 0 and "No issued document" in missing.stderr
