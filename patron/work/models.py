@@ -193,7 +193,13 @@ class Expense(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
-        indexes = [models.Index(fields=["on"])]
+        indexes = [
+            models.Index(fields=["on"]),
+            # The list's totals per currency and its category suggestions, read from indexes
+            # alone rather than from every expense.
+            models.Index(fields=["currency", "amount_excl_vat", "vat_amount"]),
+            models.Index(fields=["category"]),
+        ]
 
     def __str__(self):
         return f"{self.on} {self.supplier} {self.amount_excl_vat} {self.currency}"

@@ -235,7 +235,11 @@ def entry_list(request):
         entries = entries.filter(start__lt=weeks.local_midnight(until + timedelta(days=1)))
     if request.GET.get("format") == "csv":
         return exports.entries_csv(entries.order_by("-start", "-pk"))
-    total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
+    # The total of a project or a period; ten years of everything is one scan of every
+    # entry on each visit, for a figure nobody reads: the count says enough there.
+    total = None
+    if project_id or since or until:
+        total = entries.aggregate(total=Sum("duration_seconds"))["total"] or 0
     project = Project.objects.filter(pk=project_id).first() if project_id else None
     entries = entries.select_related("project", "task").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
