@@ -246,7 +246,7 @@ def hostile(owner):
     lines = [
         ('<img src="file:///etc/passwd"> <img src="https://example.com/x.png">', "1", "10", "21"),
         ('=HYPERLINK("http://evil.example","click") +cmd|\' /C calc\'!A0', "1", "10", "21"),
-        ("Long " + "description, " * 80 + "end.", "1", "10", "21"),
+        ("Long " + "description, " * 75 + "end.", "1", "10", "21"),  # under the 1,000 allowed
         ("Unbreakable" + "x" * 300, "1", "10", "21"),
         ("Control \x01 characters \x0b and ünïcödé — “quotes” 😀", "1", "10", "21"),
     ]
