@@ -202,10 +202,7 @@ def save_lines(document, lines):
 
 def refresh_draft(document):
     """The draft's lines and totals again, after its treatment or lines changed."""
-    lines = list(document.lines.all())
-    for line in lines:
-        line.refresh_amounts(document.treatment).save()
-    document.compute_totals(lines)
+    document.refresh_lines(list(document.lines.all()))
     document.save()
     return document
 

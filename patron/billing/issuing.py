@@ -52,6 +52,7 @@ def problems(document, business=None):
         return [_("Fill in your business profile first.")]
     lines = list(document.lines.all())
     client = document.client
+    allowed = rates_for(business.country, timezone.localdate())
     if not lines:
         found.append(_("The document has no line."))
     for number, line in enumerate(lines, start=1):
@@ -64,7 +65,6 @@ def problems(document, business=None):
                 _("Line %(n)s: a price cannot be negative; correct an invoice with a credit note.")
                 % {"n": number}
             )
-        allowed = rates_for(business.country, timezone.localdate())
         if charges_vat(document.treatment) and allowed and line.vat_rate not in allowed:
             found.append(
                 _("Line %(n)s: %(rate)s %% is not a VAT rate of %(country)s.")
@@ -179,9 +179,7 @@ def do_issue(user, document, *, actor=""):
         if not document.is_draft:
             raise ValidationError(_("This document has already been issued."))
         lines = list(document.lines.all())
-        for line in lines:
-            line.refresh_amounts(document.treatment).save()
-        document.compute_totals(lines)
+        document.refresh_lines(lines)
         today = timezone.localdate()
         sequence, _created = Sequence.objects.select_for_update().get_or_create(
             kind=document.kind,

@@ -32,7 +32,7 @@ def status_of(document, credited, today):
 def rows(documents=None, today=None):
     today = today or timezone.localdate()
     documents = (
-        (documents or Document.objects.all())
+        (Document.objects.all() if documents is None else documents)
         .select_related("client")
         .annotate(
             credited=Sum(

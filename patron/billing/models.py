@@ -190,6 +190,16 @@ class Document(models.Model):
             return None
         return Document.objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
+    def refresh_lines(self, lines):
+        """Each line's category and net again (the treatment may have changed), written in one
+        query, and the totals they make; a draft's only."""
+        if self.stored_status() not in (None, Status.DRAFT):
+            raise ValidationError(FROZEN, code="frozen")
+        for line in lines:
+            line.refresh_amounts(self.treatment)
+        Line.objects.bulk_update(lines, ["category", "vat_rate", "net"])
+        return self.compute_totals(lines)
+
     def compute_totals(self, lines=None):
         lines = self.lines.all() if lines is None else lines
         totals = compute(((line.category, line.vat_rate, line.net) for line in lines), self.prepaid)

@@ -29,7 +29,6 @@ from patron.billing.quotes import (
 from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
 from patron.billing.vat import exemption, rates_for
-from patron.business.models import Business
 from patron.portal.links import create_link, portal_path, revoke_links
 
 PER_PAGE = 50
@@ -109,13 +108,11 @@ def from_work(request):
     return render(request, "billing/from_work.html", {"form": form})
 
 
-def vat_mentions(document):
-    """The exemption mentions of the document's VAT groups, in its language."""
-    country = (document.seller or {}).get("country") or getattr(
-        Business.objects.first(), "country", ""
-    )
+def vat_mentions(document, lines):
+    """The exemption mentions of an issued document's VAT groups, in its language."""
+    country = document.seller.get("country", "")
     found = []
-    for category in sorted({line.category for line in document.lines.all()}):
+    for category in sorted({line.category for line in lines}):
         mention = exemption(category, country, document.language)
         if mention and mention[1] not in found:
             found.append(mention[1])
@@ -128,12 +125,12 @@ def document_page(request, pk):
         Document.objects.select_related("client", "project", "corrects"), pk=pk
     )
     if not document.is_draft:
-        totals = document.compute_totals()
+        lines = list(document.lines.all())
         context = {
             "document": document,
-            "totals": totals,
-            "mentions": vat_mentions(document),
-            "lines": list(document.lines.all()),
+            "totals": document.compute_totals(lines),
+            "mentions": vat_mentions(document, lines),
+            "lines": lines,
             "credit_notes": document.credit_notes.order_by("pk"),
             "invoices": document.invoices.order_by("pk"),
             "decision": getattr(document, "decision", None),
@@ -154,7 +151,7 @@ def document_page(request, pk):
         else:
             messages.success(request, _("The draft has been saved."))
             return redirect("billing:document", pk=pk)
-    business = Business.objects.first()
+    business = request.business
     context = {
         "document": document,
         "form": form,

@@ -17,7 +17,6 @@ from patron.billing.quotes import do_answer, is_expired, why_not_answerable
 from patron.billing.rendering import download, formats_of
 from patron.billing.views import vat_mentions
 from patron.business.brand import font_stack
-from patron.business.models import Business
 from patron.business.views import LOGO_TYPES
 from patron.portal.forms import AcceptForm, DeclineForm
 from patron.portal.links import find_link
@@ -32,15 +31,16 @@ def live_link(token):
 
 def page(request, link, accept=None, decline=None, error=""):
     document = link.document
-    business = Business.objects.first()
+    business = request.business
+    lines = list(document.lines.all())
     with override(document.language):
         context = {
             "document": document,
             "business": business,
             "font": font_stack(business.typeface) if business else "",
-            "totals": document.compute_totals(),
-            "mentions": vat_mentions(document),
-            "lines": list(document.lines.all()),
+            "totals": document.compute_totals(lines),
+            "mentions": vat_mentions(document, lines),
+            "lines": lines,
             "token": request.resolver_match.kwargs["token"],
             "is_quote": document.kind == Kind.QUOTE,
             "expired": is_expired(document),
@@ -91,7 +91,7 @@ def answer(request, token):
 @require_GET
 def logo(request, token):
     live_link(token)
-    business = Business.objects.first()
+    business = request.business
     if not business or not business.logo:
         raise Http404
     extension = business.logo.name.rsplit(".", 1)[-1]
