@@ -32,8 +32,9 @@ from patron.billing.einvoice import (
     party_name,
     seller_legal_information,
 )
-from patron.billing.pdf import document_html
+from patron.billing.pdf import document_css, document_html
 from patron.billing.vat import OUTSIDE
+from patron.business.models import Business
 from patron.system.pdf import write_pdf
 
 FACTURX_NS = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
@@ -221,8 +222,10 @@ def facturx_pdf(document, cii=None):
             )
         )
         rdf = FACTURX_XMP
+    business = Business.objects.first()
     return write_pdf(
-        document_html(document),
+        document_html(document, business),
+        stylesheets=document_css(business),
         created=issued,
         identifier=sha256(document.number.encode()).hexdigest()[:32].encode(),
         attachments=attachments,

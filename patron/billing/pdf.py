@@ -9,6 +9,7 @@ draws from the payment data as a single path.
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -19,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from patron.billing.einvoice import clean, facts, seller_legal_information
 from patron.billing.epc import epc_qr_svg
@@ -34,6 +35,7 @@ FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 WOFF = re.compile(r"url\(\.\./(vendor/fonts/[\w./-]+\.woff)\)\s*format\('woff'\)")
 
 
+@lru_cache(maxsize=16)
 def font_faces(slug):
     """@font-face rules of one bundled typeface, WOFF only, with the fetcher's URLs."""
     family = TYPEFACES.get(slug, TYPEFACES["inter"])[0]
@@ -49,6 +51,7 @@ def font_faces(slug):
 
 
 def brand(business):
+    """The brand kit's look: the CSS of its typeface and colours, and its logo's URL."""
     primary, accent, typeface, logo = "#1f4e79", "#c2410c", "inter", ""
     if business is not None:
         primary = business.primary_colour if HEX_COLOUR.match(business.primary_colour) else primary
@@ -60,12 +63,12 @@ def brand(business):
                 logo = media_url(business.logo.name)
     faces, family = font_faces(typeface)
     generic = TYPEFACES.get(typeface, TYPEFACES["inter"])[1]
+    # Built from the bundled font list and colours checked against #rrggbb: no user text.
     css = (
         f"{faces}\n:root {{ --primary: {primary}; --accent: {accent}; }}\n"
         f"body {{ font-family: '{family}', {generic}; }}"
     )
-    # Built from the bundled font list and colours checked against #rrggbb: no user text.
-    return {"css": mark_safe(css), "logo": logo}  # noqa: S308
+    return {"css": css, "logo": logo}
 
 
 class Formats:
@@ -155,13 +158,39 @@ def identity(party, fmt, *, seller):
     }
 
 
+def vat_words(country):
+    """The words for "excluding" and "including VAT" as the seller's country writes them on
+    an invoice: HTVA and TVAC in Belgium, HT and TTC in France (in French; English has one
+    way). Other countries get the plain translation."""
+    if country == "FR":
+        return {
+            "unit_price": pgettext("France", "Unit price excl. VAT"),
+            "net": pgettext("France", "Amount excl. VAT"),
+            "excl_vat": pgettext("France", "Total excl. VAT"),
+            "incl_vat": pgettext("France", "Total incl. VAT"),
+        }
+    if country == "BE":
+        return {
+            "unit_price": pgettext("Belgium", "Unit price excl. VAT"),
+            "net": pgettext("Belgium", "Amount excl. VAT"),
+            "excl_vat": pgettext("Belgium", "Total excl. VAT"),
+            "incl_vat": pgettext("Belgium", "Total incl. VAT"),
+        }
+    return {
+        "unit_price": _("Unit price excl. VAT"),
+        "net": _("Amount excl. VAT"),
+        "excl_vat": _("Total excl. VAT"),
+        "incl_vat": _("Total incl. VAT"),
+    }
+
+
 def category_label(category, rate, fmt):
     if category in (STANDARD, ZERO):
         return fmt.percent(rate)
     return {"E": _("exempt"), "AE": _("reverse charge"), "O": _("outside scope")}.get(category, "")
 
 
-def document_context(document, business=None):
+def document_context(document, business):
     fmt = Formats(document)
     f = facts(document)
     seller, buyer = f.seller, f.buyer  # without control characters
@@ -233,6 +262,7 @@ def document_context(document, business=None):
             (_("Client"), identity(buyer, fmt, seller=False)),
         ],
         "lines": lines,
+        "words": vat_words(seller.get("country")),
         "has_discount": any(line["discount"] for line in lines),
         "narrow_vat": all(line.category in (STANDARD, ZERO) for line in f.lines),
         "groups": groups,
@@ -248,11 +278,19 @@ def document_context(document, business=None):
         "payment_terms": payment_terms(document) if is_invoice else "",
         "notes": clean(document.notes),
         "terms": clean(document.terms),
-        "brand": brand(business if business is not None else Business.objects.first()),
+        "brand": brand(business),
     }
 
 
 def document_html(document, business=None):
-    """The HTML WeasyPrint turns into the document's PDF, in the document's language."""
+    """The HTML WeasyPrint turns into the document's PDF, in the document's language; its
+    look is in document_css()."""
+    business = business if business is not None else Business.objects.first()
     with translation.override(document.language):
         return render_to_string("billing/pdf/document.html", document_context(document, business))
+
+
+def document_css(business=None):
+    """The stylesheets of the PDF, as texts: the brand kit's, then the document's layout."""
+    business = business if business is not None else Business.objects.first()
+    return (brand(business)["css"], render_to_string("billing/pdf/document.css"))

@@ -70,7 +70,7 @@ def do_store(document, fmt, data):
     """Write a rendering's file and record it; a rendering whose file was lost gets the new
     one. Two workers storing the same rendering at once keep the first."""
     digest = hashlib.sha256(data).hexdigest()
-    name = f"documents/{document.issue_date.year}/{filename(document, fmt)}"
+    name = f"{document.issue_date.year}/{filename(document, fmt)}"  # under upload_to: documents/
     rendering = Rendering.objects.filter(document=document, format=fmt).first()
     if rendering is not None and rendering.sha256 != digest:
         logger.warning(

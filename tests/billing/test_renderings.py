@@ -234,3 +234,25 @@ def test_rendering_hostile_input_fetches_nothing_but_fonts_and_the_logo(
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     attachments = PdfReader(io.BytesIO(facturx_pdf(document))).attachments
     assert list(attachments) == ["factur-x.xml"]
+
+
+@pytest.mark.parametrize(
+    "name, words, not_words",
+    [
+        (
+            "normal-single-rate",
+            ["Prix unitaire HTVA", "Montant HTVA", "Total HTVA", "Total TVAC"],
+            ["TTC"],
+        ),
+        ("franchise-fr", ["Prix unitaire HT", "Montant HT", "Total HT", "Total TTC"], ["HTVA"]),
+        ("reverse-charge-nl", ["Unit price excl. VAT", "Total incl. VAT"], ["HTVA", "TTC"]),
+    ],
+)
+def test_the_pdf_says_excluding_and_including_vat_as_the_seller_s_country_does(
+    name, words, not_words, owner, request
+):
+    text = flat(pdf_text(facturx_pdf(build(name, owner, request)[0])).upper())
+    for word in words:
+        assert flat(word.upper()) in text
+    for word in not_words:
+        assert flat(word.upper()) not in text
