@@ -1,5 +1,9 @@
 """The small cast every test shares: an owner with a Belgian business."""
 
+import email
+import socket
+from email import policy
+
 import pytest
 
 from patron.accounts.owner import do_create_owner
@@ -54,3 +58,38 @@ def business(owner):
 def owner_client(client, owner, business):
     client.force_login(owner)
     return client
+
+
+class Inbox:
+    """What a real SMTP server on loopback received (aiosmtpd), as parsed messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(db):
+    """An SMTP server on loopback, set as the business's mail server under Settings."""
+    from aiosmtpd.controller import Controller
+
+    from patron.system.models import MailServer
+
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    MailServer.objects.create(
+        host="127.0.0.1", port=controller.port, security="none",
+        from_address="claire@atelier-lumen.example",
+    )  # fmt: skip
+    yield handler
+    controller.stop()

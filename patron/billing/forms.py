@@ -168,3 +168,7 @@ class SendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 9}),
         help_text=_("{link} becomes the client's private link to the document."),
     )
+
+    def clean_body(self):
+        # Browsers send a textarea's lines with CRLF; the message is written with LF.
+        return self.cleaned_data["body"].replace("\r\n", "\n")

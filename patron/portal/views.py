@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import override
 from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.throttling import client_ip
+from patron.billing.epc import epc_qr_svg
 from patron.billing.models import Kind
 from patron.billing.quotes import do_answer, is_expired, why_not_answerable
 from patron.billing.rendering import download, formats_of
@@ -50,6 +52,8 @@ def page(request, link, accept=None, decline=None, error=""):
             "decline": decline or DeclineForm(),
             "error": error,
             "formats": formats_of(document),
+            # segno's single path, drawn from the payment data: no text of the document.
+            "qr": mark_safe(epc_qr_svg(document, scale=4)),  # noqa: S308
         }
         response = render(request, "portal/document.html", context)
     response["Cache-Control"] = "no-store"

@@ -1,11 +1,6 @@
 """Sending quotes and invoices by email, through a real SMTP server on loopback."""
 
-import email
-import socket
-from email import policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from patron.billing.issuing import do_issue
 from patron.billing.models import Sending, Status
@@ -14,34 +9,7 @@ from patron.contacts.models import Contact
 from patron.system.mail import mail_server
 from patron.system.models import MailServer
 from tests.billing.test_issuing import draft
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's name
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(db):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    MailServer.objects.create(
-        host="127.0.0.1", port=controller.port, security="none",
-        from_address="claire@atelier-lumen.example",
-    )  # fmt: skip
-    yield handler
-    controller.stop()
+from tests.conftest import free_port
 
 
 @pytest.fixture

@@ -80,3 +80,44 @@ def test_a_client_accepts_a_quote_through_the_portal(
     screenshot(page, "portal-quote-accepted")
     quote.refresh_from_db()
     assert quote.status == Status.ACCEPTED
+
+
+def test_an_invoice_sent_by_email_arrives_and_its_link_opens_the_portal(
+    page_en, live_server, owner, business, inbox, immediate_tasks, screenshot
+):
+    from patron.billing.issuing import do_issue
+    from tests.billing.test_issuing import draft
+
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        company_number="0403170701", email="compta@acme.example", language="fr",
+    )  # fmt: skip
+    invoice = do_issue(owner, draft(acme, ("Design", "10", "85", "21"), language="fr"))
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/{invoice.pk}/")
+    expect(page.get_by_role("textbox", name="To", exact=True)).to_have_value("compta@acme.example")
+    expect(page.get_by_label("Subject")).to_have_value(re.compile(invoice.number))
+    page.get_by_label("Message").fill("Bonjour,\n\nVotre facture : {link}\n\nClaire")
+    screenshot(page, "billing-send")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator(".sendings")).to_contain_text("compta@acme.example")
+    expect(page.locator(".sendings")).to_contain_text("Sent")
+    screenshot(page, "billing-sent")
+    [message] = inbox.messages
+    assert message["To"] == "compta@acme.example"
+    attached = sorted(part.get_filename() for part in message.iter_attachments())
+    assert attached == [f"{invoice.number}-cii.xml", f"{invoice.number}-ubl.xml",
+                        f"{invoice.number}.pdf"]  # fmt: skip
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # as on the wire
+    assert body.startswith("Bonjour,\n\nVotre facture : http")
+    link = next(word for word in body.split() if "/p/" in word)
+    page.goto(link)  # the client, following the link in the message
+    expect(page.locator("h1")).to_contain_text(invoice.number)
+    expect(page.locator(".issued-lines")).to_contain_text("Design")
+    expect(page.locator(".payment")).to_contain_text(invoice.structured_reference)
+    expect(page.locator(".payment .qr svg")).to_be_visible()  # the EPC code to scan
+    screenshot(page, "portal-invoice")
+    invoice.refresh_from_db()
+    assert invoice.status == Status.SENT

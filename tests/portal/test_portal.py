@@ -123,3 +123,14 @@ def test_a_pro_forma_becomes_an_invoice(owner_client, owner, acme):
     owner_client.post(f"/app/billing/{proforma.pk}/invoice/")
     invoice = Document.objects.get(kind=Kind.INVOICE)
     assert invoice.is_draft and invoice.total_excl_vat == Decimal("100.00")
+
+
+def test_an_invoice_shows_how_to_pay_with_the_qr_code_and_a_quote_does_not(
+    client, owner, quote, acme
+):
+    invoice = do_issue(owner, draft(acme, ("Design", "2", "600", "21"), language="en"))
+    page = client.get(f"/p/{create_link(invoice)}/").text
+    assert "BE71 0961 2345 6769" in page and invoice.structured_reference in page
+    assert '<figure class="qr"><svg' in page and "Scan to pay" in page
+    quote_page = client.get(f"/p/{create_link(quote)}/").text
+    assert "<svg" not in quote_page and "BE71 0961 2345 6769" not in quote_page
