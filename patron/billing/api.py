@@ -2,7 +2,8 @@
 
 Drafts are created, changed (lines are replaced as a whole when `lines` is sent) and
 deleted; `POST …/issue` issues one or answers 422 with every reason it cannot be; an
-issued document answers 422 to any change.
+issued document answers 422 to any change. `POST …/send` queues the email (202) the page's
+form would; an accepted quote gives its deposit and final invoices, a pro-forma its invoice.
 """
 
 from datetime import date, datetime
@@ -29,8 +30,10 @@ from patron.billing.drafting import (
 )
 from patron.billing.forms import DocumentForm, LineForm
 from patron.billing.issuing import do_issue
-from patron.billing.models import Document, Kind, Status
+from patron.billing.models import Document, Kind, Sending, Status
+from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
+from patron.billing.sending import default_message, do_send
 from patron.contacts.models import Contact
 from patron.work.models import Project
 
@@ -135,6 +138,26 @@ class FromWorkIn(Schema):
 
 class CreditIn(Schema):
     full: bool = True
+
+
+class SendIn(Schema):
+    """Each left out takes what the page's form starts from: the client's address, and the
+    subject and text in the document's language ({link} becomes the portal link)."""
+
+    to: str | None = None
+    subject: str | None = None
+    body: str | None = None
+
+
+class SendingOut(Schema):
+    id: int
+    document_id: int
+    to: str
+    subject: str
+    state: str
+    error: str
+    created_at: datetime
+    sent_at: datetime | None
 
 
 def documents():
@@ -269,6 +292,60 @@ def credit_document(request: HttpRequest, document_id: int, payload: CreditIn):
     except ValidationError as e:
         return validation_errors(e, "No credit note was created.")
     return 201, get_object_or_404(documents(), pk=note.pk)
+
+
+@router.post("/documents/{int:document_id}/send",
+             response={202: SendingOut, 422: ValidationErrors}, url_name="billing_send",
+             summary="Email an issued document with its files and portal link (queued: 202)")  # fmt: skip
+def send_document(request: HttpRequest, document_id: int, payload: SendIn):
+    document = get_object_or_404(Document.objects.select_related("client"), pk=document_id)
+    subject, body = default_message(document) if not document.is_draft else ("", "")
+    try:
+        sending = do_send(
+            request.user, document, base_url=request.build_absolute_uri("/"),
+            to=(payload.to if payload.to is not None else document.client.email).strip(),
+            subject=payload.subject if payload.subject is not None else subject,
+            body=payload.body if payload.body is not None else body,
+        )  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, "Nothing was sent.")
+    return 202, sending
+
+
+@router.get("/documents/{int:document_id}/sendings", response=list[SendingOut],
+            url_name="billing_sendings", summary="The emails of a document, newest first")  # fmt: skip
+def document_sendings(request: HttpRequest, document_id: int):
+    document = get_object_or_404(Document, pk=document_id)
+    return list(Sending.objects.filter(document=document).order_by("-created_at", "-id"))
+
+
+def follow_up(request, document_id, make):
+    try:
+        invoice = make(request.user, get_object_or_404(Document, pk=document_id))
+    except ValidationError as e:
+        return validation_errors(e, "No invoice was created.")
+    return 201, get_object_or_404(documents(), pk=invoice.pk)
+
+
+@router.post("/documents/{int:document_id}/deposit-invoice",
+             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_deposit",
+             summary="A draft invoice of an accepted quote's deposit")  # fmt: skip
+def deposit_invoice(request: HttpRequest, document_id: int):
+    return follow_up(request, document_id, do_deposit_invoice)
+
+
+@router.post("/documents/{int:document_id}/final-invoice",
+             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_final",
+             summary="A draft invoice of an accepted quote, less its issued deposit invoices")  # fmt: skip
+def final_invoice(request: HttpRequest, document_id: int):
+    return follow_up(request, document_id, do_final_invoice)
+
+
+@router.post("/documents/{int:document_id}/invoice",
+             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_from_proforma",
+             summary="A draft invoice with the lines of an issued pro-forma")  # fmt: skip
+def invoice_from_proforma(request: HttpRequest, document_id: int):
+    return follow_up(request, document_id, do_invoice_from_proforma)
 
 
 @router.get("/documents/{int:document_id}/files/{fmt}", url_name="billing_file",

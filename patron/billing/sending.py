@@ -18,6 +18,7 @@ from patron.portal.links import create_link, portal_path
 from patron.system.mail import connection, sender
 
 LINK = "{link}"
+MAX_BODY = 10_000  # characters a message's text may have (the portal link is added to it)
 
 
 def default_message(document):
@@ -46,12 +47,14 @@ def do_send(user, document, *, to, subject, body, base_url):
     subject = " ".join(subject.split())[:200]
     if not subject or not body.strip():
         raise ValidationError(_("Give the email a subject and a text."))
+    if len(body) > MAX_BODY:
+        raise ValidationError(
+            _("The text is too long: %(max)s characters at most.") % {"max": MAX_BODY}
+        )
     with transaction.atomic():
         url = base_url.rstrip("/") + portal_path(create_link(document))
         body = body.replace(LINK, url) if LINK in body else f"{body.rstrip()}\n\n{url}\n"
-        sending = Sending.objects.create(
-            document=document, to=to, subject=subject, body=body[:10000]
-        )
+        sending = Sending.objects.create(document=document, to=to, subject=subject, body=body)
         record(user, "send", document, {"to": to})
         transaction.on_commit(lambda: deliver.enqueue(sending.pk))
     return sending

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from patron.accounts.models import create_token
-from patron.billing.models import Document, Status
+from patron.billing.models import Document, Sending, Status
+from patron.billing.quotes import do_answer
 from patron.contacts.models import Contact
 
 
@@ -106,3 +107,86 @@ def test_unbilled_work_over_the_api(api, acme):
 def test_the_schema_lists_billing(api):
     schema = api.get("/api/openapi.json").json()
     assert "/api/billing/documents/{document_id}/issue" in schema["paths"]
+
+
+@pytest.fixture
+def issued(api, acme):
+    acme.email, acme.language = "compta@acme.example", "fr"
+    acme.save()
+    status, draft = send(
+        api, "post", "/api/billing/documents", {"client_id": acme.pk, "lines": [LINE]}
+    )
+    status, invoice = send(api, "post", f"/api/billing/documents/{draft['id']}/issue")
+    assert status == 200, invoice
+    return invoice
+
+
+def test_an_issued_invoice_is_sent_over_the_api_with_the_page_s_defaults(
+    api, issued, inbox, immediate_tasks, django_capture_on_commit_callbacks
+):
+    url = f"/api/billing/documents/{issued['id']}"
+    with django_capture_on_commit_callbacks(execute=True):
+        status, sending = send(api, "post", f"{url}/send", {})
+    assert status == 202 and sending["to"] == "compta@acme.example"
+    assert sending["subject"] == f"Facture {issued['number']} de Atelier Lumen"
+    [message] = inbox.messages
+    body = message.get_body(("plain",)).get_content()
+    assert body.startswith("Bonjour Acme SA,") and "/p/" in body and "{link}" not in body
+    assert len(list(message.iter_attachments())) == 3
+    status, sendings = send(api, "get", f"{url}/sendings")
+    assert status == 200 and [s["state"] for s in sendings] == ["sent"]
+    status, document = send(api, "get", url)
+    assert document["status"] == "sent"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"to": "not an address"}, "not an email address"),
+        ({"to": "a@b.example\r\nBcc: evil@x.example"}, "not an email address"),
+        ({"to": ""}, "not an email address"),
+        ({"subject": "   "}, "subject and a text"),
+        ({"body": ""}, "subject and a text"),
+        ({"body": "x" * 10_001}, "too long"),
+    ],
+)
+def test_a_send_with_bad_input_is_refused_and_queues_nothing(api, issued, payload, field):
+    status, refused = send(api, "post", f"/api/billing/documents/{issued['id']}/send", payload)
+    assert status == 422 and field in refused["errors"]["__all__"][0]
+    assert not Sending.objects.exists()
+
+
+def test_a_draft_is_not_sent(api, acme):
+    status, draft = send(
+        api, "post", "/api/billing/documents", {"client_id": acme.pk, "lines": [LINE]}
+    )
+    status, refused = send(api, "post", f"/api/billing/documents/{draft['id']}/send", {
+        "to": "x@y.example"})  # fmt: skip
+    assert status == 422 and "Issue the document" in refused["errors"]["__all__"][0]
+    assert send(api, "post", "/api/billing/documents/999999/send", {})[0] == 404
+
+
+def test_an_accepted_quote_and_a_pro_forma_become_invoices_over_the_api(api, owner, acme):
+    status, quote = send(api, "post", "/api/billing/documents", {
+        "client_id": acme.pk, "kind": "quote", "deposit_percent": "30", "lines": [LINE]})  # fmt: skip
+    quote_url = f"/api/billing/documents/{quote['id']}"
+    send(api, "post", f"{quote_url}/issue")
+    status, refused = send(api, "post", f"{quote_url}/deposit-invoice")
+    assert status == 422 and "accepted quote" in refused["errors"]["__all__"][0]
+    do_answer(Document.objects.get(pk=quote["id"]), accepted=True, name="Jo", terms_accepted=True)
+    status, deposit = send(api, "post", f"{quote_url}/deposit-invoice")
+    assert status == 201 and deposit["kind"] == "invoice" and deposit["total_excl_vat"] == "255.00"
+    send(api, "post", f"/api/billing/documents/{deposit['id']}/issue")
+    status, final = send(api, "post", f"{quote_url}/final-invoice")
+    assert status == 201 and final["prepaid"] == "308.55"  # 255 × 1.21
+    assert send(api, "post", f"{quote_url}/final-invoice")[0] == 422  # only one
+    status, proforma = send(api, "post", "/api/billing/documents", {
+        "client_id": acme.pk, "kind": "proforma", "lines": [LINE]})  # fmt: skip
+    assert send(api, "post", f"/api/billing/documents/{proforma['id']}/invoice")[0] == 422  # draft
+    send(api, "post", f"/api/billing/documents/{proforma['id']}/issue")
+    status, invoice = send(api, "post", f"/api/billing/documents/{proforma['id']}/invoice")
+    assert (
+        status == 201
+        and invoice["kind"] == "invoice"
+        and invoice["lines"][0]["description"] == "Design"
+    )
