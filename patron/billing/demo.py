@@ -2,8 +2,9 @@
 
 Belgium (VAT charged): an invoice of unbilled time, one with several rates and a discount,
 reverse charge to a Dutch agency, a Swiss client outside the scope of VAT in CHF, credit
-notes in full and in part, a quote and a draft. France (a micro-entrepreneur under the
-franchise): invoices of unbilled time and typed, without VAT, and a partial credit note.
+notes in full and in part, a quote, another accepted with its deposit and final invoices,
+and a draft. France (a micro-entrepreneur under the franchise): invoices of unbilled time
+and typed, without VAT, and a partial credit note.
 """
 
 from decimal import Decimal
@@ -11,6 +12,7 @@ from decimal import Decimal
 from patron.billing.drafting import do_create_from_work, do_credit_note, new_draft, save_lines
 from patron.billing.issuing import do_issue
 from patron.billing.models import Kind, Line, Unit
+from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
 from patron.billing.vat import Treatment
 from patron.contacts.models import Contact
 
@@ -110,6 +112,19 @@ def populate(owner, country="BE"):
             kind=Kind.QUOTE, deposit_percent=Decimal("30"),
         )  # fmt: skip
         issued.append(do_issue(owner, quote))
+        # A second quote the client accepted on the portal, its deposit invoiced, then the rest.
+        accepted = typed(
+            owner, clients["Atelier Nord"],
+            [line("Identité visuelle du festival", "1", "2800", "21", Unit.LUMP_SUM),
+             line("Programme imprimé (livre, 6 %)", "400", "3.20", "6")],
+            kind=Kind.QUOTE, deposit_percent=Decimal("40"),
+        )  # fmt: skip
+        accepted = do_issue(owner, accepted)
+        do_answer(accepted, accepted=True, name="Jan Peeters", terms_accepted=True)
+        accepted.refresh_from_db()
+        issued.append(accepted)
+        issued.append(do_issue(owner, do_deposit_invoice(owner, accepted)))
+        issued.append(do_issue(owner, do_final_invoice(owner, accepted)))
     typed(
         owner,
         clients["Atelier Nord"],

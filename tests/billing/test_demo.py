@@ -7,10 +7,17 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     assert patron(tmp_path, "migrate").returncode == 0
     result = patron(tmp_path, "demo", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
-    assert "7 documents issued (F-" in result.stdout and "CN-" in result.stdout
+    assert "10 documents issued (F-" in result.stdout and "CN-" in result.stdout
     assert "Q-" in result.stdout
+    check = patron(
+        tmp_path, "shell", "-c",
+        "from patron.billing.models import Document\n"
+        "final = Document.objects.get(quote__isnull=False, is_deposit=False)\n"
+        "print(final.prepaid > 0, final.amount_due < final.total_incl_vat)",
+    )  # fmt: skip
+    assert check.stdout.strip().splitlines()[-1] == "True True", check.stderr
     verified = patron(tmp_path, "verify")
-    assert verified.returncode == 0 and verified.stdout.startswith("7 documents émis vérifiés")
+    assert verified.returncode == 0 and verified.stdout.startswith("10 documents émis vérifiés")
 
 
 def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):
