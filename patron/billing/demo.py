@@ -4,7 +4,8 @@ Belgium (VAT charged): an invoice of unbilled time, one with several rates and a
 reverse charge to a Dutch agency, a Swiss client outside the scope of VAT in CHF, credit
 notes in full and in part, a quote, another accepted with its deposit and final invoices,
 and a draft. France (a micro-entrepreneur under the franchise): invoices of unbilled time
-and typed, without VAT, and a partial credit note.
+and typed, without VAT, and a partial credit note. In both, invoices paid in full and in
+part.
 """
 
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from patron.billing.drafting import do_create_from_work, do_credit_note, new_draft, save_lines
 from patron.billing.issuing import do_issue
 from patron.billing.models import Kind, Line, Unit
+from patron.billing.payments import do_record_payment
 from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
 from patron.billing.vat import Treatment
 from patron.contacts.models import Contact
@@ -125,10 +127,26 @@ def populate(owner, country="BE"):
         issued.append(accepted)
         issued.append(do_issue(owner, do_deposit_invoice(owner, accepted)))
         issued.append(do_issue(owner, do_final_invoice(owner, accepted)))
+    paid = pay_some(owner, issued)
     typed(
         owner,
         clients["Atelier Nord"],
         [line("Retouches du logo", "2", "80", "0" if country == "FR" else "21", Unit.HOUR)],
     )
     numbers = ", ".join(document.number for document in issued)
-    return f"{len(issued)} documents issued ({numbers}) and a draft"
+    return f"{len(issued)} documents issued ({numbers}), {paid} payments and a draft"
+
+
+def pay_some(owner, issued):
+    """The first invoice paid by transfer, the next one in part; a deposit paid in full."""
+    invoices = [d for d in issued if d.kind == Kind.INVOICE and d.currency == "EUR"]
+    plan = [(invoices[0], invoices[0].amount_due)]
+    if len(invoices) > 1:
+        plan.append((invoices[1], (invoices[1].amount_due / 2).quantize(Decimal("0.01"))))
+    plan += [(d, d.amount_due) for d in invoices[2:] if d.is_deposit]
+    for invoice, amount in plan:
+        do_record_payment(
+            owner, client=invoice.client, date=invoice.issue_date, amount=amount,
+            reference=invoice.structured_reference or invoice.number, documents=[invoice],
+        )  # fmt: skip
+    return len(plan)

@@ -6,7 +6,8 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from patron.billing.drafting import Grouping
-from patron.billing.models import Document, Kind, Line
+from patron.billing.models import Document, Kind, Line, Payment
+from patron.billing.payments import checked_amount, checked_date
 from patron.contacts.network import CONTACTS, clients
 from patron.money import check_currency
 from patron.system.picker import PickerField
@@ -172,3 +173,30 @@ class SendForm(forms.Form):
     def clean_body(self):
         # Browsers send a textarea's lines with CRLF; the message is written with LF.
         return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+class PaymentForm(forms.ModelForm):
+    """A payment received for an invoice, or a refund for a credit note (payments.py checks
+    the amount and date again, for the API and the command line)."""
+
+    class Meta:
+        model = Payment
+        fields = ["date", "amount", "method", "reference", "note"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].min_value = Decimal("0.01")
+        self.fields["amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+
+    def clean_amount(self):
+        try:
+            return checked_amount(self.cleaned_data["amount"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None
+
+    def clean_date(self):
+        try:
+            return checked_date(self.cleaned_data["date"])
+        except ValidationError as e:
+            raise forms.ValidationError(e.messages) from None

@@ -11,15 +11,18 @@ rolls everything back: the draft stays a draft and no number is used.
 import hashlib
 import json
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status
+from patron.billing.totals import compute
 from patron.billing.vat import EU, Treatment, charges_vat, rates_for
 from patron.business.models import Business
 
@@ -108,6 +111,20 @@ def problems(document, business=None):
             found.append(_("A credit note must correct an issued invoice."))
         elif corrected.client_id != document.client_id:
             found.append(_("A credit note goes to the client of the invoice it corrects."))
+        else:
+            credited = (
+                corrected.credit_notes.exclude(pk=document.pk)
+                .exclude(status=Status.DRAFT)
+                .aggregate(total=Sum("total_incl_vat"))["total"]
+            ) or Decimal("0")
+            total = compute((line.category, line.vat_rate, line.net) for line in lines).incl_vat
+            if credited + total > corrected.total_incl_vat:
+                found.append(
+                    _("Together with the credit notes already issued (%(credited)s), this one "
+                      "would credit more than invoice %(number)s's %(total)s.")
+                    % {"credited": credited, "number": corrected.number,
+                       "total": corrected.total_incl_vat}
+                )  # fmt: skip
     return found
 
 

@@ -16,5 +16,9 @@ urlpatterns = [
     path("<int:pk>/send/", views.document_send, name="send"),
     path("<int:pk>/file/<str:fmt>/", views.document_download, name="download"),
     path("<int:pk>/revoke-links/", views.document_revoke_links, name="revoke_links"),
+    path("<int:pk>/payment/", views.document_payment, name="payment"),
+    path("<int:pk>/use-credit/", views.document_use_credit, name="use_credit"),
+    path("payments/", views.payment_list, name="payments"),
+    path("payments/<int:pk>/delete/", views.payment_delete, name="payment_delete"),
     path("<int:pk>/<slug:step>/", views.document_follow_up, name="follow_up"),
 ]

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,9 +18,22 @@ from patron.billing.drafting import (
     new_draft,
     refresh_draft,
 )
-from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet, SendForm
+from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet, PaymentForm, SendForm
 from patron.billing.issuing import do_issue, problems
-from patron.billing.models import Document, Kind, Status
+from patron.billing.models import Document, Kind, Payment
+from patron.billing.payments import (
+    REFUNDED,
+    STATES,
+    client_credit,
+    do_delete_payment,
+    do_record_payment,
+    do_use_credit,
+    filter_state,
+    open_amount,
+    outstanding,
+    state_of,
+    with_states,
+)
 from patron.billing.quotes import (
     do_deposit_invoice,
     do_final_invoice,
@@ -29,6 +43,7 @@ from patron.billing.quotes import (
 from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
 from patron.billing.vat import exemption, rates_for
+from patron.money import format_money
 from patron.portal.links import create_link, portal_path, revoke_links
 
 PER_PAGE = 50
@@ -44,11 +59,11 @@ def document_list(request):
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
     query = " ".join(request.GET.get("q", "")[:100].split())
-    documents = Document.objects.select_related("client")
+    documents = with_states(Document.objects.select_related("client"))
     if kind in Kind.values:
         documents = documents.filter(kind=kind)
-    if status in Status.values:
-        documents = documents.filter(status=status)
+    if status in STATES:
+        documents = filter_state(documents, status)
     if query:
         documents = documents.filter(
             Q(number__icontains=query)
@@ -59,13 +74,18 @@ def document_list(request):
     page = Paginator(documents.order_by("-created_at", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    today = timezone.localdate()
+    for document in page.object_list:
+        document.state = state_of(document, today)
+        document.state_label = STATES.get(document.state, document.state)
+        document.to_pay = outstanding(document) if document.kind == Kind.INVOICE else None
     context = {
         "page": page,
         "kind": kind,
         "status": status,
         "query": query,
         "kinds": Kind.choices,
-        "statuses": Status.choices,
+        "statuses": list(STATES.items()),
     }
     return render(request, "billing/list.html", context)
 
@@ -119,28 +139,32 @@ def vat_mentions(document, lines):
     return found
 
 
+def issued_context(document, payment_form=None):
+    lines = list(document.lines.all())
+    return {
+        "document": document,
+        "totals": document.compute_totals(lines),
+        "mentions": vat_mentions(document, lines),
+        "lines": lines,
+        "credit_notes": document.credit_notes.order_by("pk"),
+        "invoices": document.invoices.order_by("pk"),
+        "decision": getattr(document, "decision", None),
+        "expired": document.kind == Kind.QUOTE and is_expired(document),
+        "links": document.portal_links.filter(revoked_at__isnull=True).count(),
+        "send_form": send_form(document),
+        "formats": formats_of(document),
+        "sendings": document.sendings.all()[:20],
+        **payment_context(document, payment_form),
+    }
+
+
 @owner_required
 def document_page(request, pk):
     document = get_object_or_404(
         Document.objects.select_related("client", "project", "corrects"), pk=pk
     )
     if not document.is_draft:
-        lines = list(document.lines.all())
-        context = {
-            "document": document,
-            "totals": document.compute_totals(lines),
-            "mentions": vat_mentions(document, lines),
-            "lines": lines,
-            "credit_notes": document.credit_notes.order_by("pk"),
-            "invoices": document.invoices.order_by("pk"),
-            "decision": getattr(document, "decision", None),
-            "expired": document.kind == Kind.QUOTE and is_expired(document),
-            "links": document.portal_links.filter(revoked_at__isnull=True).count(),
-            "send_form": send_form(document),
-            "formats": formats_of(document),
-            "sendings": document.sendings.all()[:20],
-        }
-        return render(request, "billing/document.html", context)
+        return render(request, "billing/document.html", issued_context(document))
     form = DocumentForm(request.POST or None, instance=document)
     lines = LineFormSet(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid() and lines.is_valid():
@@ -266,6 +290,114 @@ def document_follow_up(request, pk, step):
         messages.error(request, " ".join(e.messages))
         return redirect("billing:document", pk=pk)
     return redirect("billing:document", pk=invoice.pk)
+
+
+def payment_context(document, form=None):
+    """The payments part of an issued invoice's or credit note's page."""
+    state = state_of(document)
+    context = {"state": state, "state_label": STATES.get(state, state)}
+    if document.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE):
+        return context
+    left = open_amount(document)
+    allocations = document.allocations.select_related("payment").order_by("payment__date", "pk")
+    initial = {
+        "date": timezone.localdate(),
+        "amount": left or None,
+        "reference": document.structured_reference or document.number,
+    }
+    credit = client_credit(document.client, document.currency)
+    return {
+        **context,
+        "allocations": allocations,
+        "open_amount": left,
+        "client_credit": credit if document.kind == Kind.INVOICE and left else 0,
+        "payment_form": form or PaymentForm(initial=initial, prefix="payment"),
+    }
+
+
+@owner_required
+def document_payment(request, pk):
+    """Record a payment of an invoice (or a refund of a credit note) from its page."""
+    document = get_object_or_404(Document.objects.select_related("client", "corrects"), pk=pk)
+    if document.is_draft or document.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE):
+        raise Http404
+    if request.method != "POST":
+        return redirect("billing:document", pk=pk)
+    form = PaymentForm(request.POST, prefix="payment")
+    if form.is_valid():
+        direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
+        try:
+            recorded = do_record_payment(
+                request.user, client=document.client, currency=document.currency,
+                direction=direction, documents=[document], **form.cleaned_data,
+            )  # fmt: skip
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, recorded_message(document, recorded))
+            return redirect("billing:document", pk=pk)
+    # The page again, with what was typed and why it was refused.
+    return render(request, "billing/document.html", issued_context(document, form), status=422)
+
+
+def recorded_message(document, recorded):
+    amount = format_money(recorded.payment.amount, recorded.payment.currency)
+    text = _("%(amount)s recorded.") % {"amount": amount}
+    state = state_of(document)
+    text += " " + _("%(number)s is now %(state)s.") % {
+        "number": document.number,
+        "state": str(STATES.get(state, state)).lower(),
+    }
+    if recorded.credit:
+        text += " " + _("%(amount)s beyond it is kept as the client's credit.") % {
+            "amount": format_money(recorded.credit, recorded.payment.currency)
+        }
+    return text
+
+
+@owner_required
+@require_POST
+def document_use_credit(request, pk):
+    document = get_object_or_404(Document.objects.select_related("client"), pk=pk)
+    try:
+        used = do_use_credit(request.user, document)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("%(amount)s of the client's credit used.") % {
+            "amount": format_money(used, document.currency)})  # fmt: skip
+    return redirect("billing:document", pk=pk)
+
+
+@owner_required
+def payment_delete(request, pk):
+    payment = get_object_or_404(Payment.objects.select_related("client"), pk=pk)
+    allocations = list(payment.allocations.select_related("document"))
+    if request.method == "POST":
+        do_delete_payment(request.user, payment)
+        messages.success(request, _("The payment has been deleted."))
+        if len(allocations) == 1:
+            return redirect("billing:document", pk=allocations[0].document_id)
+        return redirect("billing:payments")
+    return render(
+        request, "billing/payment_delete.html", {"payment": payment, "allocations": allocations}
+    )
+
+
+@owner_required
+@require_GET
+def payment_list(request):
+    query = " ".join(request.GET.get("q", "")[:100].split())
+    payments = Payment.objects.select_related("client").prefetch_related("allocations__document")
+    if query:
+        payments = payments.filter(
+            Q(client__name__icontains=query)
+            | Q(client__last_name__icontains=query)
+            | Q(reference__icontains=query)
+            | Q(allocations__document__number__icontains=query)
+        ).distinct()
+    page = Paginator(payments.order_by("-date", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "billing/payments.html", {"page": page, "query": query})
 
 
 def send_form(document, data=None):

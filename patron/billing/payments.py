@@ -1,0 +1,324 @@
+"""Payments: recording them, spreading them over invoices and credit notes, and what each
+document still asks for.
+
+Nothing here changes an issued document (rule 2 of the design). What an invoice still asks
+is computed: what it asked when issued (`amount_due`, after any deposit), less the credit
+notes issued against it, less the payments allocated to it. Its status follows: paid,
+partially paid, overdue, credited. A credit note for an invoice already paid is money the
+client should get back: a refund settles it. What a client paid beyond their invoices is
+their credit, used on a later invoice or refunded.
+
+Every change locks the client's row first: two payments of one client recorded at the same
+moment are spread one after the other, never over the same open amount.
+"""
+
+from dataclasses import dataclass
+from datetime import date as Date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from patron.audit.log import record
+from patron.billing.models import Allocation, Document, Kind, Payment, Status
+from patron.contacts.models import Contact
+
+ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("9999999999.99")
+EARLIEST = Date(2000, 1, 1)
+RECEIVED, REFUNDED = Payment.Direction.RECEIVED, Payment.Direction.REFUNDED
+
+# The statuses a user sees (and `patron invoice list --json` prints): the stored ones, and
+# those that time, payments and credit notes give.
+STATES = {
+    **dict(Status.choices),
+    "partially_paid": gettext_lazy("Partially paid"),
+    "paid": gettext_lazy("Paid"),
+    "overdue": gettext_lazy("Overdue"),
+}
+
+
+def money_sum(queryset, field):
+    return Coalesce(
+        Subquery(queryset.annotate(total=Sum(field)).values("total")[:1]),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def with_balances(documents):
+    """The documents annotated with `paid` (what payments allocated to them) and `credited`
+    (the issued credit notes against them), in the same query: a list costs no more."""
+    allocated = Allocation.objects.filter(document=OuterRef("pk")).values("document")
+    credit_notes = (
+        Document.objects.filter(corrects=OuterRef("pk"))
+        .exclude(status=Status.DRAFT)
+        .values("corrects")
+    )
+    return documents.annotate(
+        paid=money_sum(allocated, "amount"), credited=money_sum(credit_notes, "total_incl_vat")
+    )
+
+
+def with_states(documents):
+    """with_balances, plus `outstanding`: what filter_state reads."""
+    return with_balances(documents).annotate(
+        outstanding=F("amount_due") - F("credited") - F("paid")
+    )
+
+
+def filter_state(documents, state, today=None):
+    """The documents (from with_states) a user would say are in `state`: the same answer as
+    state_of, in SQL, so that a filtered list still pages in the database."""
+    today = today or timezone.localdate()
+    invoice = Q(kind=Kind.INVOICE) & ~Q(status=Status.DRAFT)
+    credited = Q(credited__gte=F("total_incl_vat"), total_incl_vat__gt=0)
+    paid = Q(outstanding__lte=0)
+    overdue = Q(due_date__lt=today)
+    partly = Q(paid__gt=0)
+    expired = Q(kind=Kind.QUOTE, status__in=[Status.ISSUED, Status.SENT], valid_until__lt=today)
+    by_state = {
+        "credited": invoice & credited,
+        "paid": invoice & ~credited & paid,
+        "overdue": invoice & ~credited & ~paid & overdue,
+        "partially_paid": invoice & ~credited & ~paid & ~overdue & partly,
+        "expired": expired,
+    }
+    if state in by_state:
+        return documents.filter(by_state[state])
+    if state in Status.values:
+        moved = invoice & (credited | paid | overdue | partly)
+        return documents.filter(Q(status=state) & ~moved & ~expired)
+    return documents
+
+
+def balanced(document):
+    """The document with `paid` and `credited`, read now if it has not been annotated."""
+    if not hasattr(document, "paid"):
+        document.paid, document.credited = (
+            with_balances(Document.objects.filter(pk=document.pk))
+            .values_list("paid", "credited")
+            .get()
+        )
+    return document
+
+
+def outstanding(document):
+    """What an issued invoice still asks for (never below zero)."""
+    document = balanced(document)
+    return max(ZERO, document.amount_due - document.credited - document.paid)
+
+
+def state_of(document, today=None):
+    """The status a user would say the document has (a key of STATES)."""
+    today = today or timezone.localdate()
+    if document.kind == Kind.INVOICE and not document.is_draft:
+        document = balanced(document)
+        if document.credited >= document.total_incl_vat > 0:
+            return "credited"
+        if outstanding(document) <= 0:
+            return "paid"
+        if document.due_date and document.due_date < today:
+            return "overdue"
+        if document.paid > 0:
+            return "partially_paid"
+    if document.kind == Kind.QUOTE and document.status in (Status.ISSUED, Status.SENT):
+        if document.valid_until and document.valid_until < today:
+            return "expired"
+    return document.status
+
+
+def refundable(credit_note):
+    """What the client should still get back for a credit note: the part of it their
+    invoice's payments already covered, less the refunds allocated to it."""
+    invoice = credit_note.corrects
+    if credit_note.kind != Kind.CREDIT_NOTE or credit_note.is_draft or invoice is None:
+        return ZERO
+    invoice = balanced(Document.objects.get(pk=invoice.pk))
+    excess = min(invoice.credited, max(ZERO, invoice.paid + invoice.credited - invoice.amount_due))
+    # The excess goes to the latest credit notes first: those came after the payment.
+    notes = (
+        Document.objects.filter(corrects=invoice)
+        .exclude(status=Status.DRAFT)
+        .order_by("-issued_at", "-pk")
+        .values_list("pk", "total_incl_vat")
+    )
+    share = ZERO
+    for pk, total in notes:
+        part = min(total, excess)
+        excess -= part
+        if pk == credit_note.pk:
+            share = part
+            break
+    refunded = credit_note.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+    return max(ZERO, share - refunded)
+
+
+def open_amount(document):
+    """What a document still asks: an invoice's outstanding, a credit note's refund."""
+    return refundable(document) if document.kind == Kind.CREDIT_NOTE else outstanding(document)
+
+
+def client_credit(client, currency):
+    """What the client paid beyond their invoices and was not refunded, in one currency."""
+    payments = Payment.objects.filter(client=client, currency=currency)
+    totals = payments.aggregate(
+        received=Sum("amount", filter=Q(direction=RECEIVED), default=ZERO),
+        refunded=Sum("amount", filter=Q(direction=REFUNDED), default=ZERO),
+    )
+    allocated = Allocation.objects.filter(payment__in=payments).aggregate(
+        received=Sum("amount", filter=Q(payment__direction=RECEIVED), default=ZERO),
+        refunded=Sum("amount", filter=Q(payment__direction=REFUNDED), default=ZERO),
+    )
+    unrefunded = totals["refunded"] - allocated["refunded"]
+    return max(ZERO, totals["received"] - allocated["received"] - unrefunded)
+
+
+def checked_amount(value):
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("The amount is not a number.")) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."))
+    if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("The amount must be at most 9,999,999,999.99, to the cent."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def checked_date(value):
+    if not isinstance(value, Date):
+        raise ValidationError(_("Give the date of the payment."))
+    if value > timezone.localdate():
+        raise ValidationError(_("A payment cannot be dated in the future."))
+    if value < EARLIEST:
+        raise ValidationError(_("A payment cannot be dated before 2000."))
+    return value
+
+
+def checked_documents(documents, client, currency, direction):
+    kind = Kind.INVOICE if direction == RECEIVED else Kind.CREDIT_NOTE
+    for document in documents:
+        if document.is_draft or document.kind != kind:
+            raise ValidationError(
+                _("A payment settles issued invoices, a refund issued credit notes: not %(doc)s.")
+                % {"doc": str(document)}
+            )
+        if document.client_id != client.pk:
+            raise ValidationError(
+                _("%(number)s is another client's.") % {"number": document.number}
+            )
+        if document.currency != currency:
+            raise ValidationError(
+                _("%(number)s is in %(currency)s.")
+                % {"number": document.number, "currency": document.currency}
+            )
+
+
+@dataclass
+class Recorded:
+    payment: Payment
+    allocated: dict  # number -> amount
+    credit: Decimal  # what the payment left as the client's credit
+
+
+def open_documents(client, currency, direction):
+    """The client's documents a payment (invoices) or a refund (credit notes) may settle,
+    the oldest first."""
+    kind = Kind.INVOICE if direction == RECEIVED else Kind.CREDIT_NOTE
+    documents = Document.objects.filter(client=client, kind=kind, currency=currency).exclude(
+        status=Status.DRAFT
+    )
+    return [d for d in documents.order_by("issue_date", "sequence_number") if open_amount(d) > 0]
+
+
+@transaction.atomic
+def do_record_payment(
+    user, *, client, date, amount, currency="EUR", method=Payment.Method.TRANSFER,
+    reference="", note="", direction=RECEIVED, documents=None,
+):  # fmt: skip
+    """Record a payment (or a refund) and spread it over `documents` in their order, each up
+    to what it still asks, else over the client's open ones, oldest first. A payment's rest
+    stays as the client's credit; a refund may not give back more than is owed. Refused
+    with a ValidationError, and nothing recorded, when the input cannot be right."""
+    client = Contact.objects.select_for_update().get(pk=client.pk)  # see the module's docstring
+    amount, date = checked_amount(amount), checked_date(date)
+    if direction not in (RECEIVED, REFUNDED):
+        raise ValidationError(_("A payment is received or refunded."))
+    if method not in Payment.Method.values:
+        raise ValidationError(_("Choose how it was paid."))
+    if documents:
+        documents = list(
+            Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("issue_date", "pk")
+        )
+        checked_documents(documents, client, currency, direction)
+        if not any(open_amount(d) > 0 for d in documents):
+            names = ", ".join(d.number for d in documents)
+            raise ValidationError(
+                _("Nothing is left to settle on %(numbers)s.") % {"numbers": names}
+            )
+    else:
+        documents = open_documents(client, currency, direction)
+    available = client_credit(client, currency)  # what a refund may give back beyond documents
+    payment = Payment.objects.create(
+        client=client, direction=direction, date=date, amount=amount, currency=currency,
+        method=method, reference=" ".join(reference.split())[:140], note=note.strip()[:500],
+    )  # fmt: skip
+    allocated, left = {}, amount
+    for document in documents:
+        part = min(left, open_amount(document))
+        if part > 0:
+            Allocation.objects.create(payment=payment, document=document, amount=part)
+            allocated[document.number] = part
+            left -= part
+    if direction == REFUNDED and left > available:
+        # Raised inside the transaction: the payment and its allocations are undone.
+        raise ValidationError(
+            _("This refunds more than the client is owed (%(owed)s).")
+            % {"owed": amount - left + available}
+        )
+    record(user, "create", payment, {"allocated": {k: str(v) for k, v in allocated.items()}})
+    return Recorded(payment, allocated, left if direction == RECEIVED else ZERO)
+
+
+@transaction.atomic
+def do_use_credit(user, invoice):
+    """Settle what an invoice asks with the client's credit, the oldest payments first;
+    the amount used."""
+    client = Contact.objects.select_for_update().get(pk=invoice.client_id)
+    checked_documents([invoice], client, invoice.currency, RECEIVED)
+    wanted = min(outstanding(invoice), client_credit(client, invoice.currency))
+    if wanted <= 0:
+        raise ValidationError(_("There is no credit to use on this invoice."))
+    payments = (
+        Payment.objects.filter(client=client, currency=invoice.currency, direction=RECEIVED)
+        .annotate(used=Coalesce(Sum("allocations__amount"), Value(ZERO)))
+        .filter(used__lt=F("amount"))
+        .order_by("date", "pk")
+    )
+    used = ZERO
+    for payment in payments:
+        part = min(wanted - used, payment.amount - payment.used)
+        if part <= 0:
+            break
+        allocation, created = Allocation.objects.get_or_create(
+            payment=payment, document=invoice, defaults={"amount": part}
+        )
+        if not created:
+            Allocation.objects.filter(pk=allocation.pk).update(amount=F("amount") + part)
+        used += part
+    record(user, "update", invoice, {"credit used": str(used)})
+    return used
+
+
+@transaction.atomic
+def do_delete_payment(user, payment):
+    """A payment recorded by mistake: gone with its allocations; the invoices ask again."""
+    Contact.objects.select_for_update().get(pk=payment.client_id)
+    record(user, "delete", payment, {"amount": str(payment.amount), "date": str(payment.date)})
+    payment.delete()
