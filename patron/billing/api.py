@@ -30,7 +30,17 @@ from patron.billing.drafting import (
 )
 from patron.billing.forms import DocumentForm, LineForm
 from patron.billing.issuing import do_issue
-from patron.billing.models import Document, Kind, Sending, Status
+from patron.billing.models import Document, Kind, Payment, Sending
+from patron.billing.payments import (
+    STATES,
+    do_delete_payment,
+    do_record_payment,
+    do_use_credit,
+    filter_state,
+    open_amount,
+    state_of,
+    with_states,
+)
 from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
 from patron.billing.sending import default_message, do_send
@@ -95,10 +105,26 @@ class DocumentOut(Schema):
     hash: str
     lines: list[LineOut]
     created_at: datetime
+    state: str
+    paid: Decimal
+    credited: Decimal
+    outstanding: Decimal
 
     @staticmethod
     def resolve_lines(obj):
         return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_state(obj):
+        """The status a user would say: with payments, paid, partially_paid, overdue…"""
+        return state_of(obj)
+
+    @staticmethod
+    def resolve_outstanding(obj):
+        """What the document still asks: an invoice's balance, a credit note's refund."""
+        if obj.is_draft or obj.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE):
+            return obj.amount_due
+        return open_amount(obj)
 
 
 class DocumentIn(Schema):
@@ -121,7 +147,7 @@ class DocumentIn(Schema):
 
 class DocumentFilters(Schema):
     kind: str = ""
-    status: str = ""
+    status: str = ""  # a stored status or a state: paid, partially_paid, overdue, credited…
     client_id: int | None = None
     issued_from: date | None = None
     issued_to: date | None = None
@@ -161,7 +187,7 @@ class SendingOut(Schema):
 
 
 def documents():
-    return Document.objects.prefetch_related("lines")
+    return with_states(Document.objects.prefetch_related("lines"))
 
 
 def header_form(document, payload):
@@ -216,8 +242,8 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]):
     found = documents().order_by("-created_at", "-pk")
     if filters.kind in Kind.values:
         found = found.filter(kind=filters.kind)
-    if filters.status in Status.values:
-        found = found.filter(status=filters.status)
+    if filters.status in STATES:
+        found = filter_state(found, filters.status)
     if filters.client_id:
         found = found.filter(client_id=filters.client_id)
     if filters.issued_from:
@@ -374,3 +400,131 @@ def from_work(request: HttpRequest, payload: FromWorkIn):
     except ValidationError as e:
         return validation_errors(e, "No invoice was created.")
     return 201, get_object_or_404(documents(), pk=document.pk)
+
+
+class AllocationOut(Schema):
+    document_id: int
+    number: str
+    amount: Decimal
+
+    @staticmethod
+    def resolve_number(obj):
+        return obj.document.number
+
+
+class PaymentOut(Schema):
+    id: int
+    client_id: int
+    direction: str
+    date: date
+    amount: Decimal
+    currency: str
+    method: str
+    reference: str
+    note: str
+    allocations: list[AllocationOut]
+    unallocated: Decimal
+    created_at: datetime
+
+    @staticmethod
+    def resolve_allocations(obj):
+        return list(obj.allocations.all())
+
+    @staticmethod
+    def resolve_unallocated(obj):
+        return obj.amount - sum((a.amount for a in obj.allocations.all()), Decimal("0"))
+
+
+class PaymentIn(Schema):
+    """A payment received (settling invoices) or refunded (settling credit notes). Without
+    document_ids it settles the client's open ones, oldest first; the rest of a payment
+    stays as the client's credit."""
+
+    client_id: int | None = None
+    document_ids: list[int] = []
+    date: date
+    amount: str
+    currency: str | None = None
+    method: str = Payment.Method.TRANSFER
+    reference: str = ""
+    note: str = ""
+    direction: str = Payment.Direction.RECEIVED
+
+
+class PaymentFilters(Schema):
+    client_id: int | None = None
+    direction: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def payments():
+    return Payment.objects.prefetch_related("allocations__document")
+
+
+@router.get("/payments", response=list[PaymentOut], url_name="billing_payments",
+            summary="Payments and refunds, newest first")  # fmt: skip
+@paginate(PageNumberPagination, page_size=50)
+def list_payments(request: HttpRequest, filters: Query[PaymentFilters]):
+    found = payments().order_by("-date", "-pk")
+    if filters.client_id:
+        found = found.filter(client_id=filters.client_id)
+    if filters.direction in Payment.Direction.values:
+        found = found.filter(direction=filters.direction)
+    if filters.date_from:
+        found = found.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        found = found.filter(date__lte=filters.date_to)
+    return found
+
+
+@router.post("/payments", response={201: PaymentOut, 422: ValidationErrors},
+             url_name="billing_payment_create",
+             summary="Record a payment or a refund; 422 with the reason, nothing recorded")  # fmt: skip
+def create_payment(request: HttpRequest, payload: PaymentIn):
+    refused = "No payment was recorded."
+    chosen = list(Document.objects.filter(pk__in=payload.document_ids[:100]))
+    if len(chosen) != len(set(payload.document_ids)):
+        return 422, {"detail": refused, "errors": {"document_ids": ["Give ids of documents."]}}
+    client_id = payload.client_id or (chosen[0].client_id if chosen else None)
+    client = Contact.objects.filter(pk=client_id).first() if client_id else None
+    if client is None:
+        return 422, {"detail": refused, "errors": {"client_id": ["Give the id of a contact."]}}
+    currency = payload.currency or (chosen[0].currency if chosen else "EUR")
+    try:
+        recorded = do_record_payment(
+            request.user, client=client, date=payload.date, amount=payload.amount,
+            currency=currency, method=payload.method, reference=payload.reference,
+            note=payload.note, direction=payload.direction, documents=chosen or None,
+        )  # fmt: skip
+    except ValidationError as e:
+        return validation_errors(e, refused)
+    return 201, get_object_or_404(payments(), pk=recorded.payment.pk)
+
+
+@router.get("/payments/{int:payment_id}", response=PaymentOut, url_name="billing_payment")
+def read_payment(request: HttpRequest, payment_id: int):
+    return get_object_or_404(payments(), pk=payment_id)
+
+
+@router.delete("/payments/{int:payment_id}", response={204: None},
+               url_name="billing_payment_delete",
+               summary="Delete a payment recorded by mistake: what it settled is due again")  # fmt: skip
+def delete_payment(request: HttpRequest, payment_id: int):
+    do_delete_payment(request.user, get_object_or_404(Payment, pk=payment_id))
+    return 204, None
+
+
+class CreditUsedOut(Schema):
+    used: Decimal
+
+
+@router.post("/documents/{int:document_id}/use-credit",
+             response={200: CreditUsedOut, 422: ValidationErrors}, url_name="billing_use_credit",
+             summary="Settle an invoice with the client's credit (what they paid beyond)")  # fmt: skip
+def use_credit(request: HttpRequest, document_id: int):
+    invoice = get_object_or_404(Document, pk=document_id)
+    try:
+        return 200, {"used": do_use_credit(request.user, invoice)}
+    except ValidationError as e:
+        return validation_errors(e, "No credit was used.")

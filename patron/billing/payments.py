@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from patron.audit.log import record
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.contacts.models import Contact
+from patron.money import format_money
 
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -284,6 +285,22 @@ def do_record_payment(
         )
     record(user, "create", payment, {"allocated": {k: str(v) for k, v in allocated.items()}})
     return Recorded(payment, allocated, left if direction == RECEIVED else ZERO)
+
+
+def describe(recorded, document):
+    """What a recorded payment did, in a sentence for the page or the command line."""
+    payment = recorded.payment
+    text = _("%(amount)s recorded.") % {"amount": format_money(payment.amount, payment.currency)}
+    state = state_of(Document.objects.get(pk=document.pk))
+    text += " " + _("%(number)s is now %(state)s.") % {
+        "number": document.number,
+        "state": str(STATES.get(state, state)).lower(),
+    }
+    if recorded.credit:
+        text += " " + _("%(amount)s beyond it is kept as the client's credit.") % {
+            "amount": format_money(recorded.credit, payment.currency)
+        }
+    return text
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from patron.billing.payments import (
     REFUNDED,
     STATES,
     client_credit,
+    describe,
     do_delete_payment,
     do_record_payment,
     do_use_credit,
@@ -334,25 +335,10 @@ def document_payment(request, pk):
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(request, recorded_message(document, recorded))
+            messages.success(request, describe(recorded, document))
             return redirect("billing:document", pk=pk)
     # The page again, with what was typed and why it was refused.
     return render(request, "billing/document.html", issued_context(document, form), status=422)
-
-
-def recorded_message(document, recorded):
-    amount = format_money(recorded.payment.amount, recorded.payment.currency)
-    text = _("%(amount)s recorded.") % {"amount": amount}
-    state = state_of(document)
-    text += " " + _("%(number)s is now %(state)s.") % {
-        "number": document.number,
-        "state": str(STATES.get(state, state)).lower(),
-    }
-    if recorded.credit:
-        text += " " + _("%(amount)s beyond it is kept as the client's credit.") % {
-            "amount": format_money(recorded.credit, recorded.payment.currency)
-        }
-    return text
 
 
 @owner_required

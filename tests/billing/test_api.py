@@ -4,9 +4,10 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from patron.accounts.models import create_token
-from patron.billing.models import Document, Sending, Status
+from patron.billing.models import Document, Payment, Sending, Status
 from patron.billing.quotes import do_answer
 from patron.contacts.models import Contact
 
@@ -190,3 +191,53 @@ def test_an_accepted_quote_and_a_pro_forma_become_invoices_over_the_api(api, own
         and invoice["kind"] == "invoice"
         and invoice["lines"][0]["description"] == "Design"
     )
+
+
+def test_payments_over_the_api_move_the_state_and_leave_a_credit(api, issued, acme):
+    url = f"/api/billing/documents/{issued['id']}"
+    assert issued["state"] == "issued" and issued["outstanding"] == "1028.50"
+    status, payment = send(api, "post", "/api/billing/payments", {
+        "document_ids": [issued["id"]], "date": str(timezone.localdate()), "amount": "28.50",
+        "reference": "+++090/9337/55493+++"})  # fmt: skip
+    assert status == 201, payment
+    assert payment["client_id"] == acme.pk and payment["currency"] == "EUR"
+    assert payment["allocations"] == [{"document_id": issued["id"], "number": issued["number"],
+                                       "amount": "28.50"}]  # fmt: skip
+    status, document = send(api, "get", url)
+    assert document["state"] == "partially_paid" and document["outstanding"] == "1000.00"
+    status, more = send(api, "post", "/api/billing/payments", {
+        "client_id": acme.pk, "date": str(timezone.localdate()), "amount": "1100"})  # fmt: skip
+    assert status == 201 and more["unallocated"] == "100.00"
+    status, listed = send(api, "get", "/api/billing/documents?status=paid")
+    assert [d["number"] for d in listed["items"]] == [issued["number"]]
+    status, payments = send(api, "get", f"/api/billing/payments?client_id={acme.pk}")
+    assert status == 200 and payments["count"] == 2
+    assert send(api, "delete", f"/api/billing/payments/{more['id']}")[0] == 204
+    assert send(api, "get", url)[1]["state"] == "partially_paid"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"amount": "-1"}, "more than zero"),
+        ({"amount": "1e9999"}, "at most"),
+        ({"amount": "<b>5</b>"}, "not a number"),
+        ({"date": "2999-12-31"}, "future"),
+        ({"method": "'; DROP TABLE"}, "how it was paid"),
+        ({"direction": "stolen"}, "received or refunded"),
+        ({"currency": "USD"}, "is in EUR"),
+    ],
+)
+def test_bad_payments_over_the_api_are_refused_and_record_nothing(api, issued, payload, field):
+    body = {
+        "document_ids": [issued["id"]],
+        "date": str(timezone.localdate()),
+        "amount": "10",
+        **payload,
+    }
+    status, refused = send(api, "post", "/api/billing/payments", body)
+    assert status == 422 and field in refused["errors"]["__all__"][0], refused
+    assert not Payment.objects.exists()
+    status, refused = send(api, "post", "/api/billing/payments", {**body, "document_ids": [999]})
+    assert status == 422 and "document_ids" in refused["errors"]
+    assert send(api, "post", "/api/billing/payments", {"date": "nope", "amount": "1"})[0] == 422

@@ -75,3 +75,28 @@ def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
     assert "F-20" in plain.stdout and "(draft)" in plain.stdout
     missing = patron(tmp_path, "invoice", "export", "F-1999-9999", "--out", str(tmp_path / "x"))
     assert missing.returncode != 0 and "No issued document" in missing.stderr
+
+
+def test_patron_payment_records_and_lists_payments(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    partly = next(d for d in documents if d["status"] == "partially_paid")
+    listed = json.loads(patron(tmp_path, "payment", "list", "--json").stdout)
+    assert any(a["number"] == partly["number"] for p in listed for a in p["allocations"])
+    result = patron(tmp_path, "payment", "add", partly["number"], partly["amount_due"],
+                    "--reference", "virement du 3")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"{partly['number']} est maintenant : payée." in result.stdout
+    again = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    assert next(d for d in again if d["number"] == partly["number"])["status"] == "paid"
+    for args, error in [
+        (["F-1999-0001", "10"], "No issued invoice"),
+        ([partly["number"], "10"], "Il ne reste rien à régler"),
+        ([partly["number"], "-4"], "supérieur à zéro"),
+        ([partly["number"], "10", "--date", "2999-01-01"], "dans le futur"),
+        ([partly["number"], "10", "--date", "demain"], "is not a date"),
+    ]:
+        refused = patron(tmp_path, "payment", "add", *args)
+        assert refused.returncode != 0 and error in refused.stderr, (args, refused.stderr)
+    assert len(json.loads(patron(tmp_path, "payment", "list", "--json").stdout)) == len(listed) + 1

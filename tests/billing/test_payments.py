@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patron.audit.models import AuditEntry
@@ -186,3 +188,100 @@ def test_the_state_filter_agrees_with_the_state_of_each_document(owner, business
         assert found == expected, state
     assert state_of(fresh(late), tomorrow) == "overdue" and state_of(fresh(unpaid)) == "issued"
     assert state_of(fresh(quote), tomorrow) == "issued"
+
+
+def form(**fields):
+    data = {"date": TODAY().isoformat(), "amount": "500", "method": "transfer", "reference": ""}
+    return {f"payment-{key}": value for key, value in {**data, **fields}.items()}
+
+
+def test_a_payment_recorded_on_the_invoice_page(owner_client, invoice):
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "Record a payment" in page and "Still to pay:" in page and "€1,210.00" in page
+    assert invoice.structured_reference in page  # the reference the form starts from
+    response = owner_client.post(f"/app/billing/{invoice.pk}/payment/", form(), follow=True)
+    assert f"€500.00 recorded. {invoice.number} is now partially paid." in response.text
+    assert "Partially paid" in response.text and "€710.00" in response.text
+    response = owner_client.post(
+        f"/app/billing/{invoice.pk}/payment/", form(amount="800"), follow=True
+    )
+    assert "€90.00 beyond it is kept as the client&#x27;s credit." in response.text
+    assert "Nothing left to pay." in response.text
+    listed = owner_client.get("/app/billing/?status=paid").text
+    assert invoice.number in listed
+    assert invoice.number not in owner_client.get("/app/billing/?status=overdue").text
+    payments = owner_client.get("/app/billing/payments/").text
+    assert "Acme SA" in payments and "€800.00" in payments and invoice.number in payments
+
+
+@pytest.mark.parametrize(
+    "fields, error",
+    [
+        ({"amount": ""}, "This field is required."),
+        ({"amount": "-3"}, "The amount must be more than zero."),
+        ({"amount": "1e400"}, "no more than 14 digits"),
+        ({"amount": "=HYPERLINK(1)"}, "Enter a number."),
+        ({"amount": "12.345"}, "Ensure that there are no more than 2 decimal places."),
+        ({"date": "2999-01-01"}, "A payment cannot be dated in the future."),
+        ({"date": "31/02/2026"}, "Enter a valid date."),
+        ({"method": "<script>"}, "Select a valid choice."),
+        ({"reference": "x" * 141}, "at most 140 characters"),
+    ],
+)
+def test_a_bad_payment_form_says_why_keeps_what_was_typed_and_records_nothing(
+    owner_client, invoice, fields, error
+):
+    response = owner_client.post(f"/app/billing/{invoice.pk}/payment/", form(**fields))
+    assert response.status_code == 422 and error in response.text
+    assert not Payment.objects.exists()
+    assert "<script>" not in response.text
+
+
+def test_a_hostile_reference_is_shown_as_text(owner_client, invoice):
+    reference = '<img src=x onerror=alert(1)> =cmd|"/C calc"!A0'
+    owner_client.post(f"/app/billing/{invoice.pk}/payment/", form(reference=reference))
+    for url in (f"/app/billing/{invoice.pk}/", "/app/billing/payments/"):
+        page = owner_client.get(url).text
+        assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_payments_are_for_issued_invoices_and_credit_notes_only(owner_client, owner, acme):
+    quote = do_issue(owner, draft(acme, ("Design", "1", "100", "21"), kind=Kind.QUOTE))
+    a_draft = draft(acme, ("Design", "1", "100", "21"))
+    for document in (quote, a_draft):
+        assert owner_client.post(f"/app/billing/{document.pk}/payment/", form()).status_code == 404
+    assert "Record a payment" not in owner_client.get(f"/app/billing/{quote.pk}/").text
+
+
+def test_the_client_s_credit_is_offered_on_the_next_invoice(owner_client, owner, invoice, acme):
+    pay(owner, acme, "1300", [invoice])
+    second = do_issue(owner, draft(acme, ("Hosting", "1", "50", "21")))
+    page = owner_client.get(f"/app/billing/{second.pk}/").text
+    assert "Use the client's credit (€90.00)" in page
+    response = owner_client.post(f"/app/billing/{second.pk}/use-credit/", follow=True)
+    assert "€60.50 of the client&#x27;s credit used." in response.text
+    assert state_of(fresh(second)) == "paid"
+
+
+def test_a_payment_is_deleted_after_a_confirmation(owner_client, owner, invoice, acme):
+    recorded = pay(owner, acme, "100", [invoice])
+    url = f"/app/billing/payments/{recorded.payment.pk}/delete/"
+    assert "What it settled is to pay again:" in owner_client.get(url).text
+    response = owner_client.post(url)
+    assert response["Location"] == f"/app/billing/{invoice.pk}/"
+    assert not Payment.objects.exists()
+
+
+def test_payment_pages_cost_the_same_however_many_payments(owner_client, owner, invoice, acme):
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(url).status_code == 200
+        return len(queries)
+
+    pay(owner, acme, "10", [invoice])
+    before = cost("/app/billing/payments/"), cost(f"/app/billing/{invoice.pk}/")
+    for _ in range(12):
+        pay(owner, acme, "10", [invoice])
+        do_issue(owner, draft(acme, ("Hosting", "1", "50", "21")))
+    assert (cost("/app/billing/payments/"), cost(f"/app/billing/{invoice.pk}/")) == before
+    assert cost("/app/billing/?status=partially_paid") == cost("/app/billing/")

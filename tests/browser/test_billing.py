@@ -121,3 +121,37 @@ def test_an_invoice_sent_by_email_arrives_and_its_link_opens_the_portal(
     screenshot(page, "portal-invoice")
     invoice.refresh_from_db()
     assert invoice.status == Status.SENT
+
+
+def test_a_partial_payment_then_the_rest_change_the_invoice_s_status(
+    page_en, live_server, owner, business, screenshot
+):
+    from patron.billing.issuing import do_issue
+    from tests.billing.test_issuing import draft
+
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+    )  # fmt: skip
+    invoice = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))  # €1,210.00
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/{invoice.pk}/")
+    expect(page.locator("h1 .status")).to_have_text("Issued")
+    page.get_by_text("Record a payment").click()
+    expect(page.get_by_label("Amount")).to_have_value("1210.00")
+    page.get_by_label("Amount").fill("500")
+    screenshot(page, "billing-payment")
+    page.get_by_role("button", name="Record the payment").click()
+    expect(page.locator(".messages")).to_contain_text("is now partially paid")
+    expect(page.locator("h1 .status")).to_have_text("Partially paid")
+    expect(page.locator(".open-amount")).to_contain_text("€710.00")
+    page.get_by_text("Record a payment").click()
+    page.get_by_role("button", name="Record the payment").click()  # the rest, as offered
+    expect(page.locator("h1 .status")).to_have_text("Paid")
+    expect(page.locator(".open-amount")).to_have_text("Nothing left to pay.")
+    screenshot(page, "billing-paid")
+    page.get_by_role("link", name="Payments", exact=True).click()
+    expect(page.locator("main table")).to_contain_text(invoice.number)
+    page.goto(f"{live_server.url}/app/billing/?status=paid")
+    expect(page.locator("table.documents")).to_contain_text(invoice.number)

@@ -1,0 +1,98 @@
+"""`patron payment ACTION …`: payments and refunds from the command line.
+
+`add NUMBER AMOUNT` records a payment of an issued invoice (or the refund of a credit note)
+as the invoice's page does; `list` prints them, `--json` for scripts (amounts as strings).
+"""
+
+from datetime import date
+from json import dumps
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from patron.billing.models import Document, Kind, Payment, Status
+from patron.billing.payments import REFUNDED, describe, do_record_payment
+
+
+def day(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Payments: `patron payment add NUMBER AMOUNT [--date D] [--method M] [--reference R]`, "
+        "`patron payment list [--json]`."
+    )
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        add = actions.add_parser(
+            "add", help="Record a payment of an invoice, or the refund of a credit note."
+        )
+        add.add_argument("number", help="The invoice's (or credit note's) number.")
+        add.add_argument("amount", help="e.g. 500 or 1210.50; beyond the invoice: a credit.")
+        add.add_argument("--date", type=day, help="YYYY-MM-DD; today when left out.")
+        add.add_argument("--method", choices=Payment.Method.values, default="transfer")
+        add.add_argument("--reference", default="", help="The bank's reference.")
+        add.add_argument("--note", default="")
+        listing = actions.add_parser("list", help="Every payment and refund, newest first.")
+        listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
+
+    def handle(self, *args, action, **options):
+        return getattr(self, action)(**options)
+
+    def add(self, number, amount, date=None, method="transfer", reference="", note="", **_):
+        document = (
+            Document.objects.exclude(status=Status.DRAFT)
+            .filter(number=number.strip(), kind__in=[Kind.INVOICE, Kind.CREDIT_NOTE])
+            .select_related("client")
+            .first()
+        )
+        if document is None:
+            raise CommandError(f"No issued invoice or credit note is numbered “{number[:60]}”.")
+        direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
+        try:
+            recorded = do_record_payment(
+                None, client=document.client, date=date or timezone.localdate(), amount=amount,
+                currency=document.currency, method=method, reference=reference, note=note,
+                direction=direction, documents=[document],
+            )  # fmt: skip
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        self.stdout.write(describe(recorded, document))
+
+    def list(self, json=False, **_):
+        payments = Payment.objects.select_related("client").prefetch_related(
+            "allocations__document"
+        )
+        rows = [
+            {
+                "id": p.pk,
+                "date": p.date.isoformat(),
+                "client": p.client.display_name,
+                "direction": p.direction,
+                "amount": f"{p.amount:.2f}",
+                "currency": p.currency,
+                "method": p.method,
+                "reference": p.reference,
+                "allocations": [
+                    {"number": a.document.number, "amount": f"{a.amount:.2f}"}
+                    for a in p.allocations.all()
+                ],
+            }
+            for p in payments.order_by("-date", "-pk")
+        ]
+        if json:
+            self.stdout.write(dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            settles = ", ".join(f"{a['number']} {a['amount']}" for a in row["allocations"])
+            sign = "-" if row["direction"] == REFUNDED else ""
+            self.stdout.write(
+                f"{row['date']}  {sign}{row['amount']:>12} {row['currency']}  "
+                f"{row['client']:<30}  {settles or '(credit)'}"
+            )
