@@ -6,12 +6,13 @@ issued document answers 422 to any change. `POST …/send` queues the email (202
 form would; an accepted quote gives its deposit and final invoices, a pro-forma its invoice.
 """
 
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -19,6 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
 from patron.api.errors import api_actor as actor
 from patron.audit.log import record
+from patron.billing import books
 from patron.billing.drafting import (
     Grouping,
     do_create_from_work,
@@ -528,3 +530,23 @@ def use_credit(request: HttpRequest, document_id: int):
         return 200, {"used": do_use_credit(request.user, invoice)}
     except ValidationError as e:
         return validation_errors(e, "No credit was used.")
+
+
+class PeriodIn(Schema):
+    start: date
+    end: date
+
+
+@router.get("/books/archive", url_name="billing_books_archive",
+            response={200: None, 422: ValidationErrors},
+            summary="A ZIP for the accountant: documents, lines, payments and expenses as CSV, "
+                    "and each invoice's and credit note's PDF and XML, for a period")  # fmt: skip
+def books_archive(request: HttpRequest, query: Query[PeriodIn]):
+    try:
+        period = books.Period(query.start, query.end)
+    except ValidationError as e:
+        return validation_errors(e, "No archive was made.")
+    out = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115 -- closed by the response
+    books.write_archive(period, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from patron.billing.books import Period
 from patron.billing.drafting import Grouping
 from patron.billing.models import Document, Kind, Line, Payment
 from patron.billing.payments import checked_amount, checked_date
@@ -200,3 +201,17 @@ class PaymentForm(forms.ModelForm):
             return checked_date(self.cleaned_data["date"])
         except ValidationError as e:
             raise forms.ValidationError(e.messages) from None
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end"):
+            try:
+                cleaned["period"] = Period(cleaned["start"], cleaned["end"])
+            except ValidationError as e:
+                raise forms.ValidationError(e.messages) from None
+        return cleaned

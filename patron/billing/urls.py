@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/payment/", views.document_payment, name="payment"),
     path("<int:pk>/use-credit/", views.document_use_credit, name="use_credit"),
     path("payments/", views.payment_list, name="payments"),
+    path("books/", views.books_page, name="books"),
+    path("books/<str:name>", views.books_file, name="books_file"),
     path("payments/<int:pk>/delete/", views.payment_delete, name="payment_delete"),
     path("<int:pk>/<slug:step>/", views.document_follow_up, name="follow_up"),
 ]

@@ -1,9 +1,11 @@
+import tempfile
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.audit.log import record
+from patron.billing import books
 from patron.billing.drafting import (
     do_create_from_work,
     do_credit_note,
@@ -18,7 +21,14 @@ from patron.billing.drafting import (
     new_draft,
     refresh_draft,
 )
-from patron.billing.forms import DocumentForm, FromWorkForm, LineFormSet, PaymentForm, SendForm
+from patron.billing.forms import (
+    DocumentForm,
+    FromWorkForm,
+    LineFormSet,
+    PaymentForm,
+    PeriodForm,
+    SendForm,
+)
 from patron.billing.issuing import do_issue, problems
 from patron.billing.models import Document, Kind, Payment
 from patron.billing.payments import (
@@ -46,6 +56,7 @@ from patron.billing.sending import default_message, do_send
 from patron.billing.vat import exemption, rates_for
 from patron.money import format_money
 from patron.portal.links import create_link, portal_path, revoke_links
+from patron.system.exporting import csv_response
 
 PER_PAGE = 50
 
@@ -414,3 +425,45 @@ def document_send(request, pk):
 @require_GET
 def document_download(request, pk, fmt):
     return download(get_object_or_404(Document, pk=pk), fmt)
+
+
+def asked_period(request):
+    """The period of the query string, or last month's; (form, period or None)."""
+    default = books.presets(timezone.localdate())[1][1]
+    data = request.GET if "start" in request.GET or "end" in request.GET else None
+    form = PeriodForm(data, initial={"start": default.start, "end": default.end})
+    if data is None:
+        return form, default
+    return form, form.cleaned_data["period"] if form.is_valid() else None
+
+
+@owner_required
+@require_GET
+def books_page(request):
+    form, period = asked_period(request)
+    context = {
+        "form": form,
+        "period": period,
+        "presets": books.presets(timezone.localdate()),
+        "summary": books.summary(period) if period else None,
+        "files": ["documents", "lines", "payments", "expenses"],
+    }
+    return render(request, "billing/books.html", context, status=200 if period else 422)
+
+
+@owner_required
+@require_GET
+def books_file(request, name):
+    form, period = asked_period(request)
+    if period is None:
+        raise Http404
+    if name == "archive.zip":
+        out = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115 -- the response closes it
+        books.write_archive(period, out)
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")
+    tables = {table[0]: table for table in books.tables(period)}
+    if name not in tables:
+        raise Http404
+    filename, header, rows = tables[name]
+    return csv_response(f"{filename[:-4]}-{period.slug}.csv", header, rows)

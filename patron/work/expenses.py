@@ -328,7 +328,9 @@ def expense_list(request):
     )
 
 
-def export_csv(expenses):
+def expense_table(expenses):
+    """The header and rows of expenses as a table: the page's CSV and the accountant's
+    archive (patron/billing/books.py) share it."""
     header = [
         _("Date"), _("Supplier"), _("Description"), _("Category"), _("Amount excl. VAT"),
         _("VAT rate (%)"), _("VAT amount"), _("Amount incl. VAT"), _("Currency"),
@@ -352,7 +354,11 @@ def export_csv(expenses):
         )  # fmt: skip
         for e in expenses.select_related("client", "project").iterator(chunk_size=2000)
     )
-    return csv_response("expenses.csv", header, rows)
+    return header, rows
+
+
+def export_csv(expenses):
+    return csv_response("expenses.csv", *expense_table(expenses))
 
 
 def form_page(request, expense, template):

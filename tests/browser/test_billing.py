@@ -155,3 +155,30 @@ def test_a_partial_payment_then_the_rest_change_the_invoice_s_status(
     expect(page.locator("main table")).to_contain_text(invoice.number)
     page.goto(f"{live_server.url}/app/billing/?status=paid")
     expect(page.locator("table.documents")).to_contain_text(invoice.number)
+
+
+def test_the_accountant_s_archive_downloads_from_the_books_page(
+    page_fr, live_server, owner, business, screenshot, tmp_path
+):
+    import zipfile
+
+    from patron.billing.issuing import do_issue
+    from tests.billing.test_issuing import draft
+
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+    )  # fmt: skip
+    invoice = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))
+    page = page_fr
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/")
+    page.get_by_role("link", name="Pour le comptable").click()
+    page.get_by_role("link", name="Ce mois-ci").click()
+    expect(page.locator("main table")).to_contain_text("210,00 €")  # the VAT of the month
+    screenshot(page, "billing-books")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger l’archive (ZIP)").click()
+    path = tmp_path / "books.zip"
+    download.value.save_as(path)
+    assert f"documents/{invoice.number}.pdf" in zipfile.ZipFile(path).namelist()

@@ -1,0 +1,70 @@
+"""`patron books ACTION …`: what the accountant asks for, for a period.
+
+`export --from D --to D --out FILE` writes the ZIP the page offers (CSV of documents, lines,
+payments and expenses, and every issued PDF and XML); `summary` prints the period's counts
+and totals (`--json` for scripts, amounts as strings).
+"""
+
+from datetime import date
+from json import dumps
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from patron.billing.books import Period, summary, write_archive
+
+
+def day(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "For the accountant: `patron books export --from D --to D --out FILE.zip`, "
+        "`patron books summary --from D --to D [--json]`."
+    )
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        export = actions.add_parser("export", help="Write the period's ZIP for the accountant.")
+        summed = actions.add_parser("summary", help="The period's counts and totals.")
+        for action in (export, summed):
+            action.add_argument("--from", dest="start", type=day, required=True)
+            action.add_argument("--to", dest="end", type=day, required=True)
+        export.add_argument("--out", required=True, help="The ZIP file to write.")
+        summed.add_argument("--json", action="store_true")
+
+    def handle(self, *args, action, start, end, **options):
+        try:
+            period = Period(start, end)
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        return getattr(self, action)(period, **options)
+
+    def export(self, period, out, **options):
+        path = Path(out)
+        with path.open("wb") as f:
+            count = write_archive(period, f)
+        self.stdout.write(f"{count} documents, {path.stat().st_size} bytes: {path}")
+
+    def summary(self, period, json=False, **options):
+        figures = summary(period)
+        if json:
+            self.stdout.write(dumps(figures, default=str, indent=2))
+            return
+        for row in figures["documents"]:
+            self.stdout.write(
+                f"{row['currency']}: {row['invoices']} invoices, {row['credit_notes']} credit "
+                f"notes, {row['invoiced']} invoiced and {row['credited']} credited excl. VAT, "
+                f"VAT {row['net_vat']}"
+            )
+        for row in figures["payments"]:
+            self.stdout.write(
+                f"{row['currency']}: {row['count']} payments, {row['received']} received, "
+                f"{row['refunded']} refunded"
+            )
+        self.stdout.write(f"{figures['expenses']} expenses")
