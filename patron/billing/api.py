@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -46,6 +47,8 @@ from patron.billing.payments import (
 from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
 from patron.billing.sending import default_message, do_send
+from patron.billing.thresholds import checks
+from patron.billing.vat_return import vat_return
 from patron.contacts.models import Contact
 from patron.work.models import Project
 
@@ -550,3 +553,53 @@ def books_archive(request: HttpRequest, query: Query[PeriodIn]):
     books.write_archive(period, out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")
+
+
+class BoxOut(Schema):
+    code: str
+    label: str
+    amount: Decimal | None
+    vat: Decimal | None
+
+
+class VatReturnOut(Schema):
+    country: str
+    basis: str
+    boxes: list[BoxOut]
+    notes: list[str]
+
+
+@router.get("/books/vat", url_name="billing_books_vat",
+            response={200: VatReturnOut | None, 422: ValidationErrors},
+            summary="The period's VAT return, box by box (null under the VAT franchise)")  # fmt: skip
+def books_vat(request: HttpRequest, query: Query[PeriodIn]):
+    try:
+        period = books.Period(query.start, query.end)
+    except ValidationError as e:
+        return validation_errors(e, "No VAT return was made.")
+    return 200, vat_return(period, request.business)
+
+
+class LimitOut(Schema):
+    kind: str
+    name: str
+    year: int
+    turnover: Decimal
+    limit: Decimal
+    tolerance: Decimal | None
+    percent: int
+    level: str
+    source: str
+
+
+@router.get("/books/limits", response=list[LimitOut], url_name="billing_books_limits",
+            summary="The year's turnover against the VAT franchise threshold and the micro "
+                    "ceiling; level ok, warning (80 %), over or ended")  # fmt: skip
+def books_limits(request: HttpRequest, year: int | None = None):
+    year = year if year and 2000 <= year <= 2100 else timezone.localdate().year
+    return [
+        {"kind": c.kind, "name": c.name, "year": c.year, "turnover": c.turnover,
+         "limit": c.limit.amount, "tolerance": c.limit.tolerance, "percent": c.percent,
+         "level": c.level, "source": c.limit.source}
+        for c in checks(request.business, year)
+    ]  # fmt: skip

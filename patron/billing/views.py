@@ -53,7 +53,9 @@ from patron.billing.quotes import (
 )
 from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
+from patron.billing.thresholds import checks
 from patron.billing.vat import exemption, rates_for
+from patron.billing.vat_return import vat_return
 from patron.money import format_money
 from patron.portal.links import create_link, portal_path, revoke_links
 from patron.system.exporting import csv_response
@@ -447,6 +449,9 @@ def books_page(request):
         "presets": books.presets(timezone.localdate()),
         "summary": books.summary(period) if period else None,
         "files": ["documents", "lines", "payments", "expenses"],
+        "vat": vat_return(period, request.business) if period else None,
+        "franchise": request.business and request.business.vat_regime == "franchise",
+        "checks": checks(request.business, timezone.localdate().year),
     }
     return render(request, "billing/books.html", context, status=200 if period else 422)
 

@@ -5,14 +5,18 @@ payments and expenses, and every issued PDF and XML); `summary` prints the perio
 and totals (`--json` for scripts, amounts as strings).
 """
 
+from dataclasses import asdict
 from datetime import date
 from json import dumps
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from patron.billing.books import Period, summary, write_archive
+from patron.billing.vat_return import vat_return
+from patron.business.models import Business
 
 
 def day(value):
@@ -25,18 +29,20 @@ def day(value):
 class Command(BaseCommand):
     help = (
         "For the accountant: `patron books export --from D --to D --out FILE.zip`, "
-        "`patron books summary --from D --to D [--json]`."
+        "`patron books summary|vat --from D --to D [--json]`."
     )
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         export = actions.add_parser("export", help="Write the period's ZIP for the accountant.")
         summed = actions.add_parser("summary", help="The period's counts and totals.")
-        for action in (export, summed):
+        vat = actions.add_parser("vat", help="The period's VAT return, box by box.")
+        for action in (export, summed, vat):
             action.add_argument("--from", dest="start", type=day, required=True)
             action.add_argument("--to", dest="end", type=day, required=True)
         export.add_argument("--out", required=True, help="The ZIP file to write.")
         summed.add_argument("--json", action="store_true")
+        vat.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, start, end, **options):
         try:
@@ -68,3 +74,18 @@ class Command(BaseCommand):
                 f"{row['refunded']} refunded"
             )
         self.stdout.write(f"{figures['expenses']} expenses")
+
+    def vat(self, period, json=False, **options):
+        found = vat_return(period, Business.objects.first())
+        if json:
+            self.stdout.write(dumps(asdict(found) if found else None, default=str, indent=2))
+            return
+        if found is None:
+            self.stdout.write(_("No periodic VAT return: the business is under the franchise "
+                                "or outside Belgium and France."))  # fmt: skip
+            return
+        for box in found.boxes:
+            amounts = "  ".join(f"{v:>12}" for v in (box.amount, box.vat) if v is not None)
+            self.stdout.write(f"{box.code:>3}  {amounts}  {box.label}")
+        for note in found.notes:
+            self.stdout.write(note)
