@@ -6,6 +6,7 @@ issued document answers 422 to any change. `POST …/send` queues the email (202
 form would; an accepted quote gives its deposit and final invoices, a pro-forma its invoice.
 """
 
+import json
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,6 +48,7 @@ from patron.billing.payments import (
 from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
 from patron.billing.sending import default_message, do_send
+from patron.billing.social import as_data, declarations
 from patron.billing.thresholds import checks
 from patron.billing.vat_return import vat_return
 from patron.contacts.models import Contact
@@ -603,3 +605,17 @@ def books_limits(request: HttpRequest, year: int | None = None):
          "level": c.level, "source": c.limit.source}
         for c in checks(request.business, year)
     ]  # fmt: skip
+
+
+@router.get("/books/social", url_name="billing_books_social", response={200: dict, 422: ValidationErrors},
+            summary="The year's social declarations: URSSAF periods for a French micro-entrepreneur, "
+                    "provisional contributions for a Belgian self-employed")  # fmt: skip
+def books_social(request: HttpRequest, year: int | None = None):
+    today = timezone.localdate()
+    year = year or today.year
+    found = declarations(request.business, year, today) if 2000 <= year <= today.year else None
+    if found is None:
+        return 422, {"detail": "No declarations.",
+                     "errors": {"year": ["Choose a social regime in the business profile and a "
+                                         "year up to this one."]}}  # fmt: skip
+    return 200, json.loads(json.dumps(as_data(found), default=str))

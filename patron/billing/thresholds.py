@@ -26,7 +26,7 @@ ZERO = Decimal("0.00")
 @dataclass(frozen=True)
 class Limit:
     country: str
-    kind: str  # "vat_franchise" or "micro_services"
+    kind: str  # "vat_franchise", "micro_services" or "micro_sales"
     amount: Decimal
     tolerance: Decimal | None  # France: beyond it the franchise ends at once
     valid_from: date
@@ -43,11 +43,16 @@ LIMITS = (
           "invoicing-rules.md §5.2 [63a]: services BIC/BNC, 2023–2025"),
     Limit("FR", "micro_services", Decimal("83600"), None, date(2026, 1, 1), date(2028, 12, 31),
           "invoicing-rules.md §5.2 [63a][63b][63c]: services BIC/BNC, 2026–2028"),
+    Limit("FR", "micro_sales", Decimal("188700"), None, date(2023, 1, 1), date(2025, 12, 31),
+          "invoicing-rules.md §5.2 [63a]: sales and accommodation, 2023–2025"),
+    Limit("FR", "micro_sales", Decimal("203100"), None, date(2026, 1, 1), date(2028, 12, 31),
+          "invoicing-rules.md §5.2 [63a][63b][63c]: sales and accommodation, 2026–2028"),
 )  # fmt: skip
 
 NAMES = {
     "vat_franchise": _("VAT franchise threshold"),
     "micro_services": _("Micro-entrepreneur turnover ceiling (services)"),
+    "micro_sales": _("Micro-entrepreneur turnover ceiling (sales)"),
 }
 
 
@@ -62,9 +67,14 @@ def limit(country, kind, year):
 
 def invoiced(year):
     """Invoices less credit notes issued in the year, excl. VAT, in euros."""
-    documents = Document.objects.filter(issue_date__year=year, currency="EUR").exclude(
-        status=Status.DRAFT
-    )
+    return invoiced_between(date(year, 1, 1), date(year, 12, 31))
+
+
+def invoiced_between(start, end):
+    """Invoices less credit notes issued from `start` to `end`, excl. VAT, in euros."""
+    documents = Document.objects.filter(
+        issue_date__gte=start, issue_date__lte=end, currency="EUR"
+    ).exclude(status=Status.DRAFT)
     sums = {
         kind: documents.filter(kind=kind).aggregate(t=Sum("total_excl_vat", default=ZERO))["t"]
         for kind in (Kind.INVOICE, Kind.CREDIT_NOTE)
@@ -74,7 +84,13 @@ def invoiced(year):
 
 def received(year):
     """What clients paid in the year, less refunds, without the VAT the invoices charged."""
-    payments = Payment.objects.filter(date__year=year, currency="EUR")
+    return received_between(date(year, 1, 1), date(year, 12, 31))
+
+
+def received_between(start, end):
+    """What clients paid from `start` to `end`, less refunds, without the VAT the invoices
+    they settled charged: the turnover received (recettes encaissées), in euros."""
+    payments = Payment.objects.filter(date__gte=start, date__lte=end, currency="EUR")
     money_in = payments.filter(direction=Payment.Direction.RECEIVED)
     total = money_in.aggregate(t=Sum("amount", default=ZERO))["t"]
     refunded = payments.filter(direction=Payment.Direction.REFUNDED)
@@ -121,8 +137,11 @@ def checks(business, year):
     kinds = []
     if business.vat_regime == "franchise":
         kinds.append("vat_franchise")
-    if business.country == "FR" and business.legal_form == "micro":
-        kinds.append("micro_services")
+    if business.country == "FR" and (
+        business.legal_form == "micro" or business.social_regime.startswith("fr-micro")
+    ):
+        sales = business.social_regime == "fr-micro-bic-sales"
+        kinds.append("micro_sales" if sales else "micro_services")
     turnover = received(year) if business.country == "FR" else invoiced(year)
     found = []
     for kind in kinds:

@@ -53,6 +53,7 @@ from patron.billing.quotes import (
 )
 from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
+from patron.billing.social import belgian_estimate, micro_declarations
 from patron.billing.thresholds import checks
 from patron.billing.vat import exemption, rates_for
 from patron.billing.vat_return import vat_return
@@ -443,15 +444,18 @@ def asked_period(request):
 @require_GET
 def books_page(request):
     form, period = asked_period(request)
+    today = timezone.localdate()
     context = {
         "form": form,
         "period": period,
-        "presets": books.presets(timezone.localdate()),
+        "presets": books.presets(today),
         "summary": books.summary(period) if period else None,
         "files": ["documents", "lines", "payments", "expenses"],
         "vat": vat_return(period, request.business) if period else None,
         "franchise": request.business and request.business.vat_regime == "franchise",
-        "checks": checks(request.business, timezone.localdate().year),
+        "checks": checks(request.business, today.year),
+        "micro": micro_declarations(request.business, today.year, today),
+        "belgian": belgian_estimate(request.business, today.year, today),
     }
     return render(request, "billing/books.html", context, status=200 if period else 422)
 

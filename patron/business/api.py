@@ -37,6 +37,10 @@ class BusinessOut(Schema):
     time_zone: str
     default_hourly_rate: Decimal | None
     planned_hours_per_day: Decimal
+    social_regime: str
+    versement_liberatoire: bool
+    declaration_period: str
+    quarterly_contribution: Decimal | None
     primary_colour: str
     accent_colour: str
     typeface: str
@@ -69,6 +73,10 @@ class BusinessPatch(Schema):
     time_zone: str | None = None
     default_hourly_rate: Decimal | None = None
     planned_hours_per_day: Decimal | None = None
+    social_regime: str | None = None
+    versement_liberatoire: bool | None = None
+    declaration_period: str | None = None
+    quarterly_contribution: Decimal | None = None
 
 
 def require_business() -> Business:

@@ -36,6 +36,8 @@ PROFILE = {
     "time_zone": "Europe/Brussels",
     "default_hourly_rate": "85.00",
     "planned_hours_per_day": "7",
+    "social_regime": "be-main",
+    "quarterly_contribution": "900.00",
 }
 
 
@@ -56,6 +58,9 @@ FRENCH_PROFILE = {
     "bic": "AGRIFRPP",
     "time_zone": "Europe/Paris",
     "default_hourly_rate": "60.00",
+    "social_regime": "fr-micro-bnc",
+    "quarterly_contribution": "",
+    "declaration_period": "quarter",
 }
 PROFILES = {"BE": PROFILE, "FR": FRENCH_PROFILE}
 

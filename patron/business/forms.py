@@ -40,6 +40,14 @@ class ProfileForm(forms.ModelForm):
             "trading_name": _("The name clients know, if it differs from the legal name."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked of the French only; a profile saved without it keeps the usual quarter.
+        self.fields["declaration_period"].required = False
+
+    def clean_declaration_period(self):
+        return self.cleaned_data.get("declaration_period") or Business.DeclarationPeriod.QUARTER
+
     def clean_currency(self):
         return check_currency(self.cleaned_data["currency"])
 
@@ -65,6 +73,11 @@ class ProfileForm(forms.ModelForm):
         elif cleaned.get("vat_regime") == Business.VatRegime.NORMAL:
             self.add_error(
                 "vat_number", _("A business that charges VAT needs its VAT number here.")
+            )
+        regime = cleaned.get("social_regime", "")
+        if regime and not regime.startswith(cleaned["country"].lower() + "-"):
+            self.add_error(
+                "social_regime", _("This social regime is not one of your business's country.")
             )
         number = cleaned.get("company_number", "")
         if number:

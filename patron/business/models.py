@@ -24,6 +24,29 @@ class Business(models.Model):
         NORMAL = "normal", _("Normal: I charge VAT")
         FRANCHISE = "franchise", _("Small-business franchise: I do not charge VAT")
 
+    class SocialRegime(models.TextChoices):
+        """Who collects the owner's social contributions, and on what (contributions.py)."""
+
+        NONE = "", _("Not set")
+        BE_MAIN = "be-main", _("Belgium: self-employed, main occupation")
+        FR_MICRO_BNC = "fr-micro-bnc", _("France: micro-entrepreneur, liberal profession (BNC)")
+        FR_MICRO_BNC_CIPAV = (
+            "fr-micro-bnc-cipav",
+            _("France: micro-entrepreneur, regulated liberal profession (BNC, CIPAV)"),
+        )
+        FR_MICRO_BIC = (
+            "fr-micro-bic",
+            _("France: micro-entrepreneur, commercial or craft services (BIC)"),
+        )
+        FR_MICRO_BIC_SALES = (
+            "fr-micro-bic-sales",
+            _("France: micro-entrepreneur, sales of goods (BIC)"),
+        )
+
+    class DeclarationPeriod(models.TextChoices):
+        MONTH = "month", _("Every month")
+        QUARTER = "quarter", _("Every quarter")
+
     trading_name = models.CharField(_("trading name"), max_length=200, blank=True)
     legal_name = models.CharField(_("legal name"), max_length=200)
     legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
@@ -63,6 +86,30 @@ class Business(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("Used for projects and clients that have no rate of their own."),
     )
+    social_regime = models.CharField(
+        _("social regime"), max_length=20, choices=SocialRegime.choices, blank=True, default=""
+    )
+    versement_liberatoire = models.BooleanField(
+        _("versement libératoire"),
+        default=False,
+        help_text=_("France: income tax paid with the contributions, as a share of turnover."),
+    )
+    declaration_period = models.CharField(
+        _("turnover declared"),
+        max_length=10,
+        choices=DeclarationPeriod.choices,
+        default=DeclarationPeriod.QUARTER,
+        help_text=_("France: how often you declare your turnover to URSSAF."),
+    )
+    quarterly_contribution = models.DecimalField(
+        _("provisional contribution a quarter"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Belgium: what your social insurance fund asks you to pay each quarter."),
+    )
     planned_hours_per_day = models.DecimalField(
         _("hours you plan to work a day"),
         max_digits=4,
@@ -99,6 +146,7 @@ PROFILE_FIELDS = [
     "trading_name", "legal_name", "legal_form", "country", "street", "postcode", "city",
     "email", "phone", "website", "vat_number", "company_number", "vat_regime",
     "iban", "bic", "currency", "payment_terms_days", "document_language", "time_zone",
-    "default_hourly_rate", "planned_hours_per_day",
+    "default_hourly_rate", "planned_hours_per_day", "social_regime", "versement_liberatoire",
+    "declaration_period", "quarterly_contribution",
 ]  # fmt: skip
 BRAND_FIELDS = ["logo", "primary_colour", "accent_colour", "typeface"]

@@ -17,6 +17,8 @@ FRENCH_PROFILE = {
     "iban": "FR76 3000 6000 0112 3456 7890 189",
     "bic": "",
     "time_zone": "Europe/Paris",
+    "social_regime": "fr-micro-bnc",
+    "quarterly_contribution": "",
 }
 
 
@@ -190,3 +192,12 @@ def test_a_second_tab_saving_the_first_profile_does_not_make_a_second_business(
     response = new_owner_client.post("/app/setup/business/", {**BELGIAN_PROFILE, "city": "Namur"})
     assert response.status_code == 302
     assert Business.objects.count() == 1
+
+
+def test_a_social_regime_of_another_country_is_refused(new_owner_client):
+    response = new_owner_client.post(
+        "/app/setup/business/", {**FRENCH_PROFILE, "social_regime": "be-main"}
+    )
+    assert response.status_code == 200
+    assert "This social regime is not one of your business&#x27;s country." in response.text
+    assert not Business.objects.exists()

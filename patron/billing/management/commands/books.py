@@ -12,9 +12,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.billing.books import Period, summary, write_archive
+from patron.billing.social import BelgianEstimate, as_data, declarations
 from patron.billing.vat_return import vat_return
 from patron.business.models import Business
 
@@ -29,7 +31,7 @@ def day(value):
 class Command(BaseCommand):
     help = (
         "For the accountant: `patron books export --from D --to D --out FILE.zip`, "
-        "`patron books summary|vat --from D --to D [--json]`."
+        "`patron books summary|vat --from D --to D [--json]`, `patron books social [--year Y]`."
     )
 
     def add_arguments(self, parser):
@@ -43,8 +45,15 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, help="The ZIP file to write.")
         summed.add_argument("--json", action="store_true")
         vat.add_argument("--json", action="store_true")
+        social = actions.add_parser(
+            "social", help="The year's social declarations (URSSAF, or Belgian provisional)."
+        )
+        social.add_argument("--year", type=int, help="The year; this one when left out.")
+        social.add_argument("--json", action="store_true")
 
-    def handle(self, *args, action, start, end, **options):
+    def handle(self, *args, action, start=None, end=None, **options):
+        if action == "social":
+            return self.social(**options)
         try:
             period = Period(start, end)
         except ValidationError as e:
@@ -89,3 +98,30 @@ class Command(BaseCommand):
             self.stdout.write(f"{box.code:>3}  {amounts}  {box.label}")
         for note in found.notes:
             self.stdout.write(note)
+
+    def social(self, year=None, json=False, **options):
+        today = timezone.localdate()
+        year = year or today.year
+        if not 2000 <= year <= today.year:
+            raise CommandError(f"{year} is not a year Patron has recorded.")
+        business = Business.objects.first()
+        found = declarations(business, year, today)
+        if found is None:
+            raise CommandError(
+                _("Choose your social regime in your business profile first (Settings).")
+            )
+        if json:
+            self.stdout.write(dumps(as_data(found), default=str, indent=2))
+            return
+        if isinstance(found, BelgianEstimate):
+            self.stdout.write(
+                f"{year}: {found.earned} in {found.days} days, about {found.estimated} a year; "
+                f"net {found.net_income}: {found.yearly} a year, {found.quarterly} a quarter"
+                + (f"; top-up {found.top_up}" if found.top_up else "")
+            )
+            return
+        for period in found.periods:
+            self.stdout.write(
+                f"{period.start} – {period.end} (by {period.due}): {period.turnover} received, "
+                f"{period.total} to pay"
+            )
