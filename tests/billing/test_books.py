@@ -127,6 +127,6 @@ def test_patron_books_export_writes_the_archive(tmp_path):
     assert "documents.csv" in names and sum(n.endswith(".pdf") for n in names) >= 8
     assert str(out) in result.stdout
     refused = patron(tmp_path, "books", "export", "--from", end, "--to", start, "--out", str(out))
-    assert refused.returncode != 0 and "avant de commencer" in refused.stderr
+    assert refused.returncode != 0 and "ends before it starts" in refused.stderr
     summary = patron(tmp_path, "books", "summary", "--from", start, "--to", end, "--json")
     assert json.loads(summary.stdout)["documents"][0]["currency"] in {"CHF", "EUR"}

@@ -87,15 +87,15 @@ def test_patron_payment_records_and_lists_payments(tmp_path):
     result = patron(tmp_path, "payment", "add", partly["number"], partly["amount_due"],
                     "--reference", "virement du 3")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert f"{partly['number']} est maintenant : payée." in result.stdout
+    assert f"{partly['number']} is now paid." in result.stdout
     again = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
     assert next(d for d in again if d["number"] == partly["number"])["status"] == "paid"
     for args, error in [
         (["F-1999-0001", "10"], "No issued invoice"),
-        ([partly["number"], "10"], "Il ne reste rien à régler"),
-        ([partly["number"], "-4"], "supérieur à zéro"),
-        ([partly["number"], "10", "--date", "2999-01-01"], "dans le futur"),
-        ([partly["number"], "10", "--date", "demain"], "is not a date"),
+        ([partly["number"], "10"], "Nothing is left to settle"),
+        ([partly["number"], "-4"], "more than zero"),
+        ([partly["number"], "10", "--date", "2999-01-01"], "in the future"),
+        ([partly["number"], "10", "--date", "demain"], "--date wants a date"),
     ]:
         refused = patron(tmp_path, "payment", "add", *args)
         assert refused.returncode != 0 and error in refused.stderr, (args, refused.stderr)

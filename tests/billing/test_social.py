@@ -124,7 +124,7 @@ def test_patron_books_social_needs_a_regime(tmp_path):
 
     assert patron(tmp_path, "migrate").returncode == 0
     refused = patron(tmp_path, "books", "social")
-    assert refused.returncode != 0 and "régime social" in refused.stderr
+    assert refused.returncode != 0 and "social regime" in refused.stderr
     assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
     found = json.loads(patron(tmp_path, "books", "social", "--json").stdout)
     assert found["regime"] == "be-main" and found["asked"] == "900.00"

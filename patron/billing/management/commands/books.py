@@ -6,26 +6,20 @@ and totals (`--json` for scripts, amounts as strings).
 """
 
 from dataclasses import asdict
-from datetime import date
+from functools import partial
 from json import dumps
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from patron.billing.books import Period, summary, write_archive
 from patron.billing.social import BelgianEstimate, as_data, declarations
 from patron.billing.vat_return import vat_return
 from patron.business.models import Business
-
-
-def day(value):
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+from patron.work.management.commands._cli import parse_day
 
 
 class Command(BaseCommand):
@@ -40,8 +34,12 @@ class Command(BaseCommand):
         summed = actions.add_parser("summary", help="The period's counts and totals.")
         vat = actions.add_parser("vat", help="The period's VAT return, box by box.")
         for action in (export, summed, vat):
-            action.add_argument("--from", dest="start", type=day, required=True)
-            action.add_argument("--to", dest="end", type=day, required=True)
+            action.add_argument(
+                "--from", dest="start", type=partial(parse_day, option="--from"), required=True
+            )
+            action.add_argument(
+                "--to", dest="end", type=partial(parse_day, option="--to"), required=True
+            )
         export.add_argument("--out", required=True, help="The ZIP file to write.")
         summed.add_argument("--json", action="store_true")
         vat.add_argument("--json", action="store_true")
@@ -52,6 +50,7 @@ class Command(BaseCommand):
         social.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, start=None, end=None, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         if action == "social":
             return self.social(**options)
         try:

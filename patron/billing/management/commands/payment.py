@@ -4,22 +4,16 @@
 as the invoice's page does; `list` prints them, `--json` for scripts (amounts as strings).
 """
 
-from datetime import date
+from functools import partial
 from json import dumps
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from patron.billing.models import Document, Kind, Payment, Status
 from patron.billing.payments import REFUNDED, describe, do_record_payment
-
-
-def day(value):
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+from patron.work.management.commands._cli import parse_day
 
 
 class Command(BaseCommand):
@@ -35,7 +29,11 @@ class Command(BaseCommand):
         )
         add.add_argument("number", help="The invoice's (or credit note's) number.")
         add.add_argument("amount", help="e.g. 500 or 1210.50; beyond the invoice: a credit.")
-        add.add_argument("--date", type=day, help="YYYY-MM-DD; today when left out.")
+        add.add_argument(
+            "--date",
+            type=partial(parse_day, option="--date"),
+            help="YYYY-MM-DD; today if left out.",
+        )
         add.add_argument("--method", choices=Payment.Method.values, default="transfer")
         add.add_argument("--reference", default="", help="The bank's reference.")
         add.add_argument("--note", default="")
@@ -43,6 +41,7 @@ class Command(BaseCommand):
         listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
 
     def handle(self, *args, action, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action)(**options)
 
     def add(self, number, amount, date=None, method="transfer", reference="", note="", **_):
