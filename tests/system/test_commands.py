@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -53,6 +54,9 @@ def test_patron_serve_migrates_and_answers_healthz(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines = []  # the server's output, read as it comes (a slow machine starts the worker late)
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 60
         body = None
@@ -72,9 +76,14 @@ def test_patron_serve_migrates_and_answers_healthz(tmp_path):
         css = page.split('rel="stylesheet" href="')[1].split('"')[0]
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as r:
             assert r.status == 200
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("Starting worker" in x for x in lines):
+            time.sleep(0.2)
     finally:
         server.terminate()
-        output = server.communicate(timeout=20)[0]
+        server.wait(timeout=20)
+        reader.join(timeout=5)
+    output = "".join(lines)
     assert "Starting worker" in output  # the background worker ran beside the server
     assert server.returncode == 0, output
 
