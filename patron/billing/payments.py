@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from patron.audit.log import record
-from patron.billing.models import Allocation, Document, Kind, Payment, Status
+from patron.billing.models import Allocation, Document, Kind, Payment, StatementLine, Status
 from patron.contacts.models import Contact
 from patron.money import format_money
 
@@ -338,4 +338,6 @@ def do_delete_payment(user, payment):
     """A payment recorded by mistake: gone with its allocations; the invoices ask again."""
     Contact.objects.select_for_update().get(pk=payment.client_id)
     record(user, "delete", payment, {"amount": str(payment.amount), "date": str(payment.date)})
+    # A payment confirmed from a bank statement: its line asks to be confirmed again.
+    payment.bank_lines.update(payment=None, state=StatementLine.State.PROPOSED)
     payment.delete()

@@ -22,6 +22,8 @@ IMPORTERS = {
     "clockify": "patron.work.importers:ClockifyImporter",
     "harvest": "patron.work.importers:HarvestImporter",
     "watson": "patron.work.importers:WatsonImporter",
+    # camt.053 or CSV, told apart by the file itself, as on the page: one kind to remember.
+    "statement": "patron.billing.statements:StatementImporter",
 }
 
 
@@ -67,6 +69,22 @@ COUNT_PHRASES = {
     "time entries": ngettext_lazy("%(count)s time entry", "%(count)s time entries", "count"),
     "new projects": ngettext_lazy("%(count)s new project", "%(count)s new projects", "count"),
     "new clients": ngettext_lazy("%(count)s new client", "%(count)s new clients", "count"),
+    "statement lines": ngettext_lazy(
+        "%(count)s statement line", "%(count)s statement lines", "count"
+    ),
+    "duplicated statement lines": ngettext_lazy(
+        "%(count)s line repeated in the file (same bank reference)",
+        "%(count)s lines repeated in the file (same bank reference)",
+        "count",
+    ),
+    "statement lines already imported": ngettext_lazy(
+        "%(count)s statement line already imported",
+        "%(count)s statement lines already imported",
+        "count",
+    ),
+    "proposed matches": ngettext_lazy(
+        "%(count)s match proposed", "%(count)s matches proposed", "count"
+    ),
     "skipped as already imported": ngettext_lazy(
         "%(count)s skipped as already imported", "%(count)s skipped as already imported", "count"
     ),
@@ -107,7 +125,7 @@ class ImportPlan:
         return not self.errors
 
 
-def get_importer(kind):
+def get_importer(kind, **options):
     try:
         path = IMPORTERS[kind]
     except KeyError:
@@ -116,7 +134,7 @@ def get_importer(kind):
             % {"kind": kind[:30], "kinds": ", ".join(sorted(IMPORTERS))}
         ) from None
     module, name = path.split(":")
-    return getattr(import_module(module), name)()
+    return getattr(import_module(module), name)(**options)
 
 
 def check_size(size):

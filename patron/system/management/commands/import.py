@@ -18,7 +18,8 @@ MAX_ERRORS_SHOWN = 30
 class Command(BaseCommand):
     help = (
         "Import a file: contacts from LinkedIn (Connections.csv) or vCard, time from "
-        "Toggl, Clockify, Harvest or Watson. Every row is checked first; one bad row "
+        "Toggl, Clockify, Harvest or Watson, a bank statement (camt.053, or CSV with "
+        "--mapping BANK). Every row is checked first; one bad row "
         "and nothing is written."
     )
     # The project's checks belong to `patron serve`; an import should not pay a second for them.
@@ -30,15 +31,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show what it would do."
         )
+        parser.add_argument(
+            "--mapping",
+            default="",
+            help="For a CSV bank statement: the name of its bank's saved column mapping.",
+        )
 
     @no_translations  # the command line speaks English, as the other commands do
-    def handle(self, *args, kind, file, dry_run=False, **options):
+    def handle(self, *args, kind, file, dry_run=False, mapping="", **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file at {file}.")
         try:
             check_size(path.stat().st_size)
-            importer = get_importer(kind)
+            if mapping and kind != "statement":
+                raise ImportRefused("--mapping is for bank statements only.")
+            importer = get_importer(kind, **({"mapping": mapping} if mapping else {}))
+            if kind == "statement":
+                importer.file_name = path.name
             plan = importer.plan(path.read_bytes())
         except ImportRefused as e:
             raise CommandError(f"Nothing was imported. {e}") from e
