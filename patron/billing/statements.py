@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from patron.audit.log import record
+from patron.billing.matching import do_propose
 from patron.billing.models import BankMapping, Statement, StatementLine
 from patron.system.importing import ImportPlan, ImportRefused, RowError, check_size, decode_text
 
@@ -175,14 +176,18 @@ def camt_line(entry, tx, number=0):
 
 
 def find_mapping(name):
-    mapping = BankMapping.objects.filter(name__iexact=(name or "").strip()).first()
-    if mapping is None:
-        known = ", ".join(BankMapping.objects.values_list("name", flat=True)) or _("none yet")
+    known = ", ".join(BankMapping.objects.values_list("name", flat=True)) or _("none yet")
+    if not (name or "").strip():
         raise ImportRefused(
-            _("A CSV statement needs the mapping of its bank; there is none named “%(name)s” "
-              "(saved mappings: %(known)s).")
-            % {"name": (name or "")[:60], "known": known}
+            _("A CSV statement is read with its bank's column mapping: choose one (saved "
+              "mappings: %(known)s).") % {"known": known}
         )  # fmt: skip
+    mapping = BankMapping.objects.filter(name__iexact=name.strip()).first()
+    if mapping is None:
+        raise ImportRefused(
+            _("There is no bank mapping named “%(name)s” (saved mappings: %(known)s).")
+            % {"name": name[:60], "known": known}
+        )
     return mapping
 
 
@@ -355,8 +360,7 @@ class StatementImporter:
             account, records = "", csv_records(data, mapping)
         if not records:
             raise ImportRefused(_("The statement has no lines."))
-        plan = ImportPlan(counts={"statement lines": 0, "duplicated statement lines": 0,
-                                  "statement lines already imported": 0})  # fmt: skip
+        plan = ImportPlan(counts={"statement lines": 0})
         plan.statement = {"format": kind, "sha256": hashlib.sha256(data).hexdigest(),
                           "account_iban": account[:34], "mapping": mapping}  # fmt: skip
         seen, occurrences = set(), {}
@@ -370,7 +374,8 @@ class StatementImporter:
             values["fingerprint"] = fingerprint(account, values, occurrences[key])
             if values["fingerprint"] in seen:
                 # The same bank reference twice in one file: the bank lists one movement.
-                plan.counts["duplicated statement lines"] += 1
+                repeated = plan.counts.get("duplicated statement lines", 0)
+                plan.counts["duplicated statement lines"] = repeated + 1
                 continue
             seen.add(values["fingerprint"])
             plan.items.append({"row": row, **values})
@@ -379,21 +384,18 @@ class StatementImporter:
         )
         plan.items = [item for item in plan.items if item["fingerprint"] not in known]
         plan.counts["statement lines"] = len(plan.items)
-        plan.counts["statement lines already imported"] = len(known)
+        if known:
+            plan.counts["statement lines already imported"] = len(known)
         self.statement = Statement.objects.filter(sha256=plan.statement["sha256"]).first()
         return plan
 
     def apply(self, plan, progress=None, user=None):
         """The statement and its new lines, then a proposal for each credit; the counts."""
-        from patron.billing.matching import do_propose
-
         if not plan.ok:
             raise ImportRefused(_("This file has errors; nothing was imported."))
-        done = {
-            "statement lines": 0,
-            "proposed matches": 0,
-            "skipped as already imported": plan.counts["statement lines already imported"],
-        }
+        done = {"statement lines": 0, "proposed matches": 0}
+        if plan.counts.get("statement lines already imported"):
+            done["skipped as already imported"] = plan.counts["statement lines already imported"]
         if not plan.items:
             return done
         try:
@@ -405,7 +407,7 @@ class StatementImporter:
                     StatementLine(
                         statement=statement,
                         state=StatementLine.State.UNMATCHED,
-                        **{k: v for k, v in item.items()},
+                        **item,
                     )
                     for item in plan.items
                 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patron.billing import views
+from patron.billing import statement_views, views
 
 app_name = "billing"
 
@@ -22,5 +22,18 @@ urlpatterns = [
     path("books/", views.books_page, name="books"),
     path("books/<str:name>", views.books_file, name="books_file"),
     path("payments/<int:pk>/delete/", views.payment_delete, name="payment_delete"),
+    path("statements/", statement_views.statement_list, name="statements"),
+    path("statements/<int:pk>/", statement_views.statement_page, name="statement"),
+    path(
+        "statements/<int:pk>/confirm-all/",
+        statement_views.statement_confirm_all,
+        name="statement_confirm_all",
+    ),
+    path("statements/<int:pk>/match/", statement_views.statement_match, name="statement_match"),
+    path("statements/lines/<int:pk>/confirm/", statement_views.line_confirm, name="line_confirm"),
+    path("statements/lines/<int:pk>/ignore/", statement_views.line_ignore, name="line_ignore"),
+    path("statements/lines/<int:pk>/restore/", statement_views.line_restore, name="line_restore"),
+    path("statements/banks/new/", statement_views.mapping_form, name="mapping_create"),
+    path("statements/banks/<int:pk>/", statement_views.mapping_form, name="mapping"),
     path("<int:pk>/<slug:step>/", views.document_follow_up, name="follow_up"),
 ]

@@ -182,3 +182,40 @@ def test_the_accountant_s_archive_downloads_from_the_books_page(
     path = tmp_path / "books.zip"
     download.value.save_as(path)
     assert f"documents/{invoice.number}.pdf" in zipfile.ZipFile(path).namelist()
+
+
+def test_a_camt053_statement_imported_and_a_proposed_match_confirmed(
+    page_en, live_server, owner, business, screenshot
+):
+    from patron.billing.issuing import do_issue
+    from tests.billing.statement_samples import DATA, numbered
+    from tests.billing.test_issuing import draft
+
+    acme = Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+    )  # fmt: skip
+    invoice = numbered(do_issue(owner, draft(acme, ("Design", "10", "100", "21"))), 1)
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/")
+    page.locator(".subnav").get_by_role("link", name="Statements").click()
+    expect(page.locator("main h1")).to_have_text("Bank statements")
+    page.get_by_label("Statement file").set_input_files(str(DATA / "camt053.xml"))
+    screenshot(page, "statements-upload")
+    page.get_by_role("button", name="Import the statement").click()
+    expect(page.locator(".messages")).to_contain_text("Imported: 5 statement lines")
+    row = page.locator("tr", has_text="ACME S.A.")
+    expect(row).to_contain_text(f"{invoice.number} of Acme SA")
+    expect(row).to_contain_text("structured communication")
+    expect(page.locator("tr", has_text="Proximus SA")).to_contain_text("Outgoing")
+    expect(page.locator("tr", has_text="P. Dupont")).to_contain_text("Unmatched")
+    screenshot(page, "statement-proposed")
+    row.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(f"{invoice.number} is now paid")
+    expect(page.locator("tr", has_text="ACME S.A.")).to_contain_text("Confirmed")
+    screenshot(page, "statement-confirmed")
+    page.locator("tr", has_text="ACME S.A.").get_by_role("link", name=invoice.number).click()
+    expect(page.locator("h1 .status")).to_have_text("Paid")
+    expect(page.locator(".payments")).to_contain_text("260000000170")
+    screenshot(page, "statement-invoice-paid")

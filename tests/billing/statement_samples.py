@@ -1,0 +1,28 @@
+"""The sample bank statements of tests/data/statements/ and the invoices they pay."""
+
+from pathlib import Path
+
+from patron.billing.models import Document
+
+DATA = Path(__file__).parent.parent / "data" / "statements"
+CAMT = (DATA / "camt053.xml").read_bytes()
+BNP = (DATA / "bnp.csv").read_bytes()
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE Document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>
+<Acct><Id><IBAN>BE68539007547034</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-03-10</Dt></BookgDt>
+<NtryDtls><TxDtls><RmtInf><Ustrd>&xxe;</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+</Stmt></BkToCstmrStmt></Document>"""
+
+
+def numbered(invoice, number):
+    """The invoice as the sample files know it: the year 2026's, whatever today's year is."""
+    digits = f"26{number:08d}"
+    digits += f"{int(digits) % 97 or 97:02d}"
+    reference = f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
+    Document.objects.filter(pk=invoice.pk).update(
+        number=f"F-2026-{number:04d}", structured_reference=reference
+    )
+    return Document.objects.get(pk=invoice.pk)

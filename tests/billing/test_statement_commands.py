@@ -1,0 +1,71 @@
+"""`patron import statement FILE [--mapping BANK]` and `patron statement …`, the real
+commands on a demo install."""
+
+import json
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.billing.statement_samples import CAMT, XXE
+from tests.system.test_commands import patron
+
+
+def camt_paying(invoice, day):
+    """A camt.053 whose first credit names `invoice` in its text and pays what it asks."""
+    return (
+        CAMT.replace(b"<Ref>260000000170</Ref>", b"<Ref>no reference</Ref>")
+        .replace(b"Facture F-2026-0002 merci", f"Facture {invoice['number']}".encode())
+        .replace(b'Ccy="EUR">242.00', f'Ccy="EUR">{invoice["amount_due"]}'.encode())
+        .replace(b"2026-03-10", day.encode())
+    )
+
+
+def test_a_statement_imported_and_confirmed_on_the_command_line(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    open_one = next(d for d in documents if d["kind"] == "invoice" and d["currency"] == "EUR"
+                    and d["status"] in ("issued", "partially_paid"))  # fmt: skip
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    statement = tmp_path / "statement.xml"
+    statement.write_bytes(camt_paying(open_one, yesterday))
+    dry = patron(tmp_path, "import", "statement", str(statement), "--dry-run")
+    assert dry.returncode == 0 and "5 statement lines" in dry.stdout, dry.stderr
+    done = patron(tmp_path, "import", "statement", str(statement))
+    assert done.returncode == 0, done.stderr
+    assert "Imported: 5 statement lines, 1 match proposed." in done.stdout
+    again = patron(tmp_path, "import", "statement", str(statement))
+    assert again.returncode == 0 and "5 skipped as already imported" in again.stdout
+    lines = json.loads(patron(tmp_path, "statement", "lines", "1", "--json").stdout)
+    proposed = next(line for line in lines if line["state"] == "proposed")
+    assert proposed["invoice"] == open_one["number"] and proposed["rule"] == "number"
+    assert [line["state"] for line in lines].count("debit") == 1
+    confirmed = patron(tmp_path, "statement", "confirm", str(proposed["id"]))
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert open_one["number"] in confirmed.stdout
+    twice = patron(tmp_path, "statement", "confirm", str(proposed["id"]))
+    assert twice.returncode != 0 and "déjà confirmée" in twice.stderr
+    after = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    assert next(d for d in after if d["number"] == open_one["number"])["status"] == "paid"
+    listed = patron(tmp_path, "statement", "list")
+    assert "statement.xml" in listed.stdout and "1 confirmed" in listed.stdout
+
+
+def test_bad_statements_are_refused_on_the_command_line(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    for name, data, message in [
+        ("xxe.xml", XXE, "DOCTYPE"),
+        ("empty.csv", b"", "empty"),
+        ("bank.csv", b"Date;Montant\n10/03/2026;12,00\n", "column mapping"),
+    ]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = patron(tmp_path, "import", "statement", str(path))
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+        assert "root:" not in result.stderr + result.stdout
+    mapped = patron(tmp_path, "import", "statement", str(tmp_path / "bank.csv"), "--mapping", "X")
+    assert mapped.returncode != 0 and "no bank mapping named “X”" in mapped.stderr
+    other = patron(tmp_path, "import", "vcard", str(tmp_path / "bank.csv"), "--mapping", "X")
+    assert other.returncode != 0 and "--mapping is for bank statements" in other.stderr
+    assert "no statement" in patron(tmp_path, "statement", "lines", "7").stderr
+    assert patron(tmp_path, "statement", "list").stdout == ""
