@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from patron.accounts.access import owner_required
@@ -152,7 +153,9 @@ def statement_confirm_all(request, pk):
     statement = get_object_or_404(Statement, pk=pk)
     done, refused = do_confirm_proposed(request.user, statement)
     if done:
-        messages.success(request, _("%(count)s payments recorded.") % {"count": len(done)})
+        messages.success(request, ngettext("%(count)s payment recorded.",
+                                           "%(count)s payments recorded.", len(done))
+                         % {"count": len(done)})  # fmt: skip
     for line, reason in refused:
         messages.error(request, _("Row %(row)s: %(reason)s") % {"row": line.row, "reason": reason})
     if not done and not refused:
@@ -165,7 +168,9 @@ def statement_confirm_all(request, pk):
 def statement_match(request, pk):
     statement = get_object_or_404(Statement, pk=pk)
     proposed = do_propose(statement.lines.all())
-    messages.info(request, _("%(count)s lines have a proposed match.") % {"count": proposed})
+    messages.info(request, ngettext("%(count)s line has a proposed match.",
+                                    "%(count)s lines have a proposed match.", proposed)
+                  % {"count": proposed})  # fmt: skip
     return redirect("billing:statement", pk=pk)
 
 
