@@ -114,6 +114,8 @@ def camt_records(data):
     for statement in statements:
         account = account or text(statement, "Acct", "Id", "IBAN").replace(" ", "").upper()
         for entry in children(statement, "Ntry"):
+            if (text(entry, "Sts") or text(entry, "Sts", "Cd")) in ("PDNG", "INFO"):
+                continue  # not booked yet: it comes again, booked, in a later statement
             details = [tx for d in children(entry, "NtryDtls") for tx in children(d, "TxDtls")] or [
                 None
             ]
@@ -311,7 +313,7 @@ def checked_amount(raw, problems, signed=False):
 
 def check_values(values):
     problems = []
-    if values["currency"] and not CURRENCY_PATTERN.match(values["currency"]):
+    if not CURRENCY_PATTERN.match(values["currency"]):
         problems.append(
             _("“%(value)s” is not a currency code.") % {"value": values["currency"][:10]}
         )

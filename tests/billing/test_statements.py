@@ -217,6 +217,7 @@ def test_repeated_lines_in_one_file(db, bnp):
         (CAMT.replace(b"<BookgDt><Dt>2026-03-10</Dt></BookgDt>", b"")
              .replace(b"<ValDt><Dt>2026-03-10</Dt></ValDt>", b""), "no booking date"),
         (CAMT.replace(b'Ccy="EUR">50.00', b'Ccy="EURO">50.00'), "not a currency"),
+        (CAMT.replace(b'Ccy="EUR">50.00', b">50.00"), "not a currency"),
         (CAMT.replace(b"P. Dupont", b"P" * 300), "longer than 200"),
         (b"\x00\x01\x02PK", "not a text file"),
     ],
@@ -243,6 +244,18 @@ def test_entity_expansion_is_refused(db):
             b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
             b"<Document>&lol2;</Document>")  # fmt: skip
     assert "DOCTYPE" in refused(bomb)
+
+
+def test_a_pending_entry_waits_for_its_booked_statement(db):
+    pending = CAMT.replace(
+        b"<Sts>BOOK</Sts>\n        <BookgDt><Dt>2026-03-11</Dt>",
+        b"<Sts>PDNG</Sts>\n        <BookgDt><Dt>2026-03-11</Dt>",
+        1,
+    )
+    counts, _ = load(pending)
+    assert counts["statement lines"] == 4
+    assert load(CAMT)[0] == {"statement lines": 1, "proposed matches": 0,
+                             "skipped as already imported": 4}  # fmt: skip
 
 
 def test_a_camt053_001_08_statement_with_batched_transactions(db):
