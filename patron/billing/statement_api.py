@@ -196,12 +196,25 @@ def list_mappings(request: HttpRequest):
 @router.post("/mappings", response={201: MappingOut, 422: ValidationErrors},
              url_name="statements_mapping_create", summary="Save a bank's CSV layout")  # fmt: skip
 def create_mapping(request: HttpRequest, payload: MappingIn):
-    form = BankMappingForm({k: v for k, v in payload.dict().items() if v is not False})
+    return save_mapping(request, payload, None)
+
+
+def save_mapping(request, payload, mapping):
+    # A form field left out is a checkbox left unticked: decimal_comma false is left out.
+    data = {k: v for k, v in payload.dict().items() if v is not False}
+    form = BankMappingForm(data, instance=mapping)
     if not form.is_valid():
         return form_errors(form, "The layout was not saved.")
-    mapping = form.save()
-    record(request.user, "create", mapping, {"name": mapping.name})
-    return 201, mapping
+    saved = form.save()
+    record(request.user, "update" if mapping else "create", saved, {"name": saved.name})
+    return (200 if mapping else 201), saved
+
+
+@router.put("/mappings/{int:mapping_id}", response={200: MappingOut, 422: ValidationErrors},
+            url_name="statements_mapping_update",
+            summary="Replace a bank's CSV layout (every field, as when created)")  # fmt: skip
+def update_mapping(request: HttpRequest, mapping_id: int, payload: MappingIn):
+    return save_mapping(request, payload, get_object_or_404(BankMapping, pk=mapping_id))
 
 
 @router.delete("/mappings/{int:mapping_id}", response={204: None},

@@ -100,6 +100,13 @@ def test_bank_layouts_over_the_api(token_client):
     status, body = post(token_client, f"{URL}/mappings", layout)
     assert status == 201 and body["decimal_comma"] is False and body["name"] == "ING"
     assert [m["name"] for m in token_client.get(f"{URL}/mappings").json()] == ["ING"]
+    response = token_client.put(f"{URL}/mappings/{body['id']}", content_type="application/json",
+                                data=json.dumps({**layout, "decimal_comma": True}))  # fmt: skip
+    assert response.status_code == 200 and response.json()["decimal_comma"] is True
+    response = token_client.put(f"{URL}/mappings/{body['id']}", content_type="application/json",
+                                data=json.dumps({**layout, "date_column": ""}))  # fmt: skip
+    assert response.status_code == 422 and "date_column" in response.json()["errors"]
+    assert BankMapping.objects.get().date_column == "Date"
     assert token_client.delete(f"{URL}/mappings/{body['id']}").status_code == 204
     assert not BankMapping.objects.exists()
 

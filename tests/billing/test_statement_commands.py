@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from tests.billing.statement_samples import CAMT, XXE
+from tests.billing.statement_samples import BNP, CAMT, XXE
 from tests.system.test_commands import patron
 
 
@@ -69,3 +69,27 @@ def test_bad_statements_are_refused_on_the_command_line(tmp_path):
     assert other.returncode != 0 and "--mapping is for bank statements" in other.stderr
     assert "no statement" in patron(tmp_path, "statement", "lines", "7").stderr
     assert patron(tmp_path, "statement", "list").stdout == ""
+
+
+def test_a_bank_layout_saved_on_the_command_line_reads_its_csv(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    bank = "BNP Paribas Fortis"
+    half = patron(tmp_path, "statement", "mapping", bank, "--date-column", "Date d'exécution")
+    assert half.returncode != 0 and "The layout was not saved" in half.stderr
+    saved = patron(tmp_path, "statement", "mapping", bank, "--date-column", "Date d'exécution",
+                   "--amount-column", "Montant", "--name-column", "Nom de la contrepartie",
+                   "--communication-column", "Communication",
+                   "--reference-column", "Numéro de séquence")  # fmt: skip
+    assert saved.returncode == 0 and f"The layout of {bank} is saved." in saved.stdout
+    assert bank in patron(tmp_path, "statement", "mappings").stdout
+    path = tmp_path / "bnp.csv"
+    path.write_bytes(BNP)
+    done = patron(tmp_path, "import", "statement", str(path), "--mapping", bank.lower())
+    assert done.returncode == 0 and "4 statement lines" in done.stdout, done.stderr
+    lines = json.loads(patron(tmp_path, "statement", "lines", "1", "--json").stdout)
+    assert [line["amount"] for line in lines] == ["1210.00", "242.00", "-35.20", "50.00"]
+    assert lines[3]["counterparty"] == '=HYPERLINK("http://evil.example","clic")'
+    changed = patron(tmp_path, "statement", "mapping", bank, "--decimal-comma", "no")
+    assert changed.returncode == 0
+    again = patron(tmp_path, "import", "statement", str(path), "--mapping", bank)
+    assert again.returncode != 0 and "Row 2" in again.stderr  # 1.210,00 read with a point

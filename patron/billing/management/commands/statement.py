@@ -3,7 +3,8 @@
 `list` prints the statements; `lines ID` a statement's lines with their proposed matches
 (`--json` for scripts, amounts as strings); `confirm LINE [--invoice NUMBER]` records the
 payment a line is, as the page does; `confirm-all ID` each proposed match of a statement;
-`ignore LINE` leaves a line out.
+`ignore LINE` leaves a line out; `mappings` lists the banks' CSV layouts and `mapping BANK
+--date-column … --amount-column …` saves one (the page's form checks it).
 """
 
 from json import dumps
@@ -11,13 +12,14 @@ from json import dumps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from patron.billing.forms import BankMappingForm
 from patron.billing.matching import (
     do_confirm_line,
     do_confirm_proposed,
     do_ignore_line,
     statement_counts,
 )
-from patron.billing.models import Document, Kind, Statement, StatementLine, Status
+from patron.billing.models import BankMapping, Document, Kind, Statement, StatementLine, Status
 from patron.billing.payments import describe
 
 
@@ -34,7 +36,8 @@ def line_row(line):
 class Command(BaseCommand):
     help = (
         "Bank statements: `patron statement list`, `lines ID [--json]`, "
-        "`confirm LINE [--invoice NUMBER]`, `confirm-all ID`, `ignore LINE`. "
+        "`confirm LINE [--invoice NUMBER]`, `confirm-all ID`, `ignore LINE`, `mappings`, "
+        "`mapping BANK --date-column C --amount-column C …`. "
         "Import one with `patron import statement FILE [--mapping BANK]`."
     )
 
@@ -51,6 +54,19 @@ class Command(BaseCommand):
         confirm_all.add_argument("statement", type=int)
         ignore = actions.add_parser("ignore", help="Leave a line out of the matching.")
         ignore.add_argument("line", type=int)
+        actions.add_parser("mappings", help="The banks' CSV layouts.")
+        mapping = actions.add_parser(
+            "mapping", help="Save a bank's CSV layout (created, or changed where given)."
+        )
+        mapping.add_argument("bank")
+        for name in BankMappingForm.Meta.fields[1:]:
+            field = BankMapping._meta.get_field(name)
+            if name == "decimal_comma":
+                mapping.add_argument("--decimal-comma", choices=["yes", "no"])
+                continue
+            choices = [value for value, _label in field.choices] if field.choices else None
+            mapping.add_argument("--" + name.replace("_", "-"), choices=choices,
+                                 help=str(field.verbose_name))  # fmt: skip
 
     def handle(self, *args, action, **options):
         return getattr(self, action.replace("-", "_"))(**options)
@@ -115,3 +131,34 @@ class Command(BaseCommand):
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         self.stdout.write("The line is ignored.")
+
+    def mappings(self, **_):
+        for mapping in BankMapping.objects.all():
+            columns = mapping.amount_column or f"{mapping.credit_column}/{mapping.debit_column}"
+            self.stdout.write(f"{mapping.name:<30}  {mapping.date_column}  {columns}")
+
+    def mapping(self, bank, **options):
+        existing = BankMapping.objects.filter(name__iexact=bank.strip()).first()
+        data = {
+            name: getattr(existing, name) if existing else ""
+            for name in BankMappingForm.Meta.fields
+        }
+        if not existing:
+            data.update(delimiter=";", encoding="auto", skip_rows=0, decimal_comma=True,
+                        date_format="%d/%m/%Y")  # fmt: skip
+        data["name"] = bank
+        for name in BankMappingForm.Meta.fields[1:]:
+            if options.get(name) is not None:
+                data[name] = options[name] == "yes" if name == "decimal_comma" else options[name]
+        if not data["decimal_comma"]:
+            data.pop("decimal_comma")  # a checkbox left unticked
+        form = BankMappingForm(data, instance=existing)
+        if not form.is_valid():
+            problems = [
+                f"{name.replace('_', '-')}: {' '.join(errors)}" if name != "__all__"
+                else " ".join(errors)
+                for name, errors in form.errors.items()
+            ]  # fmt: skip
+            raise CommandError("The layout was not saved. " + " ".join(problems))
+        saved = form.save()
+        self.stdout.write(f"The layout of {saved.name} is saved.")
