@@ -44,7 +44,7 @@ def test_a_statement_imported_and_confirmed_on_the_command_line(tmp_path):
     assert confirmed.returncode == 0, confirmed.stderr
     assert open_one["number"] in confirmed.stdout
     twice = patron(tmp_path, "statement", "confirm", str(proposed["id"]))
-    assert twice.returncode != 0 and "déjà confirmée" in twice.stderr
+    assert twice.returncode != 0 and "already confirmed" in twice.stderr
     after = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
     assert next(d for d in after if d["number"] == open_one["number"])["status"] == "paid"
     listed = patron(tmp_path, "statement", "list")

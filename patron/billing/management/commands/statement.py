@@ -11,6 +11,7 @@ from json import dumps
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from patron.billing.forms import BankMappingForm
 from patron.billing.matching import (
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                                  help=str(field.verbose_name))  # fmt: skip
 
     def handle(self, *args, action, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action.replace("-", "_"))(**options)
 
     def list(self, **_):
