@@ -373,3 +373,14 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"{self.amount} of {self.payment} to {self.document}"
+
+
+from patron.billing.chasing_models import (  # noqa: E402, F401 -- the app's models, kept apart
+    Recurring,
+    RecurringLine,
+    RecurringRun,
+    Reminder,
+    ReminderPause,
+    ReminderStep,
+    StepKind,
+)
