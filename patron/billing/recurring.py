@@ -118,9 +118,8 @@ def do_delete_recurring(user, recurring):
         recurring.delete()
 
 
-def create_for_period(recurring, start, lines):
+def create_for_period(recurring, start, next_start, lines):
     """The draft of one period with its run row, in one transaction; None if it exists."""
-    next_start = period_start_after(recurring, start)
     try:
         with transaction.atomic():
             run = RecurringRun.objects.create(recurring=recurring, period_start=start)
@@ -144,12 +143,6 @@ def copied(line):
         unit_price=line.unit_price, discount_percent=line.discount_percent,
         vat_rate=line.vat_rate,
     )  # fmt: skip
-
-
-def period_start_after(recurring, start):
-    if recurring.unit == Recurring.Unit.WEEKS:
-        return start + timedelta(weeks=recurring.every)
-    return add_months(start, recurring.every)
 
 
 def send_automatically(document):
@@ -180,10 +173,10 @@ def run(today=None):
         lines = list(recurring.lines.all())
         if not lines:
             continue
-        for start in periods(recurring, today):
+        for n, start in enumerate(periods(recurring, today)):
             if start in done:
                 continue
-            document = create_for_period(recurring, start, lines)
+            document = create_for_period(recurring, start, period_start(recurring, n + 1), lines)
             if document is None:
                 continue
             if recurring.auto_send:
