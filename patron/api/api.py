@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 import patron
 from patron.api.auth import TokenAuth, token_or_owner_required
 from patron.billing.api import router as billing_router
+from patron.billing.chasing_api import router as chasing_router
 from patron.business.api import router as business_router
 from patron.contacts.api import router as contacts_router
 from patron.work.api import router as work_router
@@ -37,6 +38,8 @@ def root(request):
             "timer": reverse("api:work_timer"),
             "expenses": reverse("api:expenses_list"),
             "documents": reverse("api:billing_documents"),
+            "reminders": reverse("api:billing_reminders"),
+            "recurring": reverse("api:billing_recurring"),
         },
     }
 
@@ -46,3 +49,4 @@ api.add_router("/contacts", contacts_router)
 api.add_router("/work", work_router)
 api.add_router("/expenses", expenses_router)
 api.add_router("/billing", billing_router)
+api.add_router("/billing", chasing_router)

@@ -51,6 +51,7 @@ PLACEHOLDERS = (
     "rate", "total",
 )  # fmt: skip
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+BRACED = re.compile(r"\{([^{}]+)\}")  # what a user may have meant as a placeholder
 
 DEFAULT_STEPS = {
     StepKind.FRIENDLY: (
@@ -120,7 +121,7 @@ def check_text(text, limit, label):
         raise ValidationError(
             _("%(field)s is too long: %(max)s characters at most.") % {"field": label, "max": limit}
         )
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    unknown = sorted({name for name in BRACED.findall(text) if name not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(
             _("%(field)s uses unknown placeholders: %(names)s. Known: %(known)s.")
