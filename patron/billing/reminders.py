@@ -320,7 +320,8 @@ def deliver(reminder_id):
 
 def letter_name(reminder):
     with translation.override(reminder.document.language):
-        return f"{_('formal-notice')}-{reminder.document.number}.pdf"
+        name = _("formal-notice")
+    return f"{name}-{reminder.document.number}.pdf"
 
 
 @dataclass
