@@ -3,8 +3,9 @@ address, the invoice, what is owed with the interest and the indemnity computed,
 notice's text. Rendered from the reminder's row only, so the same row gives the same bytes."""
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC
 
+from babel.numbers import format_currency
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -30,7 +31,10 @@ def letter_context(reminder, business):
         "outstanding": fmt.money(reminder.outstanding),
         "interest": fmt.money(reminder.interest),
         "rate": fmt.percent(reminder.interest_rate) if reminder.interest_rate else "",
-        "indemnity": fmt.money(reminder.indemnity) if reminder.indemnity else "",
+        # The indemnity is set in euros by both laws, whatever the invoice's currency.
+        "indemnity": format_currency(reminder.indemnity, "EUR", locale=fmt.locale)
+        if reminder.indemnity
+        else "",
         "total": fmt.money(reminder.outstanding + reminder.interest + reminder.indemnity),
         "reference": document.structured_reference,
         "iban": document.seller.get("iban", ""),
@@ -51,6 +55,5 @@ def letter_pdf(reminder):
     identifier = hashlib.sha256(f"notice:{reminder.pk}:{created}".encode()).digest()[:16]
     css = (brand(business)["css"], render_to_string("billing/pdf/notice.css"))
     return write_pdf(
-        letter_html(reminder, business), created=created or datetime.now(UTC),
-        identifier=identifier, stylesheets=css,
-    )  # fmt: skip
+        letter_html(reminder, business), created=created, identifier=identifier, stylesheets=css
+    )
