@@ -4,20 +4,23 @@
 run again: a period is invoiced once); `list` prints the templates and their next date.
 """
 
-from datetime import date
+from argparse import ArgumentTypeError
 from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from patron.billing.models import Recurring
 from patron.billing.recurring import next_date, run
+from patron.work.management.commands._cli import parse_day
 
 
-def day(value):
+def day(text):
+    """A date for --date; a bad one is a usage error (argparse's message), not a traceback."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+        return parse_day(text, option="--date")
+    except CommandError as error:
+        raise ArgumentTypeError(str(error)) from None
 
 
 class Command(BaseCommand):
@@ -28,11 +31,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         running = actions.add_parser("run", help="Create the invoices of the periods begun.")
-        running.add_argument("--date", type=day, help="YYYY-MM-DD: run as if it were that day.")
+        running.add_argument(
+            "--date",
+            type=day,
+            help="YYYY-MM-DD: run as if it were that day.",
+        )
         listing = actions.add_parser("list", help="The recurring invoices and their next date.")
         listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
 
     def handle(self, *args, action, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action)(**options)
 
     def run(self, date=None, **_):

@@ -5,20 +5,23 @@ day; safe to run again: an invoice never gets a step twice), `--dry-run` only sa
 would send; `list` prints the reminders written, `--json` for scripts.
 """
 
-from datetime import date
+from argparse import ArgumentTypeError
 from json import dumps
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from patron.billing.models import Reminder
 from patron.billing.reminders import run
+from patron.work.management.commands._cli import parse_day
 
 
-def day(value):
+def day(text):
+    """A date for --date; a bad one is a usage error (argparse's message), not a traceback."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"“{value[:30]}” is not a date (YYYY-MM-DD).") from None
+        return parse_day(text, option="--date")
+    except CommandError as error:
+        raise ArgumentTypeError(str(error)) from None
 
 
 class Command(BaseCommand):
@@ -28,11 +31,16 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         running = actions.add_parser("run", help="Write and send the reminders due today.")
         running.add_argument("--dry-run", action="store_true", help="Only say what is due.")
-        running.add_argument("--date", type=day, help="YYYY-MM-DD: run as if it were that day.")
+        running.add_argument(
+            "--date",
+            type=day,
+            help="YYYY-MM-DD: run as if it were that day.",
+        )
         listing = actions.add_parser("list", help="The reminders written, newest first.")
         listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
 
     def handle(self, *args, action, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action)(**options)
 
     def run(self, dry_run=False, date=None, **_):
