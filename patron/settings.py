@@ -290,3 +290,6 @@ LOGGING = {
 PORT = env_int("PORT", 8000)
 HOST = env_str("PATRON_HOST", "127.0.0.1")
 WEB_WORKERS = env_int("PATRON_WEB_WORKERS", 3)
+# Where clients reach Patron: the portal links in emails the worker sends on its own
+# (recurring invoices sent automatically) start with it.
+BASE_URL = env_str("PATRON_BASE_URL", f"http://{HOST}:{PORT}/")

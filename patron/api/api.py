@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 import patron
 from patron.api.auth import TokenAuth, token_or_owner_required
 from patron.billing.api import router as billing_router
+from patron.billing.chasing_api import router as chasing_router
 from patron.billing.statement_api import router as statements_router
 from patron.business.api import router as business_router
 from patron.contacts.api import router as contacts_router
@@ -39,6 +40,8 @@ def root(request):
             "expenses": reverse("api:expenses_list"),
             "documents": reverse("api:billing_documents"),
             "statements": reverse("api:statements_list"),
+            "reminders": reverse("api:billing_reminders"),
+            "recurring": reverse("api:billing_recurring"),
         },
     }
 
@@ -49,3 +52,4 @@ api.add_router("/work", work_router)
 api.add_router("/expenses", expenses_router)
 api.add_router("/billing/statements", statements_router)
 api.add_router("/billing", billing_router)
+api.add_router("/billing", chasing_router)

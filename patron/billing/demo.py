@@ -5,16 +5,21 @@ reverse charge to a Dutch agency, a Swiss client outside the scope of VAT in CHF
 notes in full and in part, a quote, another accepted with its deposit and final invoices,
 and a draft. France (a micro-entrepreneur under the franchise): invoices of unbilled time
 and typed, without VAT, and a partial credit note. In both, invoices paid in full and in
-part.
+part. In both, an invoice 35 days late with its three reminders, and a monthly retainer.
 """
 
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from patron.billing.drafting import do_create_from_work, do_credit_note, new_draft, save_lines
 from patron.billing.issuing import do_issue
-from patron.billing.models import Kind, Line, Unit
+from patron.billing.models import Kind, Line, Recurring, Reminder, Unit
 from patron.billing.payments import do_record_payment
 from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
+from patron.billing.recurring import add_months
+from patron.billing.reminders import due_steps, write_reminder
 from patron.billing.vat import Treatment
 from patron.contacts.models import Contact
 
@@ -128,13 +133,55 @@ def populate(owner, country="BE"):
         issued.append(do_issue(owner, do_deposit_invoice(owner, accepted)))
         issued.append(do_issue(owner, do_final_invoice(owner, accepted)))
     paid = pay_some(owner, issued)
+    rate = "0" if country == "FR" else "21"
+    issued.append(overdue_with_reminders(owner, clients["Atelier Nord"], rate))
+    retainer(
+        clients["Brasserie Vos"] if country == "BE" else clients["Musée des Arts Modestes"], rate
+    )
     typed(
         owner,
         clients["Atelier Nord"],
         [line("Retouches du logo", "2", "80", "0" if country == "FR" else "21", Unit.HOUR)],
     )
     numbers = ", ".join(document.number for document in issued)
-    return f"{len(issued)} documents issued ({numbers}), {paid} payments and a draft"
+    return (
+        f"{len(issued)} documents issued ({numbers}), {paid} payments, reminders of an overdue "
+        "invoice, a monthly retainer and a draft"
+    )
+
+
+def overdue_with_reminders(owner, client, rate):
+    """An invoice 35 days late, with the reminders the schedule wrote for it on their days
+    (marked sent: the demo's clients have no real mailbox)."""
+    if not client.email:
+        client.email = "compta@atelier-nord.example"
+        client.save(update_fields=["email"])
+    today = timezone.localdate()
+    invoice = do_issue(owner, typed(
+        owner, client, [line("Maintenance du site (trimestre)", "1", "900", rate)],
+        due_date=today - timedelta(days=35),
+    ))  # fmt: skip
+    for days in (3, 15, 30):
+        day = invoice.due_date + timedelta(days=days)
+        for planned in due_steps(day):
+            if planned.document.pk == invoice.pk:
+                write_reminder(planned, day)
+    Reminder.objects.filter(document=invoice).update(
+        state=Reminder.State.SENT, sent_at=timezone.now()
+    )
+    return invoice
+
+
+def retainer(client, rate):
+    """A monthly retainer from the first of next month, left as drafts to review."""
+    today = timezone.localdate()
+    start = add_months(today.replace(day=1), 1)
+    recurring = Recurring.objects.create(
+        name="Maintenance mensuelle", client=client, every=1, start=start
+    )
+    recurring.lines.create(description="Maintenance et hébergement du site", quantity=1,
+                           unit=Unit.MONTH, unit_price=Decimal("250"), vat_rate=Decimal(rate))  # fmt: skip
+    return recurring
 
 
 def pay_some(owner, issued):

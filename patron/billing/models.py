@@ -504,3 +504,14 @@ class StatementLine(models.Model):
     @property
     def is_credit(self):
         return self.amount > 0
+
+
+from patron.billing.chasing_models import (  # noqa: E402, F401 -- the app's models, kept apart
+    Recurring,
+    RecurringLine,
+    RecurringRun,
+    Reminder,
+    ReminderPause,
+    ReminderStep,
+    StepKind,
+)

@@ -12,3 +12,20 @@ def render_document(document_id):
     if document is None:
         return []
     return [str(fmt) for fmt in do_store_renderings(document)]
+
+
+@task()
+def send_reminders():
+    """The daily reminders of overdue invoices (reminders.py): idempotent per invoice and step."""
+    from patron.billing.reminders import run
+
+    result = run()
+    return {"written": result.written, "sent": result.sent, "failed": result.failed}
+
+
+@task()
+def create_recurring_invoices():
+    """The invoices of retainers whose period has come (recurring.py): once per period."""
+    from patron.billing.recurring import run
+
+    return len(run())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patron.billing import statement_views, views
+from patron.billing import chasing_views, statement_views, views
 
 app_name = "billing"
 
@@ -35,5 +35,13 @@ urlpatterns = [
     path("statements/lines/<int:pk>/restore/", statement_views.line_restore, name="line_restore"),
     path("statements/banks/new/", statement_views.mapping_form, name="mapping_create"),
     path("statements/banks/<int:pk>/", statement_views.mapping_form, name="mapping"),
+    path("reminders/", chasing_views.reminders_page, name="reminders"),
+    path("reminders/<int:pk>/letter/", chasing_views.reminder_letter, name="reminder_letter"),
+    path("reminders/pauses/<int:pk>/delete/", chasing_views.pause_delete, name="pause_delete"),
+    path("<int:pk>/reminders/", chasing_views.document_reminders, name="document_reminders"),
+    path("recurring/", chasing_views.recurring_list, name="recurring"),
+    path("recurring/new/", chasing_views.recurring_edit, name="recurring_create"),
+    path("recurring/<int:pk>/", chasing_views.recurring_edit, name="recurring_edit"),
+    path("recurring/<int:pk>/delete/", chasing_views.recurring_delete, name="recurring_delete"),
     path("<int:pk>/<slug:step>/", views.document_follow_up, name="follow_up"),
 ]

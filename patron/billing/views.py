@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from patron.accounts.access import owner_required
 from patron.audit.log import record
 from patron.billing import books
+from patron.billing.chasing_views import reminder_context
 from patron.billing.drafting import (
     do_create_from_work,
     do_credit_note,
@@ -170,6 +171,7 @@ def issued_context(document, payment_form=None):
         "formats": formats_of(document),
         "sendings": document.sendings.all()[:20],
         **payment_context(document, payment_form),
+        **reminder_context(document),
     }
 
 

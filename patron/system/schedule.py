@@ -12,15 +12,18 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from patron.billing.tasks import create_recurring_invoices, send_reminders
 from patron.system.models import ScheduledJob
 from patron.system.tasks import prune_import_uploads, prune_login_failures
 
 log = logging.getLogger(__name__)
 
-# (name, task, period). Later apps add their jobs here (reminders, recurring invoices).
+# (name, task, period).
 JOBS = [
     ("prune-login-failures", prune_login_failures, timedelta(days=1)),
     ("prune-import-uploads", prune_import_uploads, timedelta(hours=6)),
+    ("send-reminders", send_reminders, timedelta(days=1)),
+    ("create-recurring-invoices", create_recurring_invoices, timedelta(days=1)),
 ]
 
 

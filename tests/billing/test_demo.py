@@ -7,7 +7,7 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     assert patron(tmp_path, "migrate").returncode == 0
     result = patron(tmp_path, "demo", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
-    assert "10 documents issued (F-" in result.stdout and "CN-" in result.stdout
+    assert "11 documents issued (F-" in result.stdout and "CN-" in result.stdout
     assert "Q-" in result.stdout
     check = patron(
         tmp_path, "shell", "-c",
@@ -16,15 +16,18 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
         "print(final.prepaid > 0, final.amount_due < final.total_incl_vat)",
     )  # fmt: skip
     assert check.stdout.strip().splitlines()[-1] == "True True", check.stderr
+    reminders = patron(tmp_path, "reminders", "list").stdout
+    assert reminders.count("\tsent\t") == 3 and "notice" in reminders
+    assert "Maintenance mensuelle" in patron(tmp_path, "recurring", "list").stdout
     verified = patron(tmp_path, "verify")
-    assert verified.returncode == 0 and verified.stdout.startswith("10 documents émis vérifiés")
+    assert verified.returncode == 0 and verified.stdout.startswith("11 documents émis vérifiés")
 
 
 def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):
     assert patron(tmp_path, "migrate").returncode == 0
     result = patron(tmp_path, "demo", "--country", "fr", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
-    assert "3 documents issued" in result.stdout
+    assert "4 documents issued" in result.stdout
     check = patron(
         tmp_path, "shell", "-c",
         "from patron.billing.models import Document\n"

@@ -56,7 +56,7 @@ def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
     result = patron(tmp_path, "invoice", "list", "--json")
     assert result.returncode == 0, result.stderr
     documents = json.loads(result.stdout)
-    assert len(documents) == 11
+    assert len(documents) == 12  # 11 issued (one overdue, with its reminders) and a draft
     keys = {"number", "kind", "status", "issue_date", "due_date", "client", "currency",
             "total_excl_vat", "total_vat", "total_incl_vat", "amount_due"}  # fmt: skip
     assert all(keys <= set(d) for d in documents)
@@ -68,7 +68,7 @@ def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
     assert all(isinstance(d["total_incl_vat"], str) for d in documents)
     assert [d["status"] for d in documents if not d["number"]] == ["draft"]
     statuses = {d["status"] for d in documents if d["kind"] == "invoice"}
-    assert {"paid", "partially_paid", "credited"} <= statuses
+    assert {"paid", "partially_paid", "credited", "overdue"} <= statuses
     partly = next(d for d in documents if d["status"] == "partially_paid")
     assert 0 < float(partly["amount_due"]) < float(partly["total_incl_vat"])
     plain = patron(tmp_path, "invoice", "list")

@@ -11,16 +11,20 @@ from patron.system.models import ScheduledJob
 from patron.system.schedule import enqueue_due_jobs
 from patron.system.tasks import prune_import_uploads
 
+JOBS = [
+    "prune-login-failures", "prune-import-uploads", "send-reminders", "create-recurring-invoices",
+]  # fmt: skip
+
 
 def test_periodic_jobs_are_enqueued_once_per_period(db):
     now = timezone.now()
-    assert enqueue_due_jobs(now) == ["prune-login-failures", "prune-import-uploads"]
+    assert enqueue_due_jobs(now) == JOBS
     # A second worker (or a restart) in the same period enqueues nothing more.
     assert enqueue_due_jobs(now + timedelta(hours=1)) == []
     later = now + timedelta(days=1, seconds=1)
-    assert enqueue_due_jobs(later) == ["prune-login-failures", "prune-import-uploads"]
+    assert enqueue_due_jobs(later) == JOBS
     assert ScheduledJob.objects.get(name="prune-login-failures").last_enqueued_at == later
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 2 * len(JOBS)
 
 
 def test_the_worker_runs_queued_jobs(transactional_db):

@@ -1,0 +1,203 @@
+"""Reminders of overdue invoices and recurring invoices: their tables.
+
+Kept apart from models.py (which imports them) because they are about what happens to
+issued invoices over time, not about the documents themselves.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from patron.billing.vat import Treatment
+from patron.contacts.models import Contact
+
+
+class StepKind(models.TextChoices):
+    FRIENDLY = "friendly", _("Friendly reminder")
+    FIRM = "firm", _("Firm reminder")
+    NOTICE = "notice", _("Formal notice")
+
+
+class ReminderStep(models.Model):
+    """One step of the business's reminder schedule: how many days after the due date, and
+    the email it sends, in French and in English (the invoice's language picks)."""
+
+    kind = models.CharField(_("step"), max_length=10, choices=StepKind.choices, unique=True)
+    days_after_due = models.PositiveSmallIntegerField(_("days after the due date"))
+    active = models.BooleanField(_("active"), default=True)
+    subject_fr = models.CharField(_("subject (French)"), max_length=200)
+    body_fr = models.TextField(_("text (French)"), max_length=5000)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_en = models.TextField(_("text (English)"), max_length=5000)
+
+    class Meta:
+        ordering = ["days_after_due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days_after_due__gte=1, days_after_due__lte=365),
+                name="reminder_days_in_range",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Reminder(models.Model):
+    """The outbox row of one reminder: one per (invoice, step), never two (the unique
+    constraint is the idempotency key). Claimed queued → sending in its own transaction
+    before the SMTP conversation, marked sent after it: a worker killed in between leaves
+    it "sending", for a person to look at, and never sends it again."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending (interrupted?)")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    document = models.ForeignKey(
+        "billing.Document", on_delete=models.PROTECT, related_name="reminders"
+    )
+    step = models.CharField(max_length=10, choices=StepKind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=12000)
+    written_on = models.DateField()  # the day of the run that wrote it (a business date)
+    days_late = models.PositiveIntegerField(default=0)
+    outstanding = models.DecimalField(max_digits=14, decimal_places=2)
+    interest = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    interest_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    indemnity = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "step"], name="one_reminder_a_step")
+        ]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self):
+        return f"{self.get_step_display()}: {self.document}"
+
+
+class ReminderPause(models.Model):
+    """Reminders held back for one client (all their invoices) or one invoice."""
+
+    client = models.OneToOneField(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="reminder_pause"
+    )
+    document = models.OneToOneField(
+        "billing.Document",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminder_pause",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, document__isnull=True)
+                | Q(client__isnull=True, document__isnull=False),
+                name="a_pause_is_for_a_client_or_an_invoice",
+            )
+        ]
+
+    def __str__(self):
+        return f"pause {self.client or self.document}"
+
+
+class Recurring(models.Model):
+    """A retainer: the invoice a client gets every N months or weeks, from a start date,
+    until an end date or a number of invoices; left as a draft or issued and sent."""
+
+    class Unit(models.TextChoices):
+        MONTHS = "months", _("months")
+        WEEKS = "weeks", _("weeks")
+
+    name = models.CharField(_("name"), max_length=100)
+    client = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="recurring", verbose_name=_("client")
+    )
+    every = models.PositiveSmallIntegerField(_("every"), default=1)
+    unit = models.CharField(_("unit"), max_length=6, choices=Unit.choices, default=Unit.MONTHS)
+    start = models.DateField(_("first invoice on"))
+    end = models.DateField(_("last invoice on or before"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of invoices"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    treatment = models.CharField(
+        _("VAT"), max_length=20, choices=Treatment.choices, default=Treatment.NORMAL
+    )
+    auto_send = models.BooleanField(
+        _("issue and email it"),
+        default=False,
+        help_text=_("Otherwise each invoice waits as a draft for you to review."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every__gte=1, every__lte=52), name="recurring_every_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="recurring_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RecurringLine(models.Model):
+    recurring = models.ForeignKey(Recurring, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    description = models.CharField(_("description"), max_length=1000)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4, default=1)
+    unit = models.CharField(_("unit"), max_length=3, default="C62")
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
+    discount_percent = models.DecimalField(
+        _("discount (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class RecurringRun(models.Model):
+    """The invoice of one period of a retainer: unique per (retainer, period start), so a
+    period is invoiced exactly once however often, or however late, the job runs."""
+
+    recurring = models.ForeignKey(Recurring, on_delete=models.CASCADE, related_name="runs")
+    period_start = models.DateField()
+    document = models.ForeignKey(
+        "billing.Document",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="recurring_runs",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recurring", "period_start"], name="one_invoice_a_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recurring} {self.period_start}"

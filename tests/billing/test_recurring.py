@@ -1,0 +1,97 @@
+"""Recurring invoices: exactly one invoice per period over a simulated year, caught up
+after downtime without doubling, within their end or count."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from patron.billing.models import Document, Recurring, RecurringRun, Status
+from patron.billing.recurring import add_months, next_date, periods, run
+from tests.billing.test_reminders import acme_contact
+
+
+def retainer(client, **fields):
+    recurring = Recurring.objects.create(
+        **{"name": "Maintenance", "client": client, "start": date(2026, 1, 31), **fields}
+    )
+    recurring.lines.create(description="Website maintenance", quantity=1, unit="MON",
+                           unit_price=450, vat_rate=21)  # fmt: skip
+    return recurring
+
+
+@pytest.fixture
+def acme(business):
+    return acme_contact()
+
+
+def every_day(first, last):
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def test_a_simulated_year_gives_one_invoice_a_month(acme):
+    monthly = retainer(acme)
+    weekly = retainer(acme, name="Support", every=2, unit="weeks", start=date(2026, 1, 5),
+                       count=10)  # fmt: skip
+    for day in every_day(date(2026, 1, 1), date(2026, 12, 31)):
+        run(today=day)
+        run(today=day)  # a second worker, the same day
+    starts = list(monthly.runs.order_by("period_start").values_list("period_start", flat=True))
+    assert starts[:3] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)]
+    assert len(starts) == 12 and starts[-1] == date(2026, 12, 31)
+    assert weekly.runs.count() == 10
+    drafts = Document.objects.filter(status=Status.DRAFT)
+    assert drafts.count() == 22
+    february = drafts.get(recurring_runs__period_start=date(2026, 2, 28))
+    assert (february.service_start, february.service_end) == (date(2026, 2, 28), date(2026, 3, 30))
+    assert str(february.total_incl_vat) == "544.50"
+    assert next_date(weekly) is None
+
+
+def test_downtime_is_caught_up_once(acme):
+    recurring = retainer(acme, start=date(2026, 1, 1), end=date(2026, 6, 30))
+    assert len(run(today=date(2026, 1, 1))) == 1
+    # Off from January to September: the missed months, each once, and never past the end.
+    assert len(run(today=date(2026, 9, 15))) == 5
+    assert run(today=date(2026, 9, 15)) == [] and run(today=date(2027, 1, 1)) == []
+    assert RecurringRun.objects.filter(recurring=recurring).count() == 6
+
+
+def test_a_period_already_invoiced_by_another_worker_is_skipped(acme):
+    recurring = retainer(acme, start=date(2026, 3, 1))
+    RecurringRun.objects.create(recurring=recurring, period_start=date(2026, 3, 1))
+    assert run(today=date(2026, 3, 1)) == []
+
+
+def test_an_inactive_or_future_template_makes_nothing(acme):
+    retainer(acme, active=False, start=date(2026, 1, 1))
+    retainer(acme, start=date(2027, 1, 1))
+    assert run(today=date(2026, 6, 1)) == []
+
+
+def test_month_ends_do_not_drift():
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 1, 31), 2) == date(2026, 3, 31)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
+
+
+def test_a_count_bounds_the_periods(acme):
+    recurring = retainer(acme, start=date(2026, 1, 1), count=3)
+    assert periods(recurring, date(2030, 1, 1)) == [
+        date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1),
+    ]  # fmt: skip
+
+
+def test_an_automatic_one_is_issued_and_emailed(
+    acme, inbox, immediate_tasks, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    retainer(acme, start=timezone.localdate(), auto_send=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        [document] = run()
+    assert document.number and document.status in (Status.ISSUED, Status.SENT)
+    assert len(inbox.messages) == 1 and document.number in inbox.messages[0]["Subject"]
+    assert run() == []

@@ -1,0 +1,199 @@
+"""Reminders of overdue invoices: the schedule, once per step and invoice, never for a paid
+or credited invoice, pausable, the formal notice with its interest, indemnity and letter."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from patron.billing.drafting import do_credit_note
+from patron.billing.issuing import do_issue
+from patron.billing.late_interest import late_cost
+from patron.billing.models import Reminder, ReminderStep, StepKind
+from patron.billing.payments import do_record_payment
+from patron.billing.reminders import do_pause, do_resume, do_update_step, run, schedule
+from patron.contacts.models import Contact
+from tests.billing.test_issuing import draft
+
+
+def acme_contact(**fields):
+    return Contact.objects.create(**{
+        "is_organisation": True, "name": "Acme SA", "is_client": True,
+        "street": "Avenue Louise 1", "postcode": "1050", "city": "Ixelles", "country": "BE",
+        "email": "compta@acme.example", "language": "fr", "vat_number": "BE0403170701",
+        "company_number": "0403170701", **fields,
+    })  # fmt: skip
+
+
+@pytest.fixture
+def invoice(owner, business):
+    return do_issue(owner, draft(acme_contact(), ("Design", "10", "85", "21"), language="fr"))
+
+
+def days_after(invoice, days):
+    return invoice.due_date + timedelta(days=days)
+
+
+def test_the_schedule_starts_friendly_firm_then_formal_notice(db):
+    steps = schedule()
+    assert [(s.kind, s.days_after_due) for s in steps] == [
+        ("friendly", 3), ("firm", 15), ("notice", 30),
+    ]  # fmt: skip
+    assert "{number}" in steps[0].subject_fr and "{number}" in steps[0].subject_en
+    assert len(schedule()) == 3 and ReminderStep.objects.count() == 3
+
+
+def test_each_step_is_sent_once_on_its_day(invoice, inbox):
+    assert run(today=days_after(invoice, 2)).written == 0
+    first = run(today=days_after(invoice, 3))
+    assert (first.written, first.sent) == (1, 1)
+    [message] = inbox.messages
+    assert message["To"] == "compta@acme.example"
+    assert message["Subject"] == f"Rappel : facture {invoice.number}"
+    assert "028,50" in message.get_body(("plain",)).get_content()
+    assert message["Message-ID"].startswith(f"<reminder-{invoice.pk}-friendly-")
+    # Again the same day, the next day, by another worker: nothing more.
+    for extra in (3, 4, 14):
+        assert run(today=days_after(invoice, extra)).written == 0
+    assert len(inbox.messages) == 1
+    assert run(today=days_after(invoice, 15)).sent == 1
+    assert inbox.messages[-1]["Subject"].startswith("Second rappel")
+    assert run(today=days_after(invoice, 30)).sent == 1
+    assert run(today=days_after(invoice, 60)).written == 0
+    assert len(inbox.messages) == 3
+    assert set(Reminder.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_the_formal_notice_claims_interest_and_the_indemnity_with_a_pdf_letter(invoice, inbox):
+    today = days_after(invoice, 30)
+    for day in (3, 15, 30):
+        run(today=days_after(invoice, day))
+    notice = Reminder.objects.get(step=StepKind.NOTICE)
+    expected = late_cost("BE", invoice.due_date, Decimal("1028.50"), today)
+    assert notice.interest == expected.interest > 0 and notice.indemnity == Decimal("40")
+    assert notice.interest_rate == Decimal("10.50") and notice.days_late == 30
+    message = inbox.messages[-1]
+    text = message.get_body(("plain",)).get_content()
+    assert "Mise en demeure" in message["Subject"] and "40,00" in text
+    assert f"{expected.interest}".replace(".", ",") in text
+    [letter] = list(message.iter_attachments())
+    assert letter.get_filename() == f"mise-en-demeure-{invoice.number}.pdf"
+    assert letter.get_content().startswith(b"%PDF")
+
+
+def test_interest_is_counted_per_day_at_each_day_s_rate():
+    # France, 12.15 % a year: 1000 € for 21 days.
+    cost = late_cost("FR", date(2025, 12, 20), Decimal("1000.00"), date(2026, 1, 10))
+    assert (cost.days_late, cost.rate, cost.interest) == (21, Decimal("12.15"), Decimal("6.99"))
+    assert cost.indemnity == Decimal("40") and not cost.provisional
+    # Belgium past the last published rate: the last one, said to be provisional.
+    later = late_cost("BE", date(2026, 6, 20), Decimal("1000.00"), date(2026, 7, 10))
+    assert later.interest == Decimal("5.75") and later.provisional
+    # A consumer is owed neither interest nor the indemnity by these laws.
+    consumer = late_cost("BE", date(2026, 3, 1), Decimal("100"), date(2026, 4, 1), False)
+    assert consumer.interest == 0 and consumer.indemnity == 0
+    assert late_cost("BE", date(2026, 3, 1), Decimal("100"), date(2026, 3, 1)).interest == 0
+
+
+def test_a_paid_or_credited_invoice_gets_no_reminder(owner, invoice, inbox):
+    other = do_issue(
+        owner,
+        draft(acme_contact(name="Beta", email="beta@example.org"), ("Design", "1", "100", "21")),
+    )
+    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
+                      amount=invoice.amount_due, documents=[invoice])  # fmt: skip
+    do_issue(owner, do_credit_note(owner, other, full=True))
+    assert run(today=days_after(invoice, 40)).written == 0 and inbox.messages == []
+
+
+def test_a_partly_paid_invoice_is_reminded_of_what_remains(owner, invoice, inbox):
+    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
+                      amount=Decimal("1000"), documents=[invoice])  # fmt: skip
+    run(today=days_after(invoice, 3))
+    assert Reminder.objects.get().outstanding == Decimal("28.50")
+
+
+def test_reminders_pause_per_invoice_or_client_and_resume(owner, invoice, inbox):
+    do_pause(owner, document=invoice)
+    do_pause(owner, document=invoice)  # twice is once
+    assert run(today=days_after(invoice, 3)).written == 0
+    do_resume(owner, document=invoice)
+    do_pause(owner, client=invoice.client)
+    assert run(today=days_after(invoice, 3)).written == 0
+    do_resume(owner, client=invoice.client)
+    assert run(today=days_after(invoice, 3)).sent == 1
+
+
+def test_an_invoice_found_late_starts_with_the_friendly_step(invoice, inbox):
+    run(today=days_after(invoice, 45))
+    run(today=days_after(invoice, 45))
+    assert list(Reminder.objects.values_list("step", flat=True)) == ["friendly"]
+    run(today=days_after(invoice, 46))  # the firm one waits 12 days after the friendly one
+    assert Reminder.objects.count() == 1
+    run(today=days_after(invoice, 57))
+    assert Reminder.objects.count() == 2
+
+
+def test_a_consumer_s_formal_notice_claims_no_interest(owner, business, inbox):
+    person = Contact.objects.create(first_name="Jo", last_name="Doe", email="jo@example.org",
+                                    is_client=True, country="BE", street="Rue 1",
+                                    postcode="1000", city="Bruxelles")  # fmt: skip
+    invoice = do_issue(owner, draft(person, ("Design", "1", "100", "21"), language="en"))
+    for day in (3, 15, 30):
+        run(today=days_after(invoice, day))
+    notice = Reminder.objects.get(step="notice")
+    assert notice.interest == 0 and notice.indemnity == 0
+    assert inbox.messages[-1]["Subject"] == f"Formal notice: invoice {invoice.number}"
+
+
+def test_a_dry_run_sends_nothing(invoice, inbox):
+    assert len(run(today=days_after(invoice, 3), dry_run=True).planned) == 1
+    assert Reminder.objects.count() == 0 and inbox.messages == []
+
+
+def test_an_unreachable_server_leaves_a_failed_reminder_never_retried_blindly(invoice, db):
+    from patron.system.models import MailServer
+    from tests.conftest import free_port
+
+    MailServer.objects.create(host="127.0.0.1", port=free_port(), security="none",
+                              from_address="claire@atelier-lumen.example")  # fmt: skip
+    assert run(today=days_after(invoice, 3)).failed == 1
+    reminder = Reminder.objects.get()
+    assert reminder.state == "failed" and reminder.error
+    assert run(today=days_after(invoice, 4)).written == 0
+
+
+@pytest.mark.parametrize(
+    ("days", "texts", "message"),
+    [
+        ("0", {}, "between 1 and 365"),
+        ("-3", {}, "between 1 and 365"),
+        ("400", {}, "between 1 and 365"),
+        ("abc", {}, "whole number"),
+        ("3", {"subject_fr": ""}, "cannot be empty"),
+        ("3", {"body_en": "x" * 6000}, "too long"),
+        ("3", {"body_fr": "Hi {__class__} {number.__dict__}"}, "unknown placeholders"),
+    ],
+)
+def test_hostile_step_edits_change_nothing(owner, days, texts, message):
+    step = schedule()[0]
+    current = {f: getattr(step, f) for f in ("subject_fr", "body_fr", "subject_en", "body_en")}
+    with pytest.raises(ValidationError) as error:
+        do_update_step(owner, step, days_after_due=days, active=True, texts={**current, **texts})
+    assert message in " ".join(error.value.messages)
+    step.refresh_from_db()
+    assert step.days_after_due == 3
+
+
+def test_an_edited_step_is_used_and_html_stays_text(owner, invoice, inbox):
+    step = schedule()[0]
+    do_update_step(owner, step, days_after_due="5", active=True, texts={
+        "subject_fr": "Rappel\r\nBcc: evil@x.example {number}", "body_fr": "<b>{client}</b> {amount}",
+        "subject_en": "R {number}", "body_en": "{client}",
+    })  # fmt: skip
+    assert run(today=days_after(invoice, 4)).written == 0
+    run(today=days_after(invoice, 5))
+    [message] = inbox.messages
+    assert message["Bcc"] is None and message["Subject"].startswith("Rappel Bcc")
+    assert "<b>Acme SA</b>" in message.get_body(("plain",)).get_content()
