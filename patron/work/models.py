@@ -106,7 +106,11 @@ class Task(models.Model):
 class TimeEntry(models.Model):
     """Tracked time. Durations are whole seconds; a running entry has no end yet."""
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
+    # No index of its own: the (project, start) index below serves every lookup by
+    # project, and one index fewer makes a large import's inserts faster.
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="time_entries", db_index=False
+    )
     task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
     )

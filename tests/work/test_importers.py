@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError
 
 from patron.contacts.models import Contact
 from patron.system.importing import ImportRefused, get_importer
@@ -242,6 +243,22 @@ def test_watson_bad_frames_are_named(business):
         plan("watson", "watson_not_json.json")
     with pytest.raises(ImportRefused, match="JSON list"):
         get_importer("watson").plan(b'{"frames": []}')
+
+
+def test_a_row_the_database_refuses_while_writing_leaves_nothing_behind(business):
+    importer, found = plan("toggl", "toggl_detailed.csv")
+    assert found.ok
+    # Between the plan and its writing, an entry with a row's source appears.
+    TimeEntry.objects.create(
+        project=Project.objects.create(name="Meanwhile"),
+        start=datetime(2020, 1, 1, 9, tzinfo=UTC),
+        end=datetime(2020, 1, 1, 10, tzinfo=UTC),
+        source=found.items[2].source,
+    )
+    with pytest.raises(IntegrityError):
+        importer.apply(found)
+    assert TimeEntry.objects.count() == 1 and Project.objects.count() == 1
+    assert not TimeEntry.tags.through.objects.exists() and not Contact.objects.exists()
 
 
 def test_a_large_toggl_file_goes_in_chunks(business):
