@@ -318,7 +318,15 @@ def insert_rows(cursor, table, columns, rows):
         cursor.execute(f"{into} {', '.join([marks] * len(rest))}", list(chain.from_iterable(rest)))
 
 
+# Time tracked outside these years is a typing or export mistake (and 9999-12-31 would
+# overflow the overlap check's arithmetic).
+EARLIEST_ENTRY = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_ENTRY = datetime(2100, 1, 1, tzinfo=UTC)
+
+
 def check_row(row):
+    if row.start < EARLIEST_ENTRY or row.end > LATEST_ENTRY:
+        return "its dates are not between 1970 and 2100."
     if row.end <= row.start:
         return "it ends before it starts."
     if (row.end - row.start).total_seconds() > MAX_ENTRY_SECONDS:
@@ -701,8 +709,9 @@ class TogglImporter(TimeImporter):
             values = pick(cells)
             start_date, start_time, end_date, end_time, duration = values[8:]
             try:
-                start = datetime.fromisoformat(f"{start_date}T{start_time}")
-                end = datetime.fromisoformat(f"{end_date}T{end_time}")
+                # An offset written with a time is ignored: its wall-clock time counts.
+                start = datetime.fromisoformat(f"{start_date}T{start_time}").replace(tzinfo=None)
+                end = datetime.fromisoformat(f"{end_date}T{end_time}").replace(tzinfo=None)
             except ValueError:
                 errors.append(RowError(number, "its start or end is not a date and time."))
                 continue

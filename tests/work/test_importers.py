@@ -485,3 +485,22 @@ def test_a_date_at_the_end_of_the_calendar_is_a_row_error(business):
         )
     )
     assert errors(found) == {2: "its start or end is not a date and time."}
+
+
+@pytest.mark.parametrize(
+    "start, end, duration, message",
+    [
+        ("9999-12-31,09:00:00", "9999-12-31,10:00:00", "01:00:00", "not between 1970 and 2100"),
+        ("0001-01-01,09:00:00", "0001-01-01,10:00:00", "01:00:00", "not between 1970 and 2100"),
+        ("2025-06-05,12:00:00+02:00", "2025-06-05,11:00:00", "-01:00:00", "ends before it starts"),
+    ],
+)
+def test_far_dates_and_mixed_offsets_are_row_errors_not_crashes(
+    business, start, end, duration, message
+):
+    header = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
+              "End date,End time,Duration,Tags,Amount (EUR)\n")  # fmt: skip
+    row = f"C,c@x.example,Vos,Website,,odd,Yes,{start},{end},{duration},,\n"
+    found = get_importer("toggl").plan((header + row).encode())
+    assert [e.row for e in found.errors] == [2] and message in found.errors[0].message
+    assert not TimeEntry.objects.exists()
