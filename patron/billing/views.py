@@ -322,12 +322,14 @@ def payment_context(document, form=None):
         "amount": left or None,
         "reference": document.structured_reference or document.number,
     }
-    credit = client_credit(document.client, document.currency)
+    # The client's credit only matters to an invoice that still asks for something.
+    usable = document.kind == Kind.INVOICE and left
+    credit = client_credit(document.client, document.currency) if usable else 0
     return {
         **context,
         "allocations": allocations,
         "open_amount": left,
-        "client_credit": credit if document.kind == Kind.INVOICE and left else 0,
+        "client_credit": credit,
         "payment_form": form or PaymentForm(initial=initial, prefix="payment"),
     }
 

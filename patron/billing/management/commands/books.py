@@ -6,7 +6,6 @@ and totals (`--json` for scripts, amounts as strings).
 """
 
 from dataclasses import asdict
-from functools import partial
 from json import dumps
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from patron.billing.books import Period, summary, write_archive
 from patron.billing.social import BelgianEstimate, as_data, declarations
 from patron.billing.vat_return import vat_return
 from patron.business.models import Business
-from patron.work.management.commands._cli import parse_day
+from patron.work.management.commands._cli import date_option
 
 
 class Command(BaseCommand):
@@ -34,12 +33,8 @@ class Command(BaseCommand):
         summed = actions.add_parser("summary", help="The period's counts and totals.")
         vat = actions.add_parser("vat", help="The period's VAT return, box by box.")
         for action in (export, summed, vat):
-            action.add_argument(
-                "--from", dest="start", type=partial(parse_day, option="--from"), required=True
-            )
-            action.add_argument(
-                "--to", dest="end", type=partial(parse_day, option="--to"), required=True
-            )
+            action.add_argument("--from", dest="start", type=date_option("--from"), required=True)
+            action.add_argument("--to", dest="end", type=date_option("--to"), required=True)
         export.add_argument("--out", required=True, help="The ZIP file to write.")
         summed.add_argument("--json", action="store_true")
         vat.add_argument("--json", action="store_true")

@@ -4,7 +4,6 @@
 as the invoice's page does; `list` prints them, `--json` for scripts (amounts as strings).
 """
 
-from functools import partial
 from json import dumps
 
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils import timezone, translation
 
 from patron.billing.models import Document, Kind, Payment, Status
 from patron.billing.payments import REFUNDED, describe, do_record_payment
-from patron.work.management.commands._cli import parse_day
+from patron.work.management.commands._cli import date_option
 
 
 class Command(BaseCommand):
@@ -31,7 +30,7 @@ class Command(BaseCommand):
         add.add_argument("amount", help="e.g. 500 or 1210.50; beyond the invoice: a credit.")
         add.add_argument(
             "--date",
-            type=partial(parse_day, option="--date"),
+            type=date_option("--date"),
             help="YYYY-MM-DD; today if left out.",
         )
         add.add_argument("--method", choices=Payment.Method.values, default="transfer")

@@ -4,23 +4,14 @@
 run again: a period is invoiced once); `list` prints the templates and their next date.
 """
 
-from argparse import ArgumentTypeError
 from json import dumps
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from patron.billing.models import Recurring
 from patron.billing.recurring import next_date, run
-from patron.work.management.commands._cli import parse_day
-
-
-def day(text):
-    """A date for --date; a bad one is a usage error (argparse's message), not a traceback."""
-    try:
-        return parse_day(text, option="--date")
-    except CommandError as error:
-        raise ArgumentTypeError(str(error)) from None
+from patron.work.management.commands._cli import date_option
 
 
 class Command(BaseCommand):
@@ -33,7 +24,7 @@ class Command(BaseCommand):
         running = actions.add_parser("run", help="Create the invoices of the periods begun.")
         running.add_argument(
             "--date",
-            type=day,
+            type=date_option("--date"),
             help="YYYY-MM-DD: run as if it were that day.",
         )
         listing = actions.add_parser("list", help="The recurring invoices and their next date.")

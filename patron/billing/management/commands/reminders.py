@@ -5,23 +5,14 @@ day; safe to run again: an invoice never gets a step twice), `--dry-run` only sa
 would send; `list` prints the reminders written, `--json` for scripts.
 """
 
-from argparse import ArgumentTypeError
 from json import dumps
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from patron.billing.models import Reminder
 from patron.billing.reminders import run
-from patron.work.management.commands._cli import parse_day
-
-
-def day(text):
-    """A date for --date; a bad one is a usage error (argparse's message), not a traceback."""
-    try:
-        return parse_day(text, option="--date")
-    except CommandError as error:
-        raise ArgumentTypeError(str(error)) from None
+from patron.work.management.commands._cli import date_option
 
 
 class Command(BaseCommand):
@@ -33,7 +24,7 @@ class Command(BaseCommand):
         running.add_argument("--dry-run", action="store_true", help="Only say what is due.")
         running.add_argument(
             "--date",
-            type=day,
+            type=date_option("--date"),
             help="YYYY-MM-DD: run as if it were that day.",
         )
         listing = actions.add_parser("list", help="The reminders written, newest first.")

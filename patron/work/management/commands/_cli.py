@@ -6,6 +6,7 @@ languages.
 """
 
 import re
+from argparse import ArgumentTypeError
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,19 @@ def parse_day(text, option):
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option} wants a date as YYYY-MM-DD, not “{text[:20]}”.") from None
+
+
+def date_option(option):
+    """An argparse type reading a date for `option`; a bad one is a usage error (argparse's
+    message and exit code), not a traceback."""
+
+    def read(text):
+        try:
+            return parse_day(text, option)
+        except CommandError as error:
+            raise ArgumentTypeError(str(error)) from None
+
+    return read
 
 
 def date_range(options):
