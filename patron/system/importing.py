@@ -24,6 +24,8 @@ IMPORTERS = {
     "watson": "patron.work.importers:WatsonImporter",
     # camt.053 or CSV, told apart by the file itself, as on the page: one kind to remember.
     "statement": "patron.billing.statements:StatementImporter",
+    # A supplier's e-invoice (Factur-X / ZUGFeRD PDF, CII or UBL XML) booked as an expense.
+    "expense": "patron.work.supplier_invoices:ExpenseImporter",
 }
 
 
@@ -85,6 +87,17 @@ COUNT_PHRASES = {
     "proposed matches": ngettext_lazy(
         "%(count)s match proposed", "%(count)s matches proposed", "count"
     ),
+    "supplier invoices": ngettext_lazy(
+        "%(count)s supplier invoice booked as an expense",
+        "%(count)s supplier invoices booked as expenses",
+        "count",
+    ),
+    "supplier invoices already booked": ngettext_lazy(
+        "%(count)s supplier invoice already booked (nothing new)",
+        "%(count)s supplier invoices already booked (nothing new)",
+        "count",
+    ),
+    "new suppliers": ngettext_lazy("%(count)s new supplier", "%(count)s new suppliers", "count"),
     "skipped as already imported": ngettext_lazy(
         "%(count)s skipped as already imported", "%(count)s skipped as already imported", "count"
     ),

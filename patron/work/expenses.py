@@ -1,11 +1,13 @@
 """Expenses: the form and its checks, saving with the audit trail, the list's
-filters and totals, and the pages (list, CSV export, add, edit, delete, receipt)."""
+filters and totals, and the pages (list, CSV export, add, import a supplier's e-invoice,
+edit, delete, receipt)."""
 
 import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -20,10 +22,12 @@ from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.network import CONTACTS, clients
 from patron.money import check_currency
 from patron.system.exporting import csv_response
+from patron.system.importing import ImportRefused
 from patron.system.picker import PickerField
 from patron.work.models import Expense, Project
 from patron.work.projects import PROJECTS
 from patron.work.receipts import check_receipt, receipt_content_type
+from patron.work.supplier_invoices import do_import_supplier_invoice
 
 CENT = Decimal("0.01")
 MAX_VAT_RATE = Decimal(100)
@@ -35,6 +39,10 @@ VAT_RATE_SUGGESTIONS = {
 EXPENSE_FIELDS = [
     "on", "supplier", "description", "category", "amount_excl_vat", "vat_rate",
     "vat_amount", "currency", "receipt", "billable", "client", "project",
+]  # fmt: skip
+# What a supplier's e-invoice says, kept as it says it: the XML (the receipt) is the proof.
+EINVOICE_FIELDS = [
+    "on", "supplier", "amount_excl_vat", "vat_rate", "vat_amount", "currency", "receipt",
 ]  # fmt: skip
 PER_PAGE = 50
 MAX_CATEGORY_SUGGESTIONS = 200
@@ -87,6 +95,10 @@ class ExpenseForm(forms.ModelForm):
         )  # fmt: skip
         self.fields["vat_rate"].help_text = _("In %, from 0 to 100.")
         self.fields["vat_amount"].widget.attrs["inputmode"] = "decimal"
+        if self.instance.einvoice_format:
+            for name in EINVOICE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = ""
         if not self.is_bound:
             expense = self.instance
             if expense.pk is None:
@@ -109,6 +121,8 @@ class ExpenseForm(forms.ModelForm):
 
     def clean_amount_excl_vat(self):
         amount = self.cleaned_data["amount_excl_vat"]
+        if self.fields["amount_excl_vat"].disabled:
+            return amount  # a supplier's credit note is booked negative
         if amount is not None and amount < 0:
             raise forms.ValidationError(
                 _("An expense cannot be negative; record a refund as a note on the expense.")
@@ -126,6 +140,8 @@ class ExpenseForm(forms.ModelForm):
 
     def clean_vat_amount(self):
         vat = self.cleaned_data["vat_amount"]
+        if self.fields["vat_amount"].disabled:
+            return vat
         if vat is not None and vat < 0:
             raise forms.ValidationError(_("The VAT amount cannot be negative."))
         return vat
@@ -135,6 +151,8 @@ class ExpenseForm(forms.ModelForm):
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")
+        if self.fields["receipt"].disabled:
+            return self.instance.receipt
         if receipt is False or receipt is None:  # cleared, or nothing new uploaded
             return receipt
         if receipt == self.instance.receipt:
@@ -145,7 +163,9 @@ class ExpenseForm(forms.ModelForm):
         cleaned = super().clean()
         amount, rate = cleaned.get("amount_excl_vat"), cleaned.get("vat_rate")
         vat = cleaned.get("vat_amount")
-        if amount is not None and rate is not None:
+        if self.instance.einvoice_format:
+            pass  # the amounts are the e-invoice's, several rates perhaps
+        elif amount is not None and rate is not None:
             if vat is None:
                 cleaned["vat_amount"] = vat_for(amount, rate)
             elif vat > amount and amount > 0:
@@ -395,7 +415,52 @@ def expense_add(request):
 
 @owner_required
 def expense_edit(request, pk):
-    return form_page(request, get_object_or_404(Expense, pk=pk), "work/expense_form.html")
+    expense = get_object_or_404(
+        Expense.objects.select_related("supplier_contact").prefetch_related("lines", "vat_groups"),
+        pk=pk,
+    )
+    return form_page(request, expense, "work/expense_form.html")
+
+
+class EInvoiceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("The supplier's e-invoice"),
+        help_text=gettext_lazy("Factur-X or ZUGFeRD PDF, CII XML or UBL XML (Peppol)."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.xml,application/pdf,application/xml,text/xml"}
+        ),
+    )
+
+
+@owner_required
+def expense_import(request):
+    """Drop a supplier's e-invoice: the expense it makes, or the reason it is refused."""
+    posted = request.method == "POST"
+    form = EInvoiceUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            booked = do_import_supplier_invoice(
+                upload.read(settings.MAX_IMPORT_BYTES + 1), user=request.user
+            )
+        except ImportRefused as e:
+            form.add_error("file", _("Nothing was booked. %(reason)s") % {"reason": e})
+        else:
+            expense = booked.expense
+            params = {"number": expense.number, "supplier": expense.supplier}
+            if booked.created:
+                messages.success(
+                    request,
+                    _("Invoice %(number)s from “%(supplier)s” is booked as this expense.") % params,
+                )
+            else:
+                messages.info(
+                    request,
+                    _("Invoice %(number)s from “%(supplier)s” was already booked: here it is; "
+                      "nothing was added.") % params,
+                )  # fmt: skip
+            return redirect("work:expense_edit", pk=expense.pk)
+    return render(request, "work/expense_import.html", {"form": form})
 
 
 @owner_required

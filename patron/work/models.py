@@ -193,6 +193,27 @@ class Expense(models.Model):
         related_name="expenses",
         editable=False,
     )
+    # Read from a supplier's e-invoice (einvoice_reading.py): its number, due date and
+    # format; the amounts and lines then come from the XML and are not edited by hand.
+    number = models.CharField(_("supplier's invoice number"), max_length=100, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    supplier_contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supplier_expenses",
+        editable=False,
+    )
+    einvoice_format = models.CharField(
+        _("e-invoice format"),
+        max_length=10,
+        blank=True,
+        choices=[("facturx", "Factur-X / ZUGFeRD"), ("cii", "CII"), ("ubl", "UBL")],
+        editable=False,
+    )
+    # The supplier invoice's identity (seller, type, number), hashed: one expense per invoice.
+    einvoice_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -204,9 +225,52 @@ class Expense(models.Model):
             models.Index(fields=["currency", "amount_excl_vat", "vat_amount"]),
             models.Index(fields=["category"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["einvoice_key"],
+                condition=~Q(einvoice_key=""),
+                name="one_expense_per_supplier_invoice",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.on} {self.supplier} {self.amount_excl_vat} {self.currency}"
+
+
+class ExpenseLine(models.Model):
+    """A line of a supplier's e-invoice, as its XML gives it (BG-25)."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=3, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=19, decimal_places=6)
+    net_amount = models.DecimalField(_("net amount"), max_digits=12, decimal_places=2)
+    vat_category = models.CharField(_("VAT category"), max_length=2, blank=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["expense", "position"]
+
+    def __str__(self):
+        return f"{self.expense_id}/{self.position} {self.description}"
+
+
+class ExpenseVat(models.Model):
+    """The VAT of a supplier's e-invoice at one (category, rate) (BG-23)."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="vat_groups")
+    vat_category = models.CharField(_("VAT category"), max_length=2, blank=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=0)
+    taxable_amount = models.DecimalField(_("taxable amount"), max_digits=12, decimal_places=2)
+    vat_amount = models.DecimalField(_("VAT amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["expense", "-vat_rate", "vat_category"]
+
+    def __str__(self):
+        return f"{self.expense_id} {self.vat_category} {self.vat_rate}"
 
 
 class CalendarFeed(models.Model):

@@ -23,7 +23,13 @@ MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 # An A4 page scanned at 600 dpi is about 35 million pixels.
 MAX_RECEIPT_PIXELS = 40_000_000
 
-RECEIPT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+# XML: the original of a supplier's e-invoice (supplier_invoices.py), always a download.
+RECEIPT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "xml": "application/xml",
+}
 # What makes a browser that sniffs the first bytes take a file for a page.
 HTML_MARKERS = re.compile(
     rb"<\s*(!doctype|html|head|body|script|iframe|svg|img|a\s|style|object|embed|\?xml)",

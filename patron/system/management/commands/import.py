@@ -19,8 +19,8 @@ class Command(BaseCommand):
     help = (
         "Import a file: contacts from LinkedIn (Connections.csv) or vCard, time from "
         "Toggl, Clockify, Harvest or Watson, a bank statement (camt.053, or CSV with "
-        "--mapping BANK). Every row is checked first; one bad row "
-        "and nothing is written."
+        "--mapping BANK), a supplier's e-invoice as an expense (Factur-X/ZUGFeRD PDF, CII or "
+        "UBL XML). Every row is checked first; one bad row and nothing is written."
     )
     # The project's checks belong to `patron serve`; an import should not pay a second for them.
     requires_system_checks = []
