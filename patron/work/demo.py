@@ -1,5 +1,6 @@
 """The work part of `patron demo`: projects for a few clients, three months of
-tracked time on working days, and the expenses of a small studio.
+tracked time on working days, and the expenses of a small studio, one of them a
+supplier's Peppol e-invoice booked as a dropped file would be.
 
 Clients are found by name (the contacts demo may have made them) or created.
 Everything is drawn from a seeded random generator: every demo is the same.
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
+from patron.work.demo_einvoice import demo_invoice
 from patron.work.models import Expense, Project, Task, TimeEntry
+from patron.work.supplier_invoices import do_import_supplier_invoice
 from patron.work.timing import do_save_entry
 
 CLIENTS = [
@@ -141,6 +144,13 @@ def populate(owner, country="BE"):
                 project=linked,
                 client=linked.client if linked else None,
             )
+    booked = do_import_supplier_invoice(
+        demo_invoice(country, business.legal_name, business.company_number),
+        user=owner,
+        actor="demo",
+    )
+    booked.expense.category = "Hébergement"
+    booked.expense.save(update_fields=["category"])
     expenses = Expense.objects.count()
     return (
         f"{len(projects)} projects for {len(clients)} clients, "

@@ -2,12 +2,17 @@
 
 Receipts travel separately: `POST /api/expenses/{id}/receipt` (multipart, field
 `file`) stores one after the same content checks, `GET` downloads it.
+A supplier's e-invoice is booked with `POST /api/expenses/import` (multipart, field
+`file`): 201 and the new expense, 200 and the one already booked for that invoice, or 422
+with the reason and the EN 16931 rule it breaks. The amounts of such an expense are the
+invoice's: a change to them is refused.
 """
 
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,7 +23,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from patron.api.errors import ValidationErrors, form_errors
 from patron.api.errors import api_actor as actor
 from patron.business.profile import get_business
+from patron.system.importing import ImportRefused
 from patron.work.expenses import (
+    EINVOICE_FIELDS,
     EXPENSE_FIELDS,
     ExpenseForm,
     do_delete_expense,
@@ -27,6 +34,7 @@ from patron.work.expenses import (
     vat_for,
 )
 from patron.work.models import Expense
+from patron.work.supplier_invoices import do_import_supplier_invoice
 
 router = Router(tags=["expenses"])
 
@@ -46,6 +54,10 @@ class ExpenseOut(Schema):
     client_id: int | None
     project_id: int | None
     has_receipt: bool
+    number: str
+    due_on: date | None
+    supplier_contact_id: int | None
+    einvoice_format: str
     created_at: datetime
 
     @staticmethod
@@ -55,6 +67,36 @@ class ExpenseOut(Schema):
     @staticmethod
     def resolve_has_receipt(obj):
         return bool(obj.receipt)
+
+
+class ExpenseLineOut(Schema):
+    position: int
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    net_amount: Decimal
+    vat_category: str
+    vat_rate: Decimal
+
+
+class ExpenseVatOut(Schema):
+    vat_category: str
+    vat_rate: Decimal
+    taxable_amount: Decimal
+    vat_amount: Decimal
+
+
+class ExpenseDetailOut(ExpenseOut):
+    """An expense with the lines and VAT per rate of the e-invoice it was booked from."""
+
+    lines: list[ExpenseLineOut]
+    vat_groups: list[ExpenseVatOut]
+
+
+class Refusal(Schema):
+    detail: str
+    rule: str
 
 
 class ExpenseIn(Schema):
@@ -147,11 +189,49 @@ def create_expense(request: HttpRequest, payload: ExpenseIn):
     return 201, do_save_expense(request.user, form, actor=actor(request))
 
 
+def detailed(expense_id):
+    return get_object_or_404(Expense.objects.prefetch_related("lines", "vat_groups"), pk=expense_id)
+
+
 @router.get(
-    "/{int:expense_id}", response=ExpenseOut, url_name="expenses_read", summary="Read an expense"
+    "/{int:expense_id}",
+    response=ExpenseDetailOut,
+    url_name="expenses_read",
+    summary="Read an expense (with the lines of its e-invoice, if booked from one)",
 )
 def read_expense(request: HttpRequest, expense_id: int):
-    return get_object_or_404(Expense, pk=expense_id)
+    return detailed(expense_id)
+
+
+@router.post(
+    "/import",
+    response={201: ExpenseDetailOut, 200: ExpenseDetailOut, 422: Refusal},
+    url_name="expenses_import",
+    summary="Book a supplier's e-invoice (Factur-X/ZUGFeRD PDF, CII or UBL XML; multipart, "
+    "field `file`): 201 new, 200 already booked",
+)
+def import_einvoice(request: HttpRequest, file: UploadedFile = File(...)):  # noqa: B008
+    try:
+        booked = do_import_supplier_invoice(
+            file.read(settings.MAX_IMPORT_BYTES + 1), user=request.user, actor=actor(request)
+        )
+    except ImportRefused as e:
+        return 422, {"detail": str(e), "rule": getattr(e, "rule", "")}
+    return (201 if booked.created else 200), detailed(booked.expense.pk)
+
+
+def locked_fields(expense, given):
+    """The fields of `given` that an expense booked from an e-invoice keeps as the invoice says."""
+    if not expense.einvoice_format:
+        return []
+    names = {key.removesuffix("_id") for key in given}
+    return sorted(names & set(EINVOICE_FIELDS))
+
+
+def locked(fields):
+    message = "An expense booked from a supplier's e-invoice keeps the invoice's values."
+    return 422, {"detail": f"The expense was not changed. {message}",
+                 "errors": {field: [message] for field in fields}}  # fmt: skip
 
 
 @router.patch(
@@ -161,7 +241,11 @@ def read_expense(request: HttpRequest, expense_id: int):
     summary="Change some fields of an expense",
 )
 def update_expense(request: HttpRequest, expense_id: int, payload: ExpenseIn):
-    form = expense_form(payload, get_object_or_404(Expense, pk=expense_id))
+    expense = get_object_or_404(Expense, pk=expense_id)
+    fields = locked_fields(expense, payload.dict(exclude_unset=True))
+    if fields:
+        return locked(fields)
+    form = expense_form(payload, expense)
     if not form.is_valid():
         return form_errors(form, "The expense was not changed.")
     return do_save_expense(request.user, form, actor=actor(request))
@@ -195,6 +279,8 @@ def download_receipt(request: HttpRequest, expense_id: int):
 )
 def upload_receipt(request: HttpRequest, expense_id: int, file: UploadedFile = File(...)):  # noqa: B008
     expense = get_object_or_404(Expense, pk=expense_id)
+    if expense.einvoice_format:
+        return locked(["receipt"])
     form = expense_form(ExpenseIn(), expense, files={"receipt": file})
     if not form.is_valid():
         return form_errors(form, "The receipt was not stored.")

@@ -106,6 +106,8 @@ class ExpenseForm(forms.ModelForm):
                 self.initial.update(vat_rate=None, vat_amount=None)
                 if business:
                     self.initial["currency"] = business.currency
+            elif expense.einvoice_format:
+                pass  # the invoice's own amounts, shown as they are
             elif expense.vat_amount == vat_for(expense.amount_excl_vat, expense.vat_rate):
                 # Computed, not typed: leave it empty so a new amount or rate recomputes it.
                 self.initial["vat_amount"] = None
@@ -354,7 +356,7 @@ def expense_table(expenses):
     header = [
         _("Date"), _("Supplier"), _("Description"), _("Category"), _("Amount excl. VAT"),
         _("VAT rate (%)"), _("VAT amount"), _("Amount incl. VAT"), _("Currency"),
-        _("Billable"), _("Client"), _("Project"), _("Receipt"),
+        _("Billable"), _("Client"), _("Project"), _("Receipt"), _("Supplier's invoice number"),
     ]  # fmt: skip
     rows = (
         (
@@ -371,6 +373,7 @@ def expense_table(expenses):
             e.client.display_name if e.client else "",
             e.project.name if e.project else "",
             _("yes") if e.receipt else _("no"),
+            e.number,
         )  # fmt: skip
         for e in expenses.select_related("client", "project").iterator(chunk_size=2000)
     )

@@ -277,6 +277,19 @@ def test_the_amounts_of_a_booked_e_invoice_cannot_be_edited(owner_client, englis
     assert (expense.supplier, expense.currency) == ("De Koksmaat", "EUR")
 
 
+def test_saving_a_booked_invoice_keeps_a_vat_amount_that_its_rate_would_give(owner_client):
+    # 2,500.00 at 20 % is 500.00: the form must not take it for a computed, empty amount.
+    expense = do_import_supplier_invoice(example("sample-weasyprint-drafthorse.pdf")).expense
+    page = owner_client.get(reverse("work:expense_edit", args=[expense.pk])).content.decode()
+    assert 'value="500.00"' in page
+    response = owner_client.post(
+        reverse("work:expense_edit", args=[expense.pk]), {"category": "Subcontracting"}
+    )
+    assert response.status_code == 302
+    expense.refresh_from_db()
+    assert (expense.vat_amount, expense.category) == (Decimal("500.00"), "Subcontracting")
+
+
 def test_a_credit_note_can_be_categorised(owner_client, english):
     expense = do_import_supplier_invoice(example("cen-ubl-tc434-creditnote1.xml")).expense
     page = owner_client.get(reverse("work:expense_edit", args=[expense.pk]))
@@ -307,3 +320,126 @@ def test_the_edit_page_of_a_booked_invoice_costs_a_constant_number_of_queries(
             assert (
                 owner_client.get(reverse("work:expense_edit", args=[expense.pk])).status_code == 200
             )
+
+
+# The API --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(owner, business):
+    from django.test import Client
+
+    from patron.accounts.models import create_token
+
+    token = create_token(owner, "tests")[1]
+    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def api_upload(api, data, name="invoice.xml"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return api.post("/api/expenses/import", {"file": SimpleUploadedFile(name, data)})
+
+
+def test_the_api_books_an_e_invoice_once_with_its_lines(api):
+    created = api_upload(api, example("cen-CII_example5.xml"))
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["number"], body["einvoice_format"], body["currency"]) == ("TOSL110", "cii", "DKK")
+    assert Decimal(body["amount_excl_vat"]) == Decimal("4000.00")
+    assert len(body["lines"]) == 3
+    assert [(g["vat_rate"], g["vat_amount"]) for g in body["vat_groups"]] == [
+        ("25.00", "375.00"),
+        ("12.00", "300.00"),
+    ]
+    again = api_upload(api, example("cen-CII_example5.xml"))
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    read = api.get(f"/api/expenses/{body['id']}").json()
+    assert read["lines"] == body["lines"]
+    assert "/api/expenses/import" in api.get("/api/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("data", "rule", "says"),
+    [
+        (example("ubl-BR-CO-15-tax-inclusive.xml"), "BR-CO-15", "do not add up"),
+        (plain_pdf(), "", "no Factur-X"),
+        (XXE, "", "DOCTYPE"),
+        (b"", "", "empty"),
+    ],
+)
+def test_the_api_refuses_what_is_no_sound_invoice(api, data, rule, says):
+    refused = api_upload(api, data)
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == rule and says in refused.json()["detail"]
+    assert not Expense.objects.exists()
+
+
+def test_the_api_keeps_the_amounts_of_a_booked_invoice(api):
+    expense_id = api_upload(api, example("peppol-base-example.xml")).json()["id"]
+    url = f"/api/expenses/{expense_id}"
+    refused = api.patch(url, '{"amount_excl_vat": "1.00"}', content_type="application/json")
+    assert refused.status_code == 422 and "amount_excl_vat" in refused.json()["errors"]
+    changed = api.patch(url, '{"category": "Hosting"}', content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["category"] == "Hosting"
+    assert Expense.objects.get().amount_excl_vat == Decimal("1325.00")
+
+
+# The command line -----------------------------------------------------------------------
+
+
+def test_patron_import_expense_books_once_and_refuses_with_the_rule(tmp_path):
+    from tests.system.test_commands import patron
+
+    assert patron(tmp_path, "migrate").returncode == 0
+    good = tmp_path / "facture.pdf"
+    good.write_bytes(example("sample-weasyprint-drafthorse.pdf"))
+    done = patron(tmp_path, "import", "expense", str(good))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "Imported: 1 supplier invoice booked as an expense, 1 new supplier."
+    )
+    again = patron(tmp_path, "import", "expense", str(good))
+    assert again.returncode == 0
+    assert "1 supplier invoice already booked (nothing new)" in again.stdout
+    dry = patron(tmp_path, "import", "expense", str(good), "--dry-run")
+    assert dry.returncode == 0 and "already booked" in dry.stdout
+    for name, says in [
+        ("ubl-BR-CO-15-tax-inclusive.xml", "[BR-CO-15] The totals do not add up"),
+        ("cii-no-lines.xml", "[BR-16]"),
+    ]:
+        bad = tmp_path / name
+        bad.write_bytes(example(name))
+        refused = patron(tmp_path, "import", "expense", str(bad))
+        assert refused.returncode != 0
+        assert "Nothing was imported." in refused.stderr and says in refused.stderr
+    plain = tmp_path / "scan.pdf"
+    plain.write_bytes(plain_pdf())
+    refused = patron(tmp_path, "import", "expense", str(plain))
+    assert refused.returncode != 0 and "no Factur-X" in refused.stderr
+    listed = patron(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from patron.work.models import Expense; print(Expense.objects.count())",
+    )
+    assert listed.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("country", ["BE", "FR"])
+def test_the_demo_supplier_invoice_passes_the_validator_and_is_booked(country, tmp_path, db):
+    from patron.work.demo_einvoice import demo_invoice
+
+    validator = scenarios.load_validator()
+    path = tmp_path / "demo.xml"
+    path.write_bytes(demo_invoice(country, "Claire Dubois", "0123.456.749"))
+    report = validator.validate(path)
+    assert [f["id"] for f in report["findings"] if f["flag"] in validator.ERROR_FLAGS] == []
+    expense = do_import_supplier_invoice(path.read_bytes()).expense
+    # 24.00 + 3 × 12.00 = 60.00 at the standard rate, 10.00 at the reduced one.
+    assert [g.taxable_amount for g in expense.vat_groups.all()] == [
+        Decimal("60.00"),
+        Decimal("10.00"),
+    ]
+    assert expense.lines.count() == 3
