@@ -20,7 +20,7 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     assert reminders.count("\tsent\t") == 3 and "notice" in reminders
     assert "Maintenance mensuelle" in patron(tmp_path, "recurring", "list").stdout
     verified = patron(tmp_path, "verify")
-    assert verified.returncode == 0 and verified.stdout.startswith("11 documents émis vérifiés")
+    assert verified.returncode == 0 and verified.stdout.startswith("11 issued documents checked")
 
 
 def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import ngettext
 
 from patron.billing.models import Document
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     help = "Check the numbering and the hash chains of issued documents; name any altered one."
 
     def handle(self, *args, **options):
+        translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         findings = verify()
         for finding in findings:
             self.stderr.write(str(finding))
