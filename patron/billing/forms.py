@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from patron.billing.books import Period
 from patron.billing.drafting import Grouping
 from patron.billing.models import BankMapping, Document, Kind, Line, Payment
-from patron.billing.payments import checked_amount, checked_date
+from patron.billing.payments import checked_amount, checked_date, open_amount
 from patron.contacts.network import CONTACTS, clients
-from patron.money import check_currency
+from patron.money import check_currency, format_money
 from patron.system.picker import PickerField
 from patron.work.models import Project
 from patron.work.projects import PROJECTS
@@ -185,10 +185,26 @@ class PaymentForm(forms.ModelForm):
         fields = ["date", "amount", "method", "reference", "note"]
         widgets = {"date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    also = forms.ModelMultipleChoiceField(
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Also settled by this payment"),
+        help_text=_("The client's other open documents: the amount goes to the oldest first."),
+    )
+
+    def __init__(self, *args, others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["amount"].min_value = Decimal("0.01")
         self.fields["amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+        if others:
+            also = self.fields["also"]
+            also.queryset = Document.objects.filter(pk__in=[d.pk for d in others])
+            also.choices = [
+                (d.pk, f"{d.number} ({format_money(open_amount(d), d.currency)})") for d in others
+            ]
+        else:
+            del self.fields["also"]
 
     def clean_amount(self):
         try:

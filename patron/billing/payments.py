@@ -238,6 +238,24 @@ def open_documents(client, currency, direction):
     return [d for d in documents.order_by("issue_date", "sequence_number") if open_amount(d) > 0]
 
 
+def also_payable(document, limit=50):
+    """The client's other documents of the same kind and currency that one payment (or refund)
+    may settle together with `document`, the oldest first, in one query."""
+    if document.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE) or document.is_draft:
+        return []
+    others = with_balances(
+        Document.objects.filter(
+            client_id=document.client_id, kind=document.kind, currency=document.currency
+        )
+        .exclude(status=Status.DRAFT)
+        .exclude(pk=document.pk)
+        .order_by("issue_date", "sequence_number")
+    )
+    if document.kind == Kind.CREDIT_NOTE:
+        return [d for d in others[:limit] if refundable(d) > 0]
+    return [d for d in others[:limit] if outstanding(d) > 0]
+
+
 @transaction.atomic
 def do_record_payment(
     user, *, client, date, amount, currency="EUR", method=Payment.Method.TRANSFER,
@@ -287,15 +305,18 @@ def do_record_payment(
     return Recorded(payment, allocated, left if direction == RECEIVED else ZERO)
 
 
-def describe(recorded, document):
+def describe(recorded, document, also=()):
     """What a recorded payment did, in a sentence for the page or the command line."""
     payment = recorded.payment
     text = _("%(amount)s recorded.") % {"amount": format_money(payment.amount, payment.currency)}
-    state = state_of(Document.objects.get(pk=document.pk))
-    text += " " + _("%(number)s is now %(state)s.") % {
-        "number": document.number,
-        "state": str(STATES.get(state, state)).lower(),
-    }
+    for settled in Document.objects.filter(pk__in=[document.pk, *(d.pk for d in also)]).order_by(
+        "issue_date", "sequence_number"
+    ):
+        state = state_of(settled)
+        text += " " + _("%(number)s is now %(state)s.") % {
+            "number": settled.number,
+            "state": str(STATES.get(state, state)).lower(),
+        }
     if recorded.credit:
         text += " " + _("%(amount)s beyond it is kept as the client's credit.") % {
             "amount": format_money(recorded.credit, payment.currency)

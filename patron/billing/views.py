@@ -35,6 +35,7 @@ from patron.billing.models import Document, Kind, Payment
 from patron.billing.payments import (
     REFUNDED,
     STATES,
+    also_payable,
     client_credit,
     describe,
     do_delete_payment,
@@ -330,7 +331,8 @@ def payment_context(document, form=None):
         "allocations": allocations,
         "open_amount": left,
         "client_credit": credit,
-        "payment_form": form or PaymentForm(initial=initial, prefix="payment"),
+        "payment_form": form
+        or PaymentForm(initial=initial, prefix="payment", others=also_payable(document)),
     }
 
 
@@ -342,18 +344,20 @@ def document_payment(request, pk):
         raise Http404
     if request.method != "POST":
         return redirect("billing:document", pk=pk)
-    form = PaymentForm(request.POST, prefix="payment")
+    form = PaymentForm(request.POST, prefix="payment", others=also_payable(document))
     if form.is_valid():
         direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
+        fields = dict(form.cleaned_data)
+        also = list(fields.pop("also", None) or [])
         try:
             recorded = do_record_payment(
                 request.user, client=document.client, currency=document.currency,
-                direction=direction, documents=[document], **form.cleaned_data,
+                direction=direction, documents=[document, *also], **fields,
             )  # fmt: skip
         except ValidationError as e:
             form.add_error(None, e)
         else:
-            messages.success(request, describe(recorded, document))
+            messages.success(request, describe(recorded, document, also))
             return redirect("billing:document", pk=pk)
     # The page again, with what was typed and why it was refused.
     return render(request, "billing/document.html", issued_context(document, form), status=422)

@@ -2,6 +2,7 @@
 `patron invoice list`."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -100,3 +101,33 @@ def test_patron_payment_records_and_lists_payments(tmp_path):
         refused = patron(tmp_path, "payment", "add", *args)
         assert refused.returncode != 0 and error in refused.stderr, (args, refused.stderr)
     assert len(json.loads(patron(tmp_path, "payment", "list", "--json").stdout)) == len(listed) + 1
+
+
+def test_one_payment_settles_several_invoices_of_a_client_on_the_command_line(tmp_path):
+    assert patron(tmp_path, "migrate").returncode == 0
+    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    open_ones = [
+        d for d in documents if d["kind"] == "invoice" and d["status"] in ("issued", "overdue")
+    ]
+    by_client = {}
+    for document in open_ones:
+        by_client.setdefault(document["client"], []).append(document)
+    first, second = next(docs for docs in by_client.values() if len(docs) >= 2)[:2]
+    stranger = next(d for d in open_ones if d["client"] != first["client"])
+    refused = patron(
+        tmp_path, "payment", "add", first["number"], "10", "--also", stranger["number"]
+    )
+    assert refused.returncode != 0 and "same client" in refused.stderr
+    unknown = patron(tmp_path, "payment", "add", first["number"], "10", "--also", "<F-0>")
+    assert unknown.returncode != 0 and "No issued invoice" in unknown.stderr
+    total = f"{Decimal(first['amount_due']) + Decimal(second['amount_due']):.2f}"
+    done = patron(tmp_path, "payment", "add", first["number"], total, "--also", second["number"])
+    assert done.returncode == 0, done.stderr
+    assert f"{first['number']} is now paid." in done.stdout
+    assert f"{second['number']} is now paid." in done.stdout
+    after = {
+        d["number"]: d["status"]
+        for d in json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    }
+    assert after[first["number"]] == after[second["number"]] == "paid"

@@ -285,3 +285,33 @@ def test_payment_pages_cost_the_same_however_many_payments(owner_client, owner, 
         do_issue(owner, draft(acme, ("Hosting", "1", "50", "21")))
     assert (cost("/app/billing/payments/"), cost(f"/app/billing/{invoice.pk}/")) == before
     assert cost("/app/billing/?status=partially_paid") == cost("/app/billing/")
+
+
+def test_one_payment_settles_several_invoices_from_the_invoice_page(
+    owner_client, owner, invoice, acme
+):
+    second = do_issue(owner, draft(acme, ("Hosting", "1", "100", "21")))  # 121.00
+    other_client = Contact.objects.create(is_organisation=True, name="Other SA", is_client=True,
+                                          street="Rue 1", postcode="1000", city="Bruxelles",
+                                          country="BE", vat_number="BE0403019261")  # fmt: skip
+    stranger = do_issue(owner, draft(other_client, ("Design", "1", "100", "21")))
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "Also settled by this payment" in page and f"{second.number} (€121.00)" in page
+    assert stranger.number not in page
+    refused = owner_client.post(
+        f"/app/billing/{invoice.pk}/payment/",
+        {**form(amount="1331"), "payment-also": [stranger.pk]},
+    )
+    assert refused.status_code == 422 and "Select a valid choice" in refused.text
+    assert not Payment.objects.exists()
+    response = owner_client.post(
+        f"/app/billing/{invoice.pk}/payment/",
+        {**form(amount="1331"), "payment-also": [second.pk]},
+        follow=True,
+    )
+    assert (
+        f"€1,331.00 recorded. {invoice.number} is now paid. {second.number} is now paid."
+        in response.text
+    )
+    assert state_of(fresh(invoice)) == state_of(fresh(second)) == "paid"
+    assert Payment.objects.get().allocations.count() == 2

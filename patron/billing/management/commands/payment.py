@@ -17,7 +17,8 @@ from patron.work.management.commands._cli import date_option
 
 class Command(BaseCommand):
     help = (
-        "Payments: `patron payment add NUMBER AMOUNT [--date D] [--method M] [--reference R]`, "
+        "Payments: `patron payment add NUMBER AMOUNT [--also NUMBER …] [--date D] [--method M] "
+        "[--reference R]`, "
         "`patron payment list [--json]`."
     )
 
@@ -33,6 +34,14 @@ class Command(BaseCommand):
             type=date_option("--date"),
             help="YYYY-MM-DD; today if left out.",
         )
+        add.add_argument(
+            "--also",
+            action="append",
+            default=[],
+            metavar="NUMBER",
+            help="Another open invoice (or credit note) of the same client settled by the same "
+            "payment; repeat for more. The amount goes to the oldest first.",
+        )
         add.add_argument("--method", choices=Payment.Method.values, default="transfer")
         add.add_argument("--reference", default="", help="The bank's reference.")
         add.add_argument("--note", default="")
@@ -43,7 +52,30 @@ class Command(BaseCommand):
         translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action)(**options)
 
-    def add(self, number, amount, date=None, method="transfer", reference="", note="", **_):
+    def add(self, number, amount, date=None, method="transfer", reference="", note="", also=(),
+            **_):  # fmt: skip
+        document = self.issued(number)
+        others = [self.issued(other) for other in also]
+        for other in others:
+            if (other.client_id, other.kind, other.currency) != (
+                document.client_id, document.kind, document.currency,
+            ):  # fmt: skip
+                raise CommandError(
+                    f"{other.number} is not a {document.get_kind_display().lower()} of the same "
+                    f"client in {document.currency}: one payment settles one client's documents."
+                )
+        direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
+        try:
+            recorded = do_record_payment(
+                None, client=document.client, date=date or timezone.localdate(), amount=amount,
+                currency=document.currency, method=method, reference=reference, note=note,
+                direction=direction, documents=[document, *others],
+            )  # fmt: skip
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        self.stdout.write(describe(recorded, document, others))
+
+    def issued(self, number):
         document = (
             Document.objects.exclude(status=Status.DRAFT)
             .filter(number=number.strip(), kind__in=[Kind.INVOICE, Kind.CREDIT_NOTE])
@@ -52,16 +84,7 @@ class Command(BaseCommand):
         )
         if document is None:
             raise CommandError(f"No issued invoice or credit note is numbered “{number[:60]}”.")
-        direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
-        try:
-            recorded = do_record_payment(
-                None, client=document.client, date=date or timezone.localdate(), amount=amount,
-                currency=document.currency, method=method, reference=reference, note=note,
-                direction=direction, documents=[document],
-            )  # fmt: skip
-        except ValidationError as e:
-            raise CommandError(" ".join(e.messages)) from None
-        self.stdout.write(describe(recorded, document))
+        return document
 
     def list(self, json=False, **_):
         payments = Payment.objects.select_related("client").prefetch_related(
