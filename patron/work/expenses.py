@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -334,9 +334,13 @@ def expense_list(request):
     form, expenses = filtered_expenses(request.GET)
     if request.GET.get("format") == "csv":
         return export_csv(expenses)
-    page = Paginator(expenses.select_related("client", "project"), PER_PAGE).get_page(
-        request.GET.get("page")
+    # Several VAT rates (a supplier's e-invoice) are said so rather than shown as one.
+    listed = (
+        expenses.select_related("client", "project")
+        .annotate(rates=Count("vat_groups"))
+        .order_by("-on", "-id")
     )
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "work/expense_list.html",

@@ -20,7 +20,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from patron.audit.log import record
@@ -60,19 +59,13 @@ def einvoice_key(invoice):
 
 def find_supplier(party):
     """The contact this seller already is (by VAT number, company number, then name)."""
-    tries = [
+    for field, value in (
         ("vat_number", compact(party.vat_number)),
         ("company_number", compact(party.company_number)),
-    ]
-    for field, value in tries:
-        if value:
-            found = Contact.objects.filter(
-                Q(**{f"{field}__iexact": value}) | Q(**{f"{field}__iexact": party.vat_number})
-                if field == "vat_number"
-                else Q(**{f"{field}__iexact": value})
-            ).first()
-            if found:
-                return found
+    ):
+        found = Contact.objects.filter(**{f"{field}__iexact": value}).first() if value else None
+        if found:
+            return found
     return Contact.objects.filter(is_organisation=True, name__iexact=party.name.strip()).first()
 
 

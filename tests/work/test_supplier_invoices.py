@@ -443,3 +443,10 @@ def test_the_demo_supplier_invoice_passes_the_validator_and_is_booked(country, t
         Decimal("10.00"),
     ]
     assert expense.lines.count() == 3
+
+
+def test_the_list_says_several_rates_rather_than_one(owner_client, english):
+    do_import_supplier_invoice(example("cen-CII_example1.xml"))  # 6 % and 21 %
+    do_import_supplier_invoice(example("peppol-base-example.xml"))  # 25 % only
+    page = owner_client.get(reverse("work:expenses")).content.decode()
+    assert page.count("(several rates)") == 1 and "(25%)" in page.replace("\xa0", "")
