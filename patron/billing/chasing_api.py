@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -19,7 +20,8 @@ from patron.billing.api import LineSchema
 from patron.billing.chasing_forms import RecurringForm, RecurringLineForm
 from patron.billing.models import Document, Kind, Recurring, Reminder, ReminderPause, StepKind
 from patron.billing.recurring import do_delete_recurring, do_save_recurring, next_date
-from patron.billing.reminders import do_pause, do_resume, do_update_step, schedule
+from patron.billing.reminders import do_pause, do_resume, do_retry, do_update_step, schedule
+from patron.billing.tasks import deliver_reminder
 from patron.contacts.models import Contact
 
 router = Router(tags=["billing"])
@@ -161,6 +163,22 @@ def update_step(request: HttpRequest, kind: str, payload: StepIn):
 def pause(request, target, paused):
     (do_pause if paused else do_resume)(request.user, **target)
     return {"paused": paused}
+
+
+@router.post("/reminders/{int:reminder_id}/retry", response={202: ReminderOut, 422: ValidationErrors},
+             url_name="billing_reminder_retry",
+             summary="Send a failed reminder again (to the client's address as it is now)")  # fmt: skip
+def retry_reminder(request: HttpRequest, reminder_id: int):
+    reminder = get_object_or_404(
+        Reminder.objects.select_related("document__client"), pk=reminder_id
+    )
+    try:
+        do_retry(request.user, reminder)
+    except ValidationError as e:
+        return validation_errors(e, "The reminder was not sent again.")
+    transaction.on_commit(lambda: deliver_reminder.enqueue(reminder.pk))
+    reminder.refresh_from_db()
+    return 202, reminder
 
 
 @router.post("/documents/{int:document_id}/reminders/pause", response=PauseOut,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from patron.billing.models import (
     StepKind,
 )
 from patron.billing.recurring import do_delete_recurring, do_save_recurring, next_date, total_of
-from patron.billing.reminders import do_pause, do_resume, do_update_step, schedule
+from patron.billing.reminders import do_pause, do_resume, do_retry, do_update_step, schedule
+from patron.billing.tasks import deliver_reminder
 
 PER_PAGE = 50
 TEXTS = ("subject_fr", "body_fr", "subject_en", "body_en")
@@ -91,6 +93,25 @@ def document_reminders(request, pk):
     if request.POST.get("next") == "list":
         return redirect("billing:reminders")
     return redirect("billing:document", pk=pk)
+
+
+@owner_required
+@require_POST
+def reminder_retry(request, pk):
+    """Send a failed reminder again (the worker sends it in a moment)."""
+    reminder = get_object_or_404(Reminder.objects.select_related("document__client"), pk=pk)
+    try:
+        do_retry(request.user, reminder)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        transaction.on_commit(lambda: deliver_reminder.enqueue(reminder.pk))
+        messages.success(
+            request,
+            _("The reminder goes to %(email)s again in a moment.")
+            % {"email": reminder.document.client.email or "—"},
+        )
+    return redirect("billing:document", pk=reminder.document_id)
 
 
 @owner_required

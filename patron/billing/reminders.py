@@ -366,5 +366,28 @@ def do_resume(user, *, document=None, client=None):
     return deleted
 
 
+def do_retry(user, reminder):
+    """Queue a reminder that failed again, to the client's address as it is now (perhaps just
+    corrected); refused when it did not fail or its invoice no longer asks for anything."""
+    from patron.billing.payments import outstanding
+
+    if reminder.state != Reminder.State.FAILED:
+        raise ValidationError(_("Only a reminder that failed can be sent again."))
+    document = reminder.document
+    if outstanding(document) <= 0:
+        raise ValidationError(
+            _("%(number)s no longer asks for anything: no reminder is sent.")
+            % {"number": document.number}
+        )
+    with transaction.atomic():
+        requeued = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.FAILED).update(
+            state=Reminder.State.QUEUED, error="", to=document.client.email
+        )
+        if not requeued:  # another request requeued it first
+            raise ValidationError(_("Only a reminder that failed can be sent again."))
+        record(user, "update", reminder, {"state": ["failed", "queued"]})
+    return reminder
+
+
 def history(document):
     return list(Reminder.objects.filter(document=document).order_by("created_at", "pk"))

@@ -24,6 +24,14 @@ def send_reminders():
 
 
 @task()
+def deliver_reminder(reminder_id):
+    """Send one queued reminder (one sent again by the user): once, whoever runs it."""
+    from patron.billing.reminders import deliver
+
+    return deliver(reminder_id)
+
+
+@task()
 def create_recurring_invoices():
     """The invoices of retainers whose period has come (recurring.py): once per period."""
     from patron.billing.recurring import run

@@ -37,6 +37,7 @@ urlpatterns = [
     path("statements/banks/<int:pk>/", statement_views.mapping_form, name="mapping"),
     path("reminders/", chasing_views.reminders_page, name="reminders"),
     path("reminders/<int:pk>/letter/", chasing_views.reminder_letter, name="reminder_letter"),
+    path("reminders/<int:pk>/retry/", chasing_views.reminder_retry, name="reminder_retry"),
     path("reminders/pauses/<int:pk>/delete/", chasing_views.pause_delete, name="pause_delete"),
     path("<int:pk>/reminders/", chasing_views.document_reminders, name="document_reminders"),
     path("recurring/", chasing_views.recurring_list, name="recurring"),

@@ -52,4 +52,4 @@ def test_eight_processes_issue_800_invoices_without_gap_or_duplicate(installs): 
     ).stdout
     assert numbers.strip() == str(list(range(1, PROCESSES * EACH + 1)))
     verified = install.run("verify")  # in French, Patron's first language
-    assert verified.returncode == 0 and verified.stdout.startswith("800 documents émis vérifiés")
+    assert verified.returncode == 0 and verified.stdout.startswith("800 issued documents checked")

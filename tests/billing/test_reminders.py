@@ -197,3 +197,100 @@ def test_an_edited_step_is_used_and_html_stays_text(owner, invoice, inbox):
     [message] = inbox.messages
     assert message["Bcc"] is None and message["Subject"].startswith("Rappel Bcc")
     assert "<b>Acme SA</b>" in message.get_body(("plain",)).get_content()
+
+
+def fail_then_fix(invoice, inbox):
+    """A reminder that failed (the mail server was down), then the server back."""
+    from patron.system.models import MailServer
+    from tests.conftest import free_port
+
+    server = MailServer.objects.get()
+    working_port = server.port
+    MailServer.objects.update(port=free_port())
+    assert run(today=days_after(invoice, 3)).failed == 1
+    MailServer.objects.update(port=working_port)
+    return Reminder.objects.get()
+
+
+def test_a_failed_reminder_is_sent_again_from_the_invoice_page(
+    owner_client, invoice, inbox, immediate_tasks, django_capture_on_commit_callbacks, english
+):
+    reminder = fail_then_fix(invoice, inbox)
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "Send again" in page and reminder.error[:20] in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/", follow=True)
+    assert "The reminder goes to compta@acme.example again in a moment." in response.text
+    reminder.refresh_from_db()
+    assert reminder.state == "sent" and reminder.error == ""
+    assert [m["Subject"] for m in inbox.messages] == [f"Rappel : facture {invoice.number}"]
+    # Sent: not again.
+    response = owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/", follow=True)
+    assert "Only a reminder that failed can be sent again." in response.text
+    assert len(inbox.messages) == 1
+
+
+def test_a_failed_reminder_of_an_invoice_paid_since_is_not_sent_again(owner, invoice, inbox):
+    from patron.billing.reminders import do_retry
+
+    reminder = fail_then_fix(invoice, inbox)
+    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
+                      amount=invoice.total_incl_vat, documents=[invoice])  # fmt: skip
+    with pytest.raises(ValidationError, match="no longer asks for anything"):
+        do_retry(owner, reminder)
+    reminder.refresh_from_db()
+    assert reminder.state == "failed" and inbox.messages == []
+
+
+def test_the_api_sends_a_failed_reminder_again(owner, business, inbox, immediate_tasks,
+                                               django_capture_on_commit_callbacks):  # fmt: skip
+    from django.test import Client
+
+    from patron.accounts.models import create_token
+
+    invoice = do_issue(owner, draft(acme_contact(), ("Design", "10", "85", "21"), language="fr"))
+    reminder = fail_then_fix(invoice, inbox)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/billing/reminders/{reminder.pk}/retry")
+    assert response.status_code == 202 and response.json()["state"] == "queued"
+    assert Reminder.objects.get().state == "sent" and len(inbox.messages) == 1
+    again = api.post(f"/api/billing/reminders/{reminder.pk}/retry")
+    assert again.status_code == 422 and "failed" in again.json()["errors"]["__all__"][0]
+    assert api.post("/api/billing/reminders/999999/retry").status_code == 404
+
+
+def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Inbox, free_port
+    from tests.system.test_commands import patron
+
+    assert patron(tmp_path, "migrate").returncode == 0
+    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        setup = patron(
+            tmp_path, "shell", "--no-imports", "-c",
+            "from patron.billing.models import Reminder\n"
+            "from patron.system.models import MailServer\n"
+            "MailServer.objects.all().delete()\n"
+            f"MailServer.objects.create(host='127.0.0.1', port={controller.port}, "
+            "security='none', from_address='claire@atelier-lumen.example')\n"
+            "r = Reminder.objects.order_by('pk').first()\n"
+            "Reminder.objects.filter(pk=r.pk).update(state='failed', error='timed out')\n"
+            "print(r.pk)",
+        )  # fmt: skip
+        reminder_id = setup.stdout.strip().splitlines()[-1]
+        done = patron(tmp_path, "reminders", "retry", reminder_id)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(f"Reminder {reminder_id} sent to ")
+        assert len(handler.messages) == 1
+        again = patron(tmp_path, "reminders", "retry", reminder_id)
+        assert again.returncode != 0 and "Only a reminder that failed" in again.stderr
+        missing = patron(tmp_path, "reminders", "retry", "999999")
+        assert missing.returncode != 0 and "There is no reminder 999999." in missing.stderr
+    finally:
+        controller.stop()

@@ -7,11 +7,12 @@ would send; `list` prints the reminders written, `--json` for scripts.
 
 from json import dumps
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from patron.billing.models import Reminder
-from patron.billing.reminders import run
+from patron.billing.reminders import deliver, do_retry, run
 from patron.work.management.commands._cli import date_option
 
 
@@ -27,6 +28,10 @@ class Command(BaseCommand):
             type=date_option("--date"),
             help="YYYY-MM-DD: run as if it were that day.",
         )
+        retry = actions.add_parser(
+            "retry", help="Send a failed reminder again, to the client's address as it is now."
+        )
+        retry.add_argument("id", type=int, help="The reminder's id (see `list`).")
         listing = actions.add_parser("list", help="The reminders written, newest first.")
         listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
 
@@ -46,6 +51,20 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{result.written} reminders written, {result.sent} sent, {result.failed} failed."
             )
+
+    def retry(self, id, **_):
+        reminder = Reminder.objects.select_related("document__client").filter(pk=id).first()
+        if reminder is None:
+            raise CommandError(f"There is no reminder {id}.")
+        try:
+            do_retry(None, reminder)
+        except ValidationError as e:
+            raise CommandError(" ".join(e.messages)) from None
+        outcome = deliver(reminder.pk)
+        reminder.refresh_from_db()
+        if outcome != "sent":
+            raise CommandError(f"Reminder {id} failed again: {reminder.error}")
+        self.stdout.write(f"Reminder {id} sent to {reminder.to}.")
 
     def list(self, json=False, **_):
         reminders = Reminder.objects.select_related("document").order_by("-created_at", "-pk")
