@@ -31,7 +31,7 @@ from patron.billing.forms import (
     SendForm,
 )
 from patron.billing.issuing import do_issue, problems
-from patron.billing.models import Document, Kind, Payment
+from patron.billing.models import Document, Kind, Payment, Status
 from patron.billing.payments import (
     REFUNDED,
     STATES,
@@ -88,6 +88,13 @@ def document_list(request):
             | Q(client__last_name__icontains=query)
             | Q(client__first_name__icontains=query)
         )
+    if request.GET.get("format") == "csv":
+        # The issued ones the filters keep, as the accountant's archive writes them.
+        issued = documents.exclude(status=Status.DRAFT).select_related("corrects")
+        header, rows = books.document_table(
+            issued.order_by("kind", "issue_date", "sequence_number")
+        )
+        return csv_response("documents.csv", header, rows)
     page = Paginator(documents.order_by("-created_at", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -404,6 +411,8 @@ def payment_list(request):
             | Q(reference__icontains=query)
             | Q(allocations__document__number__icontains=query)
         ).distinct()
+    if request.GET.get("format") == "csv":
+        return csv_response("payments.csv", *books.payment_table(payments.order_by("date", "pk")))
     page = Paginator(payments.order_by("-date", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "billing/payments.html", {"page": page, "query": query})
 
