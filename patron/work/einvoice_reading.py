@@ -310,17 +310,7 @@ def read_cii(root):
         currency=currency,
         seller=cii_party(child(agreement, "SellerTradeParty")),
         buyer_name=text(agreement, "BuyerTradeParty", "Name"),
-        totals=Totals(
-            line_total=amount(child(summation, "LineTotalAmount"), "BT-106"),
-            allowances=amount(child(summation, "AllowanceTotalAmount"), "BT-107", required=False),
-            charges=amount(child(summation, "ChargeTotalAmount"), "BT-108", required=False),
-            excl_vat=amount(child(summation, "TaxBasisTotalAmount"), "BT-109"),
-            vat=amount(vat_total, "BT-110") if vat_total is not None else None,
-            incl_vat=amount(child(summation, "GrandTotalAmount"), "BT-112"),
-            prepaid=amount(child(summation, "TotalPrepaidAmount"), "BT-113", required=False),
-            rounding=amount(child(summation, "RoundingAmount"), "BT-114", required=False),
-            payable=amount(child(summation, "DuePayableAmount"), "BT-115"),
-        ),
+        totals=read_totals(summation, CII_TOTALS, vat_total),
         lines=lines,
         vat_groups=groups,
     )
@@ -418,23 +408,42 @@ def read_ubl(root):
         seller=ubl_party(child(root, "AccountingSupplierParty", "Party")),
         buyer_name=text(root, "AccountingCustomerParty", "Party", "PartyName", "Name")
         or text(root, "AccountingCustomerParty", "Party", "PartyLegalEntity", "RegistrationName"),
-        totals=Totals(
-            line_total=amount(child(monetary, "LineExtensionAmount"), "BT-106"),
-            allowances=amount(child(monetary, "AllowanceTotalAmount"), "BT-107", required=False),
-            charges=amount(child(monetary, "ChargeTotalAmount"), "BT-108", required=False),
-            excl_vat=amount(child(monetary, "TaxExclusiveAmount"), "BT-109"),
-            vat=amount(vat_total, "BT-110") if vat_total is not None else None,
-            incl_vat=amount(child(monetary, "TaxInclusiveAmount"), "BT-112"),
-            prepaid=amount(child(monetary, "PrepaidAmount"), "BT-113", required=False),
-            rounding=amount(child(monetary, "PayableRoundingAmount"), "BT-114", required=False),
-            payable=amount(child(monetary, "PayableAmount"), "BT-115"),
-        ),
+        totals=read_totals(monetary, UBL_TOTALS, vat_total),
         lines=lines,
         vat_groups=groups,
     )
 
 
 # Shared ---------------------------------------------------------------------------------
+
+
+# The document totals (BG-22): (business term, required) and their element in each syntax.
+TOTAL_TERMS = {
+    "line_total": ("BT-106", True), "allowances": ("BT-107", False),
+    "charges": ("BT-108", False), "excl_vat": ("BT-109", True), "incl_vat": ("BT-112", True),
+    "prepaid": ("BT-113", False), "rounding": ("BT-114", False), "payable": ("BT-115", True),
+}  # fmt: skip
+CII_TOTALS = {
+    "line_total": "LineTotalAmount", "allowances": "AllowanceTotalAmount",
+    "charges": "ChargeTotalAmount", "excl_vat": "TaxBasisTotalAmount",
+    "incl_vat": "GrandTotalAmount", "prepaid": "TotalPrepaidAmount",
+    "rounding": "RoundingAmount", "payable": "DuePayableAmount",
+}  # fmt: skip
+UBL_TOTALS = {
+    "line_total": "LineExtensionAmount", "allowances": "AllowanceTotalAmount",
+    "charges": "ChargeTotalAmount", "excl_vat": "TaxExclusiveAmount",
+    "incl_vat": "TaxInclusiveAmount", "prepaid": "PrepaidAmount",
+    "rounding": "PayableRoundingAmount", "payable": "PayableAmount",
+}  # fmt: skip
+
+
+def read_totals(summation, names, vat_total):
+    """The document totals, from the element holding them and the VAT total found apart."""
+    values = {
+        field: amount(child(summation, names[field]), term, required=required)
+        for field, (term, required) in TOTAL_TERMS.items()
+    }
+    return Totals(**values, vat=amount(vat_total, "BT-110") if vat_total is not None else None)
 
 
 def missing_date():
