@@ -133,7 +133,7 @@ def check_inputs(inputs):
         errors["regime"] = _("Choose one of: %(regimes)s.") % {"regimes": ", ".join(REGIMES)}
     pcts = ("contributions_pct", "tax_pct")
     if not any(p in errors for p in pcts) and sum(getattr(inputs, p) for p in pcts) >= 99:
-        errors["tax_pct"] = _("Contributions and tax together must stay below 99 %.")
+        errors["tax_pct"] = _("Contributions and tax together must stay below 99 percent.")
     if not errors and billable_hours(inputs) <= 0:
         errors["__all__"] = _(
             "These days leave no billable hours: weeks off, holidays, sick and training "

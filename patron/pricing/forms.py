@@ -38,10 +38,12 @@ class RateForm(forms.Form):
     contributions_pct = number(
         _("Contributions (%)"),
         "contributions_pct",
-        help_text=_("Custom regime: % of the turnover after costs."),
+        help_text=_("Custom regime: a share of the turnover after costs, in percent."),
     )
     tax_pct = number(
-        _("Income tax (%)"), "tax_pct", help_text=_("Custom regime: % of the turnover after costs.")
+        _("Income tax (%)"),
+        "tax_pct",
+        help_text=_("Custom regime: a share of the turnover after costs, in percent."),
     )
     versement_liberatoire = forms.BooleanField(
         label=_("Versement libératoire (France, micro)"), required=False
@@ -49,7 +51,7 @@ class RateForm(forms.Form):
     communal_surcharge = number(
         _("Communal surcharge (%)"),
         "communal_surcharge",
-        help_text=_("Belgium: added to the federal income tax; 7 % is a common average."),
+        help_text=_("Belgium: added to the federal income tax; 7 is a common average."),
     )
     vat_rate = number(
         _("VAT charged (%)"),
