@@ -160,6 +160,10 @@ class RateResult:
     warnings: tuple
 
     @property
+    def regime_label(self):
+        return REGIMES[self.inputs.regime].label
+
+    @property
     def monthly_turnover(self):
         return cents(self.yearly_turnover / MONTHS)
 
