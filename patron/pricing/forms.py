@@ -1,3 +1,4 @@
+import re
 from dataclasses import fields
 
 from django import forms
@@ -7,9 +8,18 @@ from patron.pricing.calculator import LIMITS, InputError, RateInputs, check_inpu
 from patron.pricing.regimes import CHOICES
 
 
+class Number(forms.DecimalField):
+    """A decimal as people type it: 1 200,50 in French reads as 1200.50."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+        return super().to_python(value)
+
+
 def number(label, name, places=2, help_text=""):
     low, high = LIMITS[name]
-    return forms.DecimalField(
+    return Number(
         label=label,
         min_value=low,
         max_value=high,

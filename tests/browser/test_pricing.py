@@ -71,3 +71,23 @@ def test_the_calculator_in_french(page_fr, live_server, owner, business, screens
     page.fill("input[name=net_monthly]", "3500")
     expect(page.locator("[data-testid=hourly-rate]")).not_to_have_text(before)
     screenshot(page, "pricing-calculator-fr")
+
+
+def test_a_quote_line_below_the_target_is_flagged(
+    page_en, live_server, owner, business, screenshot
+):
+    from patron.billing.models import Kind
+    from patron.pricing.scenarios import do_save_scenario
+    from tests.billing.scenarios import acme, draft
+
+    do_save_scenario(name="Goal", inputs=INPUTS, make_target=True)
+    quote = draft(
+        acme(), [("Design", "10", "12", "21", "0", "HUR"), ("Audit", "1", "90", "21", "0", "HUR")],
+        kind=Kind.QUOTE,
+    )  # fmt: skip
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/{quote.pk}/")
+    expect(page.locator(".rate-warning")).to_have_count(1)
+    assert "€920.28 short a month" in page.text_content(".rate-warning")
+    screenshot(page, "pricing-quote-warning")

@@ -113,3 +113,19 @@ def test_page_queries_stay_constant(owner_client, django_assert_max_num_queries)
         do_save_scenario(name=f"S{n}", inputs={"net_monthly": str(2000 + n)}, make_target=n == 0)
     with django_assert_max_num_queries(12):
         assert owner_client.get(URL).status_code == 200
+
+
+def test_french_numbers_with_spaces_and_commas(owner_client):
+    response = owner_client.post(
+        URL,
+        {**FORM, "net_monthly": "3 000,00", "billable": "1,0"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert "17,31" in response.content.decode()
+
+
+def test_a_scenario_name_is_shown_as_text(owner_client):
+    owner_client.post(URL, {**FORM, "save": "1", "name": "<script>alert(1)</script>"})
+    page = owner_client.get(URL).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
