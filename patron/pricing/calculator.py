@@ -234,7 +234,10 @@ def required_turnover(inputs, year):
 def ceiling_warnings(inputs, turnover, year):
     warnings = []
     if inputs.regime.startswith("fr-micro"):
-        ceiling = thresholds.limit("FR", "micro_services", year) or thresholds.LIMITS[3]
+        ceiling = thresholds.limit("FR", "micro_services", year) or max(
+            (found for found in thresholds.LIMITS if found.kind == "micro_services"),
+            key=lambda found: found.valid_from,
+        )
         if turnover > ceiling.amount:
             warnings.append(
                 _(
