@@ -250,7 +250,9 @@ def test_the_api_sends_a_failed_reminder_again(owner, business, inbox, immediate
 
     invoice = do_issue(owner, draft(acme_contact(), ("Design", "10", "85", "21"), language="fr"))
     reminder = fail_then_fix(invoice, inbox)
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}")
+    api = Client(
+        HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/billing/reminders/{reminder.pk}/retry")
     assert response.status_code == 202 and response.json()["state"] == "queued"
