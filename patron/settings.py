@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "patron.contacts",
     "patron.work",
     "patron.billing",
+    "patron.pricing",
     "patron.portal",
     "patron.dashboard",
     "patron.api",
