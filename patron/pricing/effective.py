@@ -71,7 +71,7 @@ class Row:
 
 
 def verdict(rate, target_rate):
-    """"above" (green) at or above the target, "near" (amber) within 10 % below it, "below"
+    """ "above" (green) at or above the target, "near" (amber) within 10 % below it, "below"
     (red) further down; "" when either is unknown."""
     if rate is None or not target_rate:
         return ""
@@ -174,8 +174,12 @@ def time_by_project(entries, months=()):
         sums[f"unbilled_{index}"] = Sum(billed, filter=within & unbilled_filter())
     return list(
         entries.values(
-            "project_id", "project__name", "project__client_id", "project__billing_mode",
-            "project__rate", "project__client__hourly_rate",
+            "project_id",
+            "project__name",
+            "project__client_id",
+            "project__billing_mode",
+            "project__rate",
+            "project__client__hourly_rate",
         )  # fmt: skip
         .annotate(invoiced_before=Exists(ever_invoiced), **sums)
         .order_by()
@@ -251,9 +255,7 @@ def by_project(since=None, until=None, business=None):
         row.invoiced += net
     loose = documents.filter(project__isnull=True)
     shares = shared_documents(loose)
-    for (pk, corrects, client_id), net in money_by(
-        loose, "pk", "corrects_id", "client_id"
-    ).items():
+    for (pk, corrects, client_id), net in money_by(loose, "pk", "corrects_id", "client_id").items():
         share = shares.get(pk) or shares.get(corrects)
         if not share or not sum(share.values()):
             row = rows.setdefault(None, Row(None, str(NO_PROJECT)))
