@@ -42,6 +42,7 @@ class Bar:
     width: float
     height: float
     label: str  # under the bar
+    narrow: str  # the same on a phone: a letter (J, F, M…)
     value: str  # the figure, written out
     state: str = ""  # above / near / below the target: the bar's colour
 
@@ -100,7 +101,8 @@ def bar_chart(title, points, currency, target=None, locale=None):
                 y=y,
                 width=round(slot * 0.7, 1),
                 height=round(chart.baseline - y, 1),
-                label=format_date(day, "MMM", locale=locale),
+                label=format_date(day, "LLL", locale=locale),
+                narrow=format_date(day, "LLLLL", locale=locale),
                 value=format_currency(amount, currency, locale=locale)
                 if amount is not None
                 else "—",
