@@ -17,7 +17,7 @@ from patron.billing.books import Period
 from patron.billing.drafting import unbilled_time
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.billing.payments import filter_state, with_states
-from patron.billing.vat_return import vat_return
+from patron.billing.vat_return import input_vat
 from patron.contacts.models import Contact
 from patron.pricing.effective import (
     ZERO,
@@ -199,6 +199,21 @@ def pipeline(currency, today):
     return quotes, proposals
 
 
+def paid_vat(allocations):
+    """The VAT share of allocated payments: each part at its invoice's own VAT share,
+    summed per invoice by the database."""
+    shares = (
+        allocations.filter(document__total_incl_vat__gt=0)
+        .values("document__total_vat", "document__total_incl_vat")
+        .annotate(paid=Sum("amount"))
+        .order_by()
+    )
+    return sum(
+        (s["paid"] * s["document__total_vat"] / s["document__total_incl_vat"] for s in shares),
+        ZERO,
+    )
+
+
 def received_this_year(currency, today):
     """(received, received excl. VAT): payments less refunds since 1 January; the VAT share
     of each allocated part is its invoice's own."""
@@ -208,32 +223,49 @@ def received_this_year(currency, today):
         received=Sum("amount", filter=Q(direction=Payment.Direction.RECEIVED), default=ZERO),
         refunded=Sum("amount", filter=Q(direction=Payment.Direction.REFUNDED), default=ZERO),
     )
-    shares = (
-        Allocation.objects.filter(
-            payment__in=payments.filter(direction=Payment.Direction.RECEIVED),
-            document__total_incl_vat__gt=0,
-        )
-        .values("document__total_vat", "document__total_incl_vat")
-        .annotate(paid=Sum("amount"))
-        .order_by()
-    )
-    vat = sum(
-        (s["paid"] * s["document__total_vat"] / s["document__total_incl_vat"] for s in shares),
-        ZERO,
+    vat = paid_vat(
+        Allocation.objects.filter(payment__in=payments.filter(direction=Payment.Direction.RECEIVED))
     )
     received = totals["received"] - totals["refunded"]
     return received, cents(received - vat)
 
 
 def vat_to_pay(business, today):
-    """(VAT of the year's operations less the deductible VAT, basis): the year's VAT return
-    to date (vat_return.py); (0, "") for a business that charges no VAT."""
-    found = vat_return(Period(date(today.year, 1, 1), today), business)
-    if found is None:
+    """(VAT of the year's operations less the deductible VAT, basis), as the year's VAT
+    return to date counts them (vat_return.py: box 54 − 64 − 59 in Belgium, line 16 − 20
+    in France) but summed by the database; (0, "") for a business that charges no VAT."""
+    if business.vat_regime == "franchise" or business.country not in ("BE", "FR"):
         return ZERO, ""
-    if found.country == "BE":
-        return found.box("71").amount - found.box("72").amount, found.basis
-    return found.box("28").vat - found.box("25").vat, found.basis
+    period = Period(date(today.year, 1, 1), today)
+    _base, deductible = input_vat(period)
+    if business.country == "BE":
+        issued = (
+            Document.objects.filter(
+                kind__in=[Kind.INVOICE, Kind.CREDIT_NOTE],
+                currency="EUR",
+                issue_date__gte=period.start,
+                issue_date__lte=period.end,
+            )  # fmt: skip
+            .exclude(status=Status.DRAFT)
+            .aggregate(
+                vat=Sum(
+                    Case(
+                        When(kind=Kind.CREDIT_NOTE, then=-F("total_vat")),
+                        default=F("total_vat"),
+                    ),
+                    default=ZERO,
+                )
+            )
+        )
+        return cents(issued["vat"] - deductible), "invoices"
+    received = Allocation.objects.filter(
+        payment__date__gte=period.start,
+        payment__date__lte=period.end,
+        payment__direction=Payment.Direction.RECEIVED,
+        document__kind=Kind.INVOICE,
+        document__currency="EUR",
+    )
+    return cents(paid_vat(received) - deductible), "payments"
 
 
 def figures(business, today=None):

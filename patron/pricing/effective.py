@@ -151,39 +151,51 @@ def money_by(documents, *fields):
 
 
 def unbilled_filter():
-    # Time on a draft invoice is not invoiced yet.
-    return Q(invoice__isnull=True) | Q(invoice__status=Status.DRAFT)
+    """Time not on an issued invoice: on none (through the invoice index), or on a draft."""
+    drafts = Document.objects.filter(status=Status.DRAFT).values("pk")
+    return Q(invoice__isnull=True) | Q(invoice__in=drafts)
 
 
 def time_by_project(entries, months=()):
     """One row per project with its tracked seconds and its unbilled billed seconds, and the
-    same per month when `months` [(first day, start, end)] are given; one query."""
-    ever_invoiced = (
-        Document.objects.filter(project=OuterRef("project_id"), kind=Kind.INVOICE)
-        .exclude(status=Status.DRAFT)
-        .values("pk")
-    )
+    same per month when `months` [(first day, start, end)] are given; the project's own
+    columns come with it (`with_projects`). Three queries whatever the number of projects."""
     billed = billed_seconds_expression()
-    sums = {
-        "seconds": Sum("duration_seconds"),
-        "unbilled": Sum(billed, filter=unbilled_filter()),
-    }
+    unbilled = unbilled_filter()
+    sums = {"seconds": Sum("duration_seconds"), "unbilled": Sum(billed, filter=unbilled)}
     for index, (_first, start, end) in enumerate(months):
         within = Q(start__gte=start, start__lt=end)
-        sums[f"seconds_{index}"] = Sum("duration_seconds", filter=within)
-        sums[f"unbilled_{index}"] = Sum(billed, filter=within & unbilled_filter())
-    return list(
-        entries.values(
-            "project_id",
-            "project__name",
-            "project__client_id",
-            "project__billing_mode",
-            "project__rate",
-            "project__client__hourly_rate",
-        )  # fmt: skip
-        .annotate(invoiced_before=Exists(ever_invoiced), **sums)
-        .order_by()
-    )
+        sums[f"unbilled_{index}"] = Sum(billed, filter=within & unbilled)
+    return with_projects(list(entries.values("project_id").annotate(**sums).order_by()))
+
+
+def with_projects(groups):
+    """The groups with their project's name, client, billing mode and rates, and whether a
+    fixed-price one was ever invoiced: one query for the projects, one for the invoices."""
+    columns = ("pk", "name", "client_id", "billing_mode", "rate", "client__hourly_rate")
+    ids = [group["project_id"] for group in groups]
+    projects = {row["pk"]: row for row in Project.objects.filter(pk__in=ids).values(*columns)}
+    fixed = [pk for pk, row in projects.items() if row["billing_mode"] == Project.BillingMode.FIXED]
+    invoiced = set()
+    if fixed:
+        invoiced = set(
+            Document.objects.filter(project__in=fixed, kind=Kind.INVOICE)
+            .exclude(status=Status.DRAFT)
+            .values_list("project_id", flat=True)
+        )
+    for group in groups:
+        project = projects[group["project_id"]]
+        group.update(
+            {
+                "project__name": project["name"],
+                "project__client_id": project["client_id"],
+                "project__billing_mode": project["billing_mode"],
+                "project__rate": project["rate"],
+                "project__client__hourly_rate": project["client__hourly_rate"],
+                "invoiced_before": project["pk"] in invoiced,
+            }
+        )
+    return groups
 
 
 def unbilled_value(group, business):
@@ -318,13 +330,24 @@ def by_month(last_month, count=12, business=None):
         (first, local_midnight(first, zone), local_midnight(next_month(first), zone))
         for first in firsts
     ]
-    entries = period_entries(firsts[0], next_month(firsts[-1]) - timedelta(days=1), zone)
+    window = TimeEntry.objects.filter(start__gte=months[0][1], start__lt=months[-1][2])
+    # Every second of the months from the (start, duration) index alone: a running entry
+    # counts nothing yet.
+    seconds = window.aggregate(
+        **{
+            f"seconds_{index}": Sum("duration_seconds", filter=Q(start__gte=start, start__lt=end))
+            for index, (_first, start, end) in enumerate(months)
+        }
+    )
     rows = [Row(first, first.isoformat()[:7]) for first in firsts]
-    for group in time_by_project(entries, months):
+    for index, row in enumerate(rows):
+        row.seconds = seconds[f"seconds_{index}"] or 0
+    for group in time_by_project(
+        window.filter(end__isnull=False).filter(unbilled_filter()), months
+    ):
         value = unbilled_value(group, business)
         whole = group["unbilled"] or 0
         for index, row in enumerate(rows):
-            row.seconds += group[f"seconds_{index}"] or 0
             part = group[f"unbilled_{index}"] or 0
             if whole and part:
                 row.unbilled += value * part / whole

@@ -1,15 +1,19 @@
 """The dashboard and the effective-rate page: their figures, their links, their cost."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from patron.billing.books import Period
 from patron.billing.payments import do_record_payment
+from patron.billing.vat_return import vat_return
+from patron.business.models import Business
 from patron.contacts.models import Contact
+from patron.dashboard.figures import vat_to_pay
 from patron.pricing.scenarios import do_save_scenario
-from patron.work.models import Project, TimeEntry
+from patron.work.models import Expense, Project, TimeEntry
 from tests.billing import scenarios
 
 D = Decimal
@@ -131,3 +135,34 @@ def test_an_outsider_is_sent_to_log_in(client, business):
     for url in ("/app/", "/app/effective-rate/"):
         response = client.get(url)
         assert response.status_code in (302, 404)
+
+
+def test_the_belgian_vat_to_set_aside_is_the_vat_return_of_the_year(owner, business):
+    today = timezone.localdate()
+    acme = scenarios.acme()
+    scenarios.issue(owner, acme, [("Design", "10", "100", "21")])  # VAT 210.00
+    scenarios.issue(owner, acme, [("Brochure", "1", "200", "6")])  # VAT 12.00
+    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
+                           vat_rate=D("21"), vat_amount=D("10.50"))  # fmt: skip
+    # Belgium, on invoices: 210.00 + 12.00 − 10.50 = 211.50, the return's box 71.
+    assert vat_to_pay(business, today) == (D("211.50"), "invoices")
+    assert vat_return(Period(date(today.year, 1, 1), today), business).box("71").amount == D(
+        "211.50"
+    )
+
+
+def test_the_french_vat_to_set_aside_is_the_vat_return_of_the_year(owner):
+    today = timezone.localdate()
+    scenarios.french_business(owner)
+    scenarios.set_regime(vat_regime="normal", vat_number="FR44732829320", legal_form="sole_trader")
+    business = Business.objects.get()
+    lyon = scenarios.client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
+                            city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
+    bill = scenarios.issue(owner, lyon, [("Site", "10", "100", "20")])  # 1,200.00 incl. 200.00
+    scenarios.issue(owner, lyon, [("Logo", "1", "500", "20")])  # not paid: no VAT due yet
+    do_record_payment(owner, client=lyon, date=today, amount="600.00", documents=[bill])
+    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
+                           vat_rate=D("20"), vat_amount=D("10.00"))  # fmt: skip
+    # France, on payments: half of the invoice paid, so 100.00 of VAT, less 10.00 deductible.
+    assert vat_to_pay(business, today) == (D("90.00"), "payments")
+    assert vat_return(Period(date(today.year, 1, 1), today), business).box("28").vat == D("90.00")
