@@ -51,7 +51,6 @@ def main():
         "effective rate, clients": "/app/effective-rate/",
         "effective rate, projects": "/app/effective-rate/?by=project&period=all",
         "effective rate, months": "/app/effective-rate/?by=month",
-        "API dashboard": "/api/dashboard",
         "contact form": "/app/contacts/new/",
         "time entry form": "/app/work/time/new/",
         "expense form": "/app/work/expenses/add/",

@@ -155,8 +155,8 @@ def revenue(currency, today, target):
 def unbilled(business):
     """(seconds, value) of the billable time not invoiced yet; one query."""
     seconds, value = 0, ZERO
-    for group in time_by_project(unbilled_time()):
-        seconds += group["seconds"] or 0
+    for group in time_by_project(unbilled_time(), seconds=False):
+        seconds += group["unbilled_seconds"]
         value += unbilled_value(group, business)
     return seconds, cents(value)
 

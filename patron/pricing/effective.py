@@ -22,7 +22,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from patron.billing.models import Document, Kind, Status
@@ -150,23 +161,42 @@ def money_by(documents, *fields):
     return {tuple(g[f] for f in fields): g["net"] or ZERO for g in groups}
 
 
-def unbilled_filter():
-    """Time not on an issued invoice: on none (through the invoice index), or on a draft."""
+def unbilled_parts(entries):
+    """The entries' billable time not on an issued invoice: on none (read through the
+    partial index of dashboard/migrations/0001), and on a draft (a few rows at most)."""
+    billable = entries.filter(billable=True)
     drafts = Document.objects.filter(status=Status.DRAFT).values("pk")
-    return Q(invoice__isnull=True) | Q(invoice__in=drafts)
+    return [billable.filter(invoice__isnull=True), billable.filter(invoice__in=drafts)]
 
 
-def time_by_project(entries, months=()):
-    """One row per project with its tracked seconds and its unbilled billed seconds, and the
-    same per month when `months` [(first day, start, end)] are given; the project's own
-    columns come with it (`with_projects`). Three queries whatever the number of projects."""
+def time_by_project(entries, months=(), seconds=True):
+    """One dict per project: its tracked seconds (unless `seconds` is False), its unbilled
+    billed seconds (`unbilled`) and their raw seconds (`unbilled_seconds`), and the billed
+    ones per month when `months` [(first day, start, end)] are given; the project's own
+    columns come with it (`with_projects`). A constant number of queries whatever the number
+    of projects: the whole time is read once, the unbilled time through its index."""
+    groups = {}
+
+    def group_of(project_id):
+        return groups.setdefault(
+            project_id,
+            {"project_id": project_id, "seconds": 0, "unbilled": 0, "unbilled_seconds": 0,
+             **{f"unbilled_{index}": 0 for index in range(len(months))}},
+        )  # fmt: skip
+
+    if seconds:
+        for row in entries.values("project_id").annotate(total=Sum("duration_seconds")).order_by():
+            group_of(row["project_id"])["seconds"] = row["total"] or 0
     billed = billed_seconds_expression()
-    unbilled = unbilled_filter()
-    sums = {"seconds": Sum("duration_seconds"), "unbilled": Sum(billed, filter=unbilled)}
+    sums = {"unbilled": Sum(billed), "unbilled_seconds": Sum("duration_seconds")}
     for index, (_first, start, end) in enumerate(months):
-        within = Q(start__gte=start, start__lt=end)
-        sums[f"unbilled_{index}"] = Sum(billed, filter=within & unbilled)
-    return with_projects(list(entries.values("project_id").annotate(**sums).order_by()))
+        sums[f"unbilled_{index}"] = Sum(billed, filter=Q(start__gte=start, start__lt=end))
+    for part in unbilled_parts(entries):
+        for row in part.values("project_id").annotate(**sums).order_by():
+            group = group_of(row["project_id"])
+            for name in sums:
+                group[name] += row[name] or 0
+    return with_projects(list(groups.values()))
 
 
 def with_projects(groups):
@@ -331,20 +361,23 @@ def by_month(last_month, count=12, business=None):
         for first in firsts
     ]
     window = TimeEntry.objects.filter(start__gte=months[0][1], start__lt=months[-1][2])
-    # Every second of the months from the (start, duration) index alone: a running entry
-    # counts nothing yet.
-    seconds = window.aggregate(
-        **{
-            f"seconds_{index}": Sum("duration_seconds", filter=Q(start__gte=start, start__lt=end))
-            for index, (_first, start, end) in enumerate(months)
-        }
+    # Every second of the months from the (start, duration) index alone, each entry put in
+    # its month by one CASE (a running entry counts nothing yet).
+    month_of = Case(
+        *[When(start__lt=end, then=Value(index)) for index, (_f, _s, end) in enumerate(months)],
+        output_field=IntegerField(),
+    )
+    seconds = dict(
+        window.annotate(month=month_of)
+        .values("month")
+        .annotate(total=Sum("duration_seconds"))
+        .order_by()
+        .values_list("month", "total")
     )
     rows = [Row(first, first.isoformat()[:7]) for first in firsts]
     for index, row in enumerate(rows):
-        row.seconds = seconds[f"seconds_{index}"] or 0
-    for group in time_by_project(
-        window.filter(end__isnull=False).filter(unbilled_filter()), months
-    ):
+        row.seconds = seconds.get(index) or 0
+    for group in time_by_project(window.filter(end__isnull=False), months, seconds=False):
         value = unbilled_value(group, business)
         whole = group["unbilled"] or 0
         for index, row in enumerate(rows):
