@@ -14,16 +14,15 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils import timezone
 
 from patron.billing.books import Period
-from patron.billing.drafting import unbilled_time
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.billing.payments import filter_state, with_states
-from patron.billing.vat_return import input_vat
 from patron.contacts.models import Contact
 from patron.pricing.effective import (
     ZERO,
     by_month,
     cents,
     invoiced_documents,
+    month_bounds,
     next_month,
     signed_net,
     time_by_project,
@@ -31,7 +30,8 @@ from patron.pricing.effective import (
     verdict,
 )
 from patron.pricing.target import current_target
-from patron.work.models import Project
+from patron.work.models import Expense, Project, TimeEntry
+from patron.work.reports import business_zone
 from patron.work.timing import running_entry
 
 DUE_SOON_DAYS = 14
@@ -152,13 +152,18 @@ def revenue(currency, today, target):
     ]
 
 
-def unbilled(business):
-    """(seconds, value) of the billable time not invoiced yet; one query."""
+def unbilled(business, months):
+    """(seconds, value, groups) of the billable time not on an issued invoice: the time
+    `drafting.unbilled_time` would bill, and the time on a draft already; the groups
+    (time_by_project, with `months`) serve the effective rate's months too."""
+    finished = TimeEntry.objects.filter(end__isnull=False)
+    groups = time_by_project(finished, months, seconds=False)
     seconds, value = 0, ZERO
-    for group in time_by_project(unbilled_time(), seconds=False):
-        seconds += group["unbilled_seconds"]
-        value += unbilled_value(group, business)
-    return seconds, cents(value)
+    for group in groups:
+        if group["project__billing_mode"] != Project.BillingMode.NON_BILLABLE:
+            seconds += group["unbilled_seconds"]
+            value += unbilled_value(group, business)
+    return seconds, cents(value), groups
 
 
 def open_invoices(today):
@@ -230,6 +235,19 @@ def received_this_year(currency, today):
     return received, cents(received - vat)
 
 
+def input_vat_of(period):
+    """The VAT of the period's expenses in euros, as vat_return.input_vat counts it, read
+    through the date index (grouped by currency rather than filtered on it, which would
+    send SQLite through every expense of that currency)."""
+    by_currency = (
+        Expense.objects.filter(on__gte=period.start, on__lte=period.end)
+        .values("currency")
+        .annotate(vat=Sum("vat_amount"))
+        .order_by()
+    )
+    return cents(next((row["vat"] for row in by_currency if row["currency"] == "EUR"), ZERO))
+
+
 def vat_to_pay(business, today):
     """(VAT of the year's operations less the deductible VAT, basis), as the year's VAT
     return to date counts them (vat_return.py: box 54 − 64 − 59 in Belgium, line 16 − 20
@@ -237,7 +255,7 @@ def vat_to_pay(business, today):
     if business.vat_regime == "franchise" or business.country not in ("BE", "FR"):
         return ZERO, ""
     period = Period(date(today.year, 1, 1), today)
-    _base, deductible = input_vat(period)
+    deductible = input_vat_of(period)
     if business.country == "BE":
         issued = (
             Document.objects.filter(
@@ -274,8 +292,9 @@ def figures(business, today=None):
     target = current_target()
     found = Figures(today=today, currency=currency, target=target)
     found.revenue = revenue(currency, today, target)
-    found.trend = by_month(today, 12, business)
-    found.unbilled_seconds, found.unbilled_value = unbilled(business)
+    months = month_bounds(today, 12, business_zone(business))
+    found.unbilled_seconds, found.unbilled_value, groups = unbilled(business, months)
+    found.trend = by_month(today, 12, business, groups)
     overdue, soon = open_invoices(today)
     found.overdue_count, found.overdue_amount = overdue["count"], overdue["amount"]
     found.due_soon_count, found.due_soon_amount = soon["count"], soon["amount"]

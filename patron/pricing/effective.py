@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from patron.billing.models import Document, Kind, Status
@@ -187,16 +188,37 @@ def time_by_project(entries, months=(), seconds=True):
     if seconds:
         for row in entries.values("project_id").annotate(total=Sum("duration_seconds")).order_by():
             group_of(row["project_id"])["seconds"] = row["total"] or 0
-    billed = billed_seconds_expression()
-    sums = {"unbilled": Sum(billed), "unbilled_seconds": Sum("duration_seconds")}
-    for index, (_first, start, end) in enumerate(months):
-        sums[f"unbilled_{index}"] = Sum(billed, filter=Q(start__gte=start, start__lt=end))
+    sums = {
+        "unbilled": Sum(billed_seconds_expression()),
+        "unbilled_seconds": Sum("duration_seconds"),
+    }
+    keys = ["project_id"]
+    if months:
+        keys.append("month")
     for part in unbilled_parts(entries):
-        for row in part.values("project_id").annotate(**sums).order_by():
+        if months:
+            part = part.annotate(month=month_index(months))
+        for row in part.values(*keys).annotate(**sums).order_by():
             group = group_of(row["project_id"])
             for name in sums:
                 group[name] += row[name] or 0
+            if row.get("month") is not None:
+                group[f"unbilled_{row['month']}"] += row["unbilled"] or 0
     return with_projects(list(groups.values()))
+
+
+def month_index(months):
+    """The index in `months` [(first day, start, end)] of the month a moment falls in, in
+    SQL: one CASE rather than a filtered sum per month."""
+    # Before the first month: NULL at the first test (most unbilled time of a long-lived
+    # business is older internal time); then each month by its end alone.
+    before = [When(start__lt=months[0][1], then=Value(None))]
+    return Case(
+        *before,
+        *[When(start__lt=end, then=Value(index))
+          for index, (_first, _start, end) in enumerate(months)],
+        output_field=IntegerField(),
+    )  # fmt: skip
 
 
 def with_projects(groups):
@@ -349,26 +371,28 @@ def next_month(day):
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def by_month(last_month, count=12, business=None):
+def month_bounds(last_month, count, zone):
+    """[(first day, start, end)] of the `count` months up to the one of `last_month`."""
+    return [
+        (first, local_midnight(first, zone), local_midnight(next_month(first), zone))
+        for first in month_starts(last_month, count)
+    ]
+
+
+def by_month(last_month, count=12, business=None, unbilled_groups=None):
     """A Row per month, the `count` months up to the one of `last_month`, oldest first: the
     time tracked in the month, the documents issued in it, and the unbilled value of its
-    time."""
+    time. `unbilled_groups`: time_by_project of the unbilled time with these months, when
+    the caller has it already (the dashboard reads it for its unbilled time too)."""
     business = business or get_business()
     zone = business_zone(business)
-    firsts = month_starts(last_month, count)
-    months = [
-        (first, local_midnight(first, zone), local_midnight(next_month(first), zone))
-        for first in firsts
-    ]
+    months = month_bounds(last_month, count, zone)
+    firsts = [first for first, _start, _end in months]
     window = TimeEntry.objects.filter(start__gte=months[0][1], start__lt=months[-1][2])
     # Every second of the months from the (start, duration) index alone, each entry put in
     # its month by one CASE (a running entry counts nothing yet).
-    month_of = Case(
-        *[When(start__lt=end, then=Value(index)) for index, (_f, _s, end) in enumerate(months)],
-        output_field=IntegerField(),
-    )
     seconds = dict(
-        window.annotate(month=month_of)
+        window.annotate(month=month_index(months))
         .values("month")
         .annotate(total=Sum("duration_seconds"))
         .order_by()
@@ -377,7 +401,9 @@ def by_month(last_month, count=12, business=None):
     rows = [Row(first, first.isoformat()[:7]) for first in firsts]
     for index, row in enumerate(rows):
         row.seconds = seconds.get(index) or 0
-    for group in time_by_project(window.filter(end__isnull=False), months, seconds=False):
+    if unbilled_groups is None:
+        unbilled_groups = time_by_project(window.filter(end__isnull=False), months, seconds=False)
+    for group in unbilled_groups:
         value = unbilled_value(group, business)
         whole = group["unbilled"] or 0
         for index, row in enumerate(rows):
@@ -387,17 +413,15 @@ def by_month(last_month, count=12, business=None):
     documents = invoiced_documents(
         business.currency, firsts[0], next_month(firsts[-1]) - timedelta(days=1)
     )
-    sums = {
-        f"net_{index}": Sum(
-            signed_net(),
-            filter=Q(issue_date__gte=first, issue_date__lt=next_month(first)),
-            default=Value(ZERO),
-        )
-        for index, first in enumerate(firsts)
-    }
-    found = documents.aggregate(**sums) if sums else {}
-    for index, row in enumerate(rows):
-        row.invoiced += found.get(f"net_{index}") or ZERO
+    by_month_issued = (
+        documents.annotate(month=TruncMonth("issue_date"))
+        .values("month")
+        .annotate(net=Sum(signed_net()))
+        .order_by()
+    )
+    issued = {row["month"]: row["net"] or ZERO for row in by_month_issued}
+    for row in rows:
+        row.invoiced += issued.get(row.key, ZERO)
     return rows
 
 
