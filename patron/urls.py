@@ -20,6 +20,7 @@ urlpatterns = [
     path("app/contacts/", include("patron.contacts.urls")),
     path("app/work/", include("patron.work.urls")),
     path("app/billing/", include("patron.billing.urls")),
+    path("app/pricing/", include("patron.pricing.urls")),
     path("p/", include("patron.portal.urls")),
     path("api/", api.urls),
 ]

@@ -10,6 +10,7 @@ from patron.business.brand import contrast_warnings
 from patron.business.forms import BrandForm, ProfileForm
 from patron.business.letterhead import letterhead_context
 from patron.business.profile import BusinessExists, do_save_business
+from patron.pricing.warnings import warn_if_below
 from patron.system.mail import from_environment, mail_server
 from patron.system.mailforms import MailServerForm
 from patron.system.models import MailServer
@@ -27,6 +28,7 @@ def profile_page(request, template, next_url, step=None):
             # Saved meanwhile from another tab: show that one rather than a second.
             return redirect("business:settings_profile")
         messages.success(request, _("The business profile has been saved."))
+        warn_if_below(request, form.instance.default_hourly_rate, form.instance.currency)
         return redirect(next_url)
     return render(
         request,

@@ -44,10 +44,14 @@ class ContactForm(forms.ModelForm):
     linkedin_url = forms.URLField(
         label=_("LinkedIn profile"), max_length=200, required=False, assume_scheme="https"
     )
+    hourly_rate = forms.DecimalField(
+        label=_("Hourly rate"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        help_text=_("A client's own rate, excl. VAT. Empty: your business's default rate."),
+    )  # fmt: skip
 
     class Meta:
         model = Contact
-        fields = CONTACT_FIELDS
+        fields = [*CONTACT_FIELDS, "hourly_rate"]
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),

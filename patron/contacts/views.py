@@ -26,6 +26,7 @@ from patron.contacts.network import (
     do_save_contact,
     search_contacts,
 )
+from patron.pricing.warnings import warn_if_below
 from patron.system.exporting import csv_response
 from patron.system.importing import ImportRefused, check_size, describe_counts, get_importer
 from patron.system.picker import pick_response
@@ -137,6 +138,7 @@ def contact_create(request):
     if request.method == "POST" and form.is_valid():
         contact = do_save_contact(request.user, form)
         messages.success(request, _("%(name)s has been added.") % {"name": contact.display_name})
+        warn_if_below(request, contact.hourly_rate, request.business.currency)
         return redirect("contacts:detail", pk=contact.pk)
     return render(request, "contacts/form.html", {"form": form})
 
@@ -148,6 +150,7 @@ def contact_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         do_save_contact(request.user, form)
         messages.success(request, _("The changes have been saved."))
+        warn_if_below(request, contact.hourly_rate, request.business.currency)
         return redirect("contacts:detail", pk=contact.pk)
     return render(request, "contacts/form.html", {"form": form, "contact": contact})
 

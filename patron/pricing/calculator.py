@@ -133,7 +133,7 @@ def check_inputs(inputs):
         errors["regime"] = _("Choose one of: %(regimes)s.") % {"regimes": ", ".join(REGIMES)}
     pcts = ("contributions_pct", "tax_pct")
     if not any(p in errors for p in pcts) and sum(getattr(inputs, p) for p in pcts) >= 99:
-        errors["tax_pct"] = _("Contributions and tax together must stay below 99 %.")
+        errors["tax_pct"] = _("Contributions and tax together must stay below 99 percent.")
     if not errors and billable_hours(inputs) <= 0:
         errors["__all__"] = _(
             "These days leave no billable hours: weeks off, holidays, sick and training "
@@ -158,6 +158,10 @@ class RateResult:
     income_tax: Decimal
     net_yearly: Decimal
     warnings: tuple
+
+    @property
+    def regime_label(self):
+        return REGIMES[self.inputs.regime].label
 
     @property
     def monthly_turnover(self):
@@ -230,7 +234,10 @@ def required_turnover(inputs, year):
 def ceiling_warnings(inputs, turnover, year):
     warnings = []
     if inputs.regime.startswith("fr-micro"):
-        ceiling = thresholds.limit("FR", "micro_services", year) or thresholds.LIMITS[3]
+        ceiling = thresholds.limit("FR", "micro_services", year) or max(
+            (found for found in thresholds.LIMITS if found.kind == "micro_services"),
+            key=lambda found: found.valid_from,
+        )
         if turnover > ceiling.amount:
             warnings.append(
                 _(

@@ -1,13 +1,15 @@
 """Saved scenarios: save, make the target, delete. Exactly one target at most (a partial
 unique constraint keeps it so even under concurrent requests)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from patron.pricing.calculator import InputError, RateInputs, check_inputs, compute
 from patron.pricing.models import Scenario
+from patron.pricing.regimes import REGIMES
 
 
 def as_inputs(inputs):
@@ -61,3 +63,29 @@ def compared(scenarios):
         except (InputError, ArithmeticError, ValueError) as error:
             rows.append(Compared(scenario, None, str(error)))
     return rows
+
+
+# Standard VAT rates on services, for a first guess only (the user types their own):
+# invoicing-rules.md §4.1.
+STANDARD_VAT = {"BE": Decimal(21), "FR": Decimal(20)}
+PUBLIC_HOLIDAYS = {"BE": Decimal(10), "FR": Decimal(11)}
+
+
+def starting_inputs(business=None):
+    """The target's inputs, else a first guess from the business profile."""
+    target = Scenario.objects.filter(is_target=True).first()
+    if target is not None:
+        return target.rate_inputs
+    if business is None:
+        return RateInputs()
+    regime = business.social_regime if business.social_regime in REGIMES else "custom"
+    country = business.country
+    franchise = business.vat_regime == "franchise"
+    return replace(
+        RateInputs(),
+        regime=regime,
+        versement_liberatoire=bool(business.versement_liberatoire),
+        vat_rate=Decimal(0) if franchise else STANDARD_VAT.get(country, Decimal(0)),
+        hours_per_day=business.planned_hours_per_day or Decimal(8),
+        public_holidays=PUBLIC_HOLIDAYS.get(country, Decimal(10)),
+    )

@@ -16,6 +16,7 @@ from patron.accounts.access import owner_required
 from patron.audit.log import record
 from patron.contacts.models import Contact
 from patron.contacts.network import CONTACTS
+from patron.pricing.warnings import warn_if_below
 from patron.system.picker import filter_picker, pick_response
 from patron.work import exports
 from patron.work import week as weeks
@@ -107,6 +108,8 @@ def project_form_page(request, project):
             messages.success(request, _("The project has been created."))
         else:
             messages.success(request, _("The project has been saved."))
+        unit = {"hourly": "hour", "daily": "day"}.get(project.billing_mode)
+        warn_if_below(request, project.rate, request.business.currency, unit)
         return redirect("work:project", pk=project.pk)
     return render(request, "work/project_form.html", {"form": form, "project": project})
 
