@@ -15,8 +15,6 @@ from patron.pricing.effective import GROUPINGS, average, by_month, ranked, verdi
 from patron.pricing.effective import effective_rates as rates_of
 from patron.pricing.target import current_target
 
-# The rate calculator of the pricing app (patron/pricing/urls.py).
-CALCULATOR_URL = "/app/pricing/"
 PERIODS = {
     "12m": gettext_lazy("Last 12 months"),
     "year": gettext_lazy("This year"),
@@ -74,7 +72,7 @@ def home(request):
         "revenue": revenue,
         "trend": trend,
         "trend_rows": list(zip(trend.bars, found.trend, strict=True)),
-        "calculator_url": CALCULATOR_URL,
+        "calculator_url": reverse("pricing:calculator"),
         "links": {
             "effective": link("dashboard:effective_rate", by="month"),
             "unbilled": reverse("billing:from_work"),
@@ -141,6 +139,6 @@ def effective_rate(request):
         "total_state": verdict(total.rate, reference),
         "target": target,
         "currency": request.business.currency,
-        "calculator_url": CALCULATOR_URL,
+        "calculator_url": reverse("pricing:calculator"),
     }
     return render(request, "dashboard/effective.html", context)
