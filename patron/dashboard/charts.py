@@ -15,7 +15,7 @@ from babel.numbers import format_compact_currency, format_currency
 from patron.money import active_locale
 
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 12, 16, 36  # room for the axis labels
+LEFT, RIGHT, TOP, BOTTOM = 88, 12, 16, 40  # room for the axis labels
 
 
 def nice_step(top, ticks=4):
