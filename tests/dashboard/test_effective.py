@@ -157,3 +157,13 @@ def test_the_draggers_come_first():
 def test_the_colours_against_the_target(rate, expected):
     # 10 % under 80.00 is 72.00: amber down to it, red below.
     assert verdict(D(rate) if rate else None, D("80")) == expected
+
+
+def test_time_on_a_draft_invoice_is_not_invoiced_yet(owner, business):
+    acme = scenarios.acme()
+    site = Project.objects.create(name="Site", client=acme, rate=D("70"))
+    draft = scenarios.draft(acme, [("Site", "3", "70", "21")], project=site)
+    track(site, 3, invoice=draft)
+    row = rows_by_label(by_project())["Site"]
+    # Nothing issued: 3 h × 70.00 = 210.00 still to invoice, 70.00 an hour.
+    assert (row.invoiced, row.unbilled, row.rate) == (0, D("210"), D("70.00"))
