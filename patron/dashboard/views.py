@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from patron.accounts.access import owner_required
 from patron.accounts.models import ApiToken
+from patron.business.letterhead import letterhead_context
 from patron.dashboard import charts
 from patron.dashboard.figures import figures
 from patron.pricing.effective import GROUPINGS, average, by_month, ranked, verdict
@@ -67,6 +68,7 @@ def home(request):
     ]
     today = found.today
     context = {
+        **letterhead_context(business, warnings=False),
         "checklist": checklist(business),
         "f": found,
         "revenue": revenue,
