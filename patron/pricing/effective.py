@@ -195,7 +195,20 @@ def time_by_project(entries, months=(), seconds=True):
     keys = ["project_id"]
     if months:
         keys.append("month")
-    for part in unbilled_parts(entries):
+    parts = unbilled_parts(entries)
+    # First the projects with unbilled time, from the index alone; the time of those not
+    # billed at all (internal work piles up there for years) is worth nothing: the detailed
+    # sums below, which join each entry to its project, leave it out.
+    found = set()
+    for part in parts:
+        found.update(part.order_by().values_list("project_id", flat=True).distinct())
+    billed_projects = list(
+        Project.objects.filter(pk__in=found)
+        .exclude(billing_mode=Project.BillingMode.NON_BILLABLE)
+        .values_list("pk", flat=True)
+    )
+    for part in parts:
+        part = part.filter(project__in=billed_projects)
         if months:
             part = part.annotate(month=month_index(months))
         for row in part.values(*keys).annotate(**sums).order_by():
