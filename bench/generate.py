@@ -1,7 +1,9 @@
 """Build a ten-year business into a data folder, for the benchmarks.
 
 10,000 contacts, 2,000 projects, 200,000 time entries (one after another,
-never overlapping), 20,000 expenses, all with bulk inserts; then writes the
+never overlapping), 20,000 expenses, all with bulk inserts; the time billed as a
+freelancer bills it (`invoice_the_work`: an invoice per project and month, paid a
+month or so later, the last two months still to invoice); then writes the
 same entries as a Watson `frames` file (DIR/watson/frames) and the first
 100,000 of them as a Toggl detailed CSV (DIR/toggl-100k.csv).
 
@@ -32,6 +34,9 @@ def main():
     parser.add_argument("--entries", type=int, default=200_000)
     parser.add_argument("--expenses", type=int, default=20_000)
     parser.add_argument("--toggl-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--unbilled-months", type=int, default=2, help="The last months left to invoice."
+    )
     args = parser.parse_args()
     folder = Path(args.folder).resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -178,6 +183,7 @@ def build(folder, args):
             ],
             batch_size=CHUNK,
         )
+        invoice_the_work(rng, zone, today, args.unbilled_months)
 
     watson = folder / "watson"
     watson.mkdir(exist_ok=True)
@@ -206,6 +212,133 @@ def build(folder, args):
         f"{TimeEntry.objects.count()} time entries, {Expense.objects.count()} expenses; "
         f"{len(frames)} Watson frames, {len(toggl)} Toggl rows"
     )
+
+
+def invoice_the_work(rng, zone, today, unbilled_months):
+    """Bill ten years of time as a freelancer does: an invoice per project and month of
+    billable time (a fixed-price project once, its price, in its last month), issued on
+    the first of the next month at 21 % VAT, due 30 days later, and paid 5 to 45 days after
+    issue unless that is still to come; the last `unbilled_months` months are left to
+    invoice. Bulk inserts of issued documents, as `do_issue` would have frozen them."""
+    from django.db import connection
+
+    from patron.billing.models import Allocation, Document, Line, Payment
+    from patron.work.models import Project
+
+    month = datetime(today.year, today.month, 1, tzinfo=zone)
+    for _i in range(unbilled_months - 1):
+        month = (month - timedelta(days=1)).replace(day=1)
+    cutoff = month.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    projects = {
+        row["pk"]: row
+        for row in Project.objects.values(
+            "pk", "client_id", "billing_mode", "rate", "client__hourly_rate", "name"
+        )
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT project_id, substr(start, 1, 7), SUM(duration_seconds) FROM work_timeentry "
+            "WHERE billable AND start < %s GROUP BY 1, 2 ORDER BY 2, 1",
+            [cutoff],
+        )
+        groups = cursor.fetchall()
+    last_month = {}
+    for project_id, period, _seconds in groups:
+        last_month[project_id] = period
+    invoices, links = [], []
+    numbers = {}
+    for project_id, period, seconds in groups:
+        project = projects[project_id]
+        mode = project["billing_mode"]
+        if mode == "non_billable" or (mode == "fixed" and period != last_month[project_id]):
+            continue
+        year, number = int(period[:4]), int(period[5:7])
+        issued = date_after(year, number)
+        hourly = project["rate"] or project["client__hourly_rate"] or Decimal(85)
+        if mode == "daily":
+            hourly = (project["rate"] or Decimal(600)) / 7
+        hours = (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
+        net = (hours * hourly).quantize(Decimal("0.01"))
+        if mode == "fixed":
+            hours, hourly = Decimal(1), project["rate"] or Decimal(3000)
+            net = hourly
+        vat = (net * Decimal("0.21")).quantize(Decimal("0.01"))
+        numbers[issued.year] = numbers.get(issued.year, 0) + 1
+        invoices.append(
+            Document(
+                kind="invoice",
+                status="sent",
+                client_id=project["client_id"],
+                project_id=project_id,
+                number=f"F-{issued.year}-{numbers[issued.year]:05d}",
+                issue_date=issued,
+                due_date=issued + timedelta(days=30),
+                issued_at=datetime(issued.year, issued.month, issued.day, 9, tzinfo=zone),
+                currency="EUR",
+                language="fr",
+                total_excl_vat=net,
+                total_vat=vat,
+                total_incl_vat=net + vat,
+                amount_due=net + vat,
+            )  # fmt: skip
+        )
+        links.append((project_id, None if mode == "fixed" else period, hours, hourly))
+    Document.objects.bulk_create(invoices, batch_size=CHUNK)
+    Line.objects.bulk_create(
+        [
+            Line(
+                document=invoice,
+                description=f"{projects[pid]['name']} {period or ''}",
+                quantity=hours,
+                unit="LS" if period is None else "HUR",
+                unit_price=hourly,
+                vat_rate=Decimal(21),
+                category="S",
+                net=invoice.total_excl_vat,
+            )  # fmt: skip
+            for invoice, (pid, period, hours, hourly) in zip(invoices, links, strict=True)
+        ],
+        batch_size=CHUNK,
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE work_timeentry SET invoice_id = %s WHERE project_id = %s AND billable "
+            "AND start < %s AND (%s IS NULL OR substr(start, 1, 7) = %s)",
+            [
+                (invoice.pk, pid, cutoff, period, period)
+                for invoice, (pid, period, _h, _r) in zip(invoices, links, strict=True)
+            ],
+        )
+    payments = []
+    paid = []
+    for invoice in invoices:
+        on = invoice.issue_date + timedelta(days=rng.randint(5, 45))
+        if on <= today:
+            payments.append(
+                Payment(
+                    client_id=invoice.client_id,
+                    date=on,
+                    amount=invoice.total_incl_vat,
+                    reference=invoice.number,
+                )  # fmt: skip
+            )
+            paid.append(invoice)
+    Payment.objects.bulk_create(payments, batch_size=CHUNK)
+    Allocation.objects.bulk_create(
+        [
+            Allocation(payment=payment, document=invoice, amount=payment.amount)
+            for payment, invoice in zip(payments, paid, strict=True)
+        ],
+        batch_size=CHUNK,
+    )
+    print(f"{len(invoices)} invoices, {len(payments)} payments")
+
+
+def date_after(year, month):
+    """The first day of the month after."""
+    from datetime import date
+
+    return date(year + month // 12, month % 12 + 1, 1)
 
 
 if __name__ == "__main__":

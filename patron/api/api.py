@@ -8,6 +8,7 @@ from patron.billing.chasing_api import router as chasing_router
 from patron.billing.statement_api import router as statements_router
 from patron.business.api import router as business_router
 from patron.contacts.api import router as contacts_router
+from patron.dashboard.api import router as dashboard_router
 from patron.pricing.api import router as pricing_router
 from patron.work.api import router as work_router
 from patron.work.expense_api import router as expenses_router
@@ -43,6 +44,8 @@ def root(request):
             "statements": reverse("api:statements_list"),
             "reminders": reverse("api:billing_reminders"),
             "recurring": reverse("api:billing_recurring"),
+            "dashboard": reverse("api:dashboard"),
+            "effective_rate": reverse("api:effective_rate"),
             "rate": reverse("api:pricing_rate"),
             "scenarios": reverse("api:pricing_scenarios"),
         },
@@ -56,4 +59,5 @@ api.add_router("/expenses", expenses_router)
 api.add_router("/billing/statements", statements_router)
 api.add_router("/billing", billing_router)
 api.add_router("/billing", chasing_router)
+api.add_router("/", dashboard_router)
 api.add_router("/pricing", pricing_router)

@@ -1,0 +1,168 @@
+"""The dashboard and the effective-rate page: their figures, their links, their cost."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from patron.billing.books import Period
+from patron.billing.payments import do_record_payment
+from patron.billing.vat_return import vat_return
+from patron.business.models import Business
+from patron.contacts.models import Contact
+from patron.dashboard.figures import vat_to_pay
+from patron.pricing.scenarios import do_save_scenario
+from patron.work.models import Expense, Project, TimeEntry
+from tests.billing import scenarios
+
+D = Decimal
+# A custom regime keeps the arithmetic by hand: 20 % contributions, 10 % tax.
+INPUTS = {"net_monthly": "3000", "regime": "custom", "contributions_pct": "20", "tax_pct": "10"}
+
+
+def target():
+    return do_save_scenario(name="Plan 2026", inputs=INPUTS, make_target=True)
+
+
+def track(project, hours, *, days_ago=0):
+    seconds = int(hours * 3600)
+    start = timezone.now().replace(microsecond=0) - timedelta(days=days_ago, seconds=seconds)
+    return TimeEntry.objects.create(project=project, start=start,
+                                    end=start + timedelta(seconds=seconds),
+                                    duration_seconds=seconds)  # fmt: skip
+
+
+def some_business(owner, count=1):
+    """`count` clients, each with a project, tracked time, an invoice and a payment."""
+    for index in range(count):
+        client = scenarios.client(
+            name=f"Client {index}", street="Rue 1", postcode="1000", city="Bruxelles", country="BE"
+        )
+        project = Project.objects.create(name=f"Project {index}", client=client, rate=D("80"))
+        track(project, 3, days_ago=index * 40)
+        bill = scenarios.issue(owner, client, [("Work", "2", "80", "21")], project=project)
+        do_record_payment(owner, client=client, date=timezone.localdate(), amount="193.60")
+        TimeEntry.objects.filter(project=project).update(invoice=bill)
+        track(project, 1)  # unbilled: 80.00
+    Contact.objects.filter(name="Client 0").update(next_contact_on=timezone.localdate())
+
+
+def test_the_dashboard_shows_revenue_against_the_target(owner_client, owner):
+    some_business(owner)
+    target()
+    page = owner_client.get("/app/").content.decode()
+    assert "Revenue" in page and "Plan 2026" in page
+    assert "€160.00" in page  # this month's invoice, excl. VAT
+    assert "Effective hourly rate" in page and "<svg" in page
+    assert 'href="/app/billing/?kind=invoice&amp;status=overdue"' in page
+    assert 'href="/app/contacts/reconnect/"' in page
+    assert 'href="/app/effective-rate/?by=month"' in page
+    assert "style=" not in page.split("</head>")[1]
+
+
+def test_without_a_target_the_dashboard_asks_for_one(owner_client, owner):
+    some_business(owner)
+    page = owner_client.get("/app/").content.decode()
+    assert 'href="/app/pricing/"' in page
+    assert "Set a target in the rate calculator" in page
+    assert "What remains yours" not in page
+
+
+def test_the_dashboard_keeps_the_checklist_while_steps_are_open(owner_client):
+    page = owner_client.get("/app/").content.decode()
+    assert "Next steps" in page and "✓</span> Add your IBAN" in page  # the profile has one
+    assert '<a href="/app/settings/brand/">Upload your logo</a>' in page
+
+
+def test_the_dashboard_costs_the_same_queries_with_more_data(
+    owner_client, owner, django_assert_max_num_queries
+):
+    target()
+    some_business(owner, 1)
+    with django_assert_max_num_queries(40) as few:
+        assert owner_client.get("/app/").status_code == 200
+    some_business_more = 6
+    for index in range(1, some_business_more):
+        client = scenarios.client(
+            name=f"More {index}", street="Rue 1", postcode="1000", city="Bruxelles", country="BE"
+        )
+        project = Project.objects.create(name=f"More {index}", client=client, rate=D("50"))
+        track(project, 2, days_ago=index * 30)
+        scenarios.issue(owner, client, [("Work", "1", "50", "21")], project=project)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert owner_client.get("/app/").status_code == 200
+
+
+@pytest.mark.parametrize("by", ["client", "project", "month"])
+def test_the_effective_rate_page_costs_the_same_queries(
+    owner_client, owner, by, django_assert_max_num_queries
+):
+    target()
+    some_business(owner, 1)
+    with django_assert_max_num_queries(30) as few:
+        assert owner_client.get(f"/app/effective-rate/?by={by}").status_code == 200
+    some_business(owner, 4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert owner_client.get(f"/app/effective-rate/?by={by}").status_code == 200
+
+
+def test_the_effective_rate_page_lists_the_draggers_first(owner_client, owner):
+    target()  # well above 80 an hour
+    acme = scenarios.acme()
+    cheap = Project.objects.create(name="Cheap", client=acme, rate=D("40"))
+    dear = Project.objects.create(name="Dear", client=acme, rate=D("200"))
+    track(cheap, 10)
+    track(dear, 1)
+    page = owner_client.get("/app/effective-rate/?by=project&period=all").content.decode()
+    assert page.index("Cheap") < page.index("Dear")
+    assert "state-below" in page
+    assert 'href="/work/projects/' not in page and f"/app/work/projects/{cheap.pk}/" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["by=", "by=-1", "by=<script>alert(1)</script>", "period=9999999999999999999", "by=month&period=%00",
+     "by=" + "x" * 5000, "period=<script>"],
+)  # fmt: skip
+def test_odd_effective_rate_queries_show_the_default(owner_client, query):
+    response = owner_client.get(f"/app/effective-rate/?{query}")
+    assert response.status_code == 200
+    assert b"<script>alert" not in response.content
+
+
+def test_an_outsider_is_sent_to_log_in(client, business):
+    for url in ("/app/", "/app/effective-rate/"):
+        response = client.get(url)
+        assert response.status_code in (302, 404)
+
+
+def test_the_belgian_vat_to_set_aside_is_the_vat_return_of_the_year(owner, business):
+    today = timezone.localdate()
+    acme = scenarios.acme()
+    scenarios.issue(owner, acme, [("Design", "10", "100", "21")])  # VAT 210.00
+    scenarios.issue(owner, acme, [("Brochure", "1", "200", "6")])  # VAT 12.00
+    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
+                           vat_rate=D("21"), vat_amount=D("10.50"))  # fmt: skip
+    # Belgium, on invoices: 210.00 + 12.00 − 10.50 = 211.50, the return's box 71.
+    assert vat_to_pay(business, today) == (D("211.50"), "invoices")
+    assert vat_return(Period(date(today.year, 1, 1), today), business).box("71").amount == D(
+        "211.50"
+    )
+
+
+def test_the_french_vat_to_set_aside_is_the_vat_return_of_the_year(owner):
+    today = timezone.localdate()
+    scenarios.french_business(owner)
+    scenarios.set_regime(vat_regime="normal", vat_number="FR44732829320", legal_form="sole_trader")
+    business = Business.objects.get()
+    lyon = scenarios.client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
+                            city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
+    bill = scenarios.issue(owner, lyon, [("Site", "10", "100", "20")])  # 1,200.00 incl. 200.00
+    scenarios.issue(owner, lyon, [("Logo", "1", "500", "20")])  # not paid: no VAT due yet
+    do_record_payment(owner, client=lyon, date=today, amount="600.00", documents=[bill])
+    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
+                           vat_rate=D("20"), vat_amount=D("10.00"))  # fmt: skip
+    # France, on payments: half of the invoice paid, so 100.00 of VAT, less 10.00 deductible.
+    assert vat_to_pay(business, today) == (D("90.00"), "payments")
+    assert vat_return(Period(date(today.year, 1, 1), today), business).box("28").vat == D("90.00")
