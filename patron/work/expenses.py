@@ -24,7 +24,7 @@ from patron.money import check_currency
 from patron.system.exporting import csv_response
 from patron.system.importing import ImportRefused
 from patron.system.picker import PickerField
-from patron.work.models import Expense, Project
+from patron.work.models import Expense, ExpenseVat, Project
 from patron.work.projects import PROJECTS
 from patron.work.receipts import check_receipt, receipt_content_type
 from patron.work.supplier_invoices import do_import_supplier_invoice
@@ -334,13 +334,19 @@ def expense_list(request):
     form, expenses = filtered_expenses(request.GET)
     if request.GET.get("format") == "csv":
         return export_csv(expenses)
-    # Several VAT rates (a supplier's e-invoice) are said so rather than shown as one.
-    listed = (
-        expenses.select_related("client", "project")
-        .annotate(rates=Count("vat_groups"))
-        .order_by("-on", "-id")
+    page = Paginator(expenses.select_related("client", "project"), PER_PAGE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    # Several VAT rates (a supplier's e-invoice) are said so rather than shown as one: counted
+    # for the page's expenses alone, in one query.
+    rates = dict(
+        ExpenseVat.objects.filter(expense__in=[e.pk for e in page.object_list])
+        .values_list("expense")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for expense in page.object_list:
+        expense.rates = rates.get(expense.pk, 0)
     return render(
         request,
         "work/expense_list.html",
