@@ -1,6 +1,7 @@
 """Contacts and interactions over the REST API: the same checks as the pages."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -46,6 +47,7 @@ class ContactOut(Schema):
     language: str
     vat_number: str
     company_number: str
+    hourly_rate: Decimal | None
     notes: str
     referred_by_id: int | None
     next_contact_on: date | None
@@ -81,6 +83,7 @@ class ContactIn(Schema):
     language: str | None = None
     vat_number: str | None = None
     company_number: str | None = None
+    hourly_rate: Decimal | None = None
     notes: str | None = None
     referred_by_id: int | None = None
     next_contact_on: date | None = None

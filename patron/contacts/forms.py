@@ -51,7 +51,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [*CONTACT_FIELDS, "hourly_rate"]
+        fields = CONTACT_FIELDS
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),

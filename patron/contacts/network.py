@@ -36,6 +36,7 @@ CONTACT_FIELDS = [
     "referred_by",
     "next_contact_on",
     "cadence_days",
+    "hourly_rate",
 ]
 KIND_FILTERS = {
     "organisation": Q(is_organisation=True),

@@ -1,6 +1,7 @@
 """Contacts and interactions over the API."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -90,3 +91,18 @@ def test_interactions_move_the_follow_up_and_can_be_listed(api, anna):
 def test_the_schema_lists_the_contacts_resources(api):
     paths = api.get("/api/openapi.json").json()["paths"]
     assert "/api/contacts" in paths and "/api/contacts/{contact_id}/interactions" in paths
+
+
+def test_a_client_s_hourly_rate_is_set_kept_and_checked(api, acme):
+    url = f"/api/contacts/{acme.pk}"
+    assert send(api, "patch", url, {"hourly_rate": "95.50"}).json()["hourly_rate"] == "95.50"
+    # A change of another field keeps the rate (the form is built from every field).
+    assert send(api, "patch", url, {"city": "Namur"}).json()["hourly_rate"] == "95.50"
+    refused = send(api, "patch", url, {"hourly_rate": "-5"})
+    assert refused.status_code == 422 and "hourly_rate" in refused.json()["errors"]
+    acme.refresh_from_db()
+    assert acme.hourly_rate == Decimal("95.50") and acme.city == "Namur"
+    from patron.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(object_type="contacts.contact")
+    assert any("hourly_rate" in (entry.changes or {}) for entry in entries)
