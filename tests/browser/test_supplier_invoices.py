@@ -2,21 +2,18 @@
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from patron.work.models import Expense
+from tests.billing.scenarios import VALIDATOR
 from tests.browser.test_work import log_in
 
 pytestmark = pytest.mark.browser
 
-FACTURX = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/einvoice/examples/facturx/sample-weasyprint-drafthorse.pdf"
-)
+FACTURX = VALIDATOR.parent / "examples" / "facturx" / "sample-weasyprint-drafthorse.pdf"
 
 
 def plain_pdf(path):

@@ -4,7 +4,6 @@ and UBL, one expense per supplier invoice, and the page that takes the file."""
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,7 +17,9 @@ from patron.work.models import Expense, ExpenseLine
 from patron.work.supplier_invoices import do_import_supplier_invoice
 from tests.billing import scenarios
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "einvoice" / "examples"
+# The official examples beside the validator (../shared/einvoice, or where
+# PATRON_EINVOICE_VALIDATOR says it is).
+EXAMPLES = scenarios.VALIDATOR.parent / "examples"
 VALID = sorted(
     [*EXAMPLES.glob("en16931/*.xml"), *EXAMPLES.glob("peppol/*.xml"), *EXAMPLES.glob("facturx/*")]
 )
