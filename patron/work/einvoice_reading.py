@@ -270,25 +270,18 @@ def read_cii(root):
         price = child(item, "SpecifiedLineTradeAgreement", "NetPriceProductTradePrice")
         quantity = child(item, "SpecifiedLineTradeDelivery", "BilledQuantity")
         line_settlement = child(item, "SpecifiedLineTradeSettlement")
-        tax = child(line_settlement, "ApplicableTradeTax")
         lines.append(
             make_line(
-                description=text(product, "Name") or text(product, "Description"),
-                quantity=amount(quantity, _("A line's quantity (BT-129)")),
-                unit=quantity.get("unitCode", "") if quantity is not None else "",
-                unit_price=price_per_unit(
-                    child(price, "ChargeAmount"), child(price, "BasisQuantity")
-                ),
-                net=amount(
-                    child(
-                        line_settlement,
-                        "SpecifiedTradeSettlementLineMonetarySummation",
-                        "LineTotalAmount",
-                    ),
-                    _("A line's net amount (BT-131)"),
+                goods=product,
+                quantity=quantity,
+                price=(child(price, "ChargeAmount"), child(price, "BasisQuantity")),
+                net=child(
+                    line_settlement,
+                    "SpecifiedTradeSettlementLineMonetarySummation",
+                    "LineTotalAmount",
                 ),  # fmt: skip
-                category=text(tax, "CategoryCode"),
-                rate=child(tax, "RateApplicablePercent"),
+                tax=child(line_settlement, "ApplicableTradeTax"),
+                tax_names=("CategoryCode", "RateApplicablePercent"),
             )
         )
     groups = [
@@ -369,19 +362,15 @@ def read_ubl(root):
     for item in children(root, "CreditNoteLine" if credit else "InvoiceLine")[: MAX_LINES + 1]:
         quantity = child(item, "CreditedQuantity" if credit else "InvoicedQuantity")
         goods = child(item, "Item")
-        tax = child(goods, "ClassifiedTaxCategory")
         price = child(item, "Price")
         lines.append(
             make_line(
-                description=text(goods, "Name") or text(goods, "Description"),
-                quantity=amount(quantity, _("A line's quantity (BT-129)")),
-                unit=quantity.get("unitCode", "") if quantity is not None else "",
-                unit_price=price_per_unit(
-                    child(price, "PriceAmount"), child(price, "BaseQuantity")
-                ),
-                net=amount(child(item, "LineExtensionAmount"), _("A line's net amount (BT-131)")),
-                category=text(tax, "ID"),
-                rate=child(tax, "Percent"),
+                goods=goods,
+                quantity=quantity,
+                price=(child(price, "PriceAmount"), child(price, "BaseQuantity")),
+                net=child(item, "LineExtensionAmount"),
+                tax=child(goods, "ClassifiedTaxCategory"),
+                tax_names=("ID", "Percent"),
             )
         )
     tax_totals = children(root, "TaxTotal")
@@ -457,15 +446,19 @@ def price_per_unit(price, base):
     return value / per if per else value
 
 
-def make_line(*, description, quantity, unit, unit_price, net, category, rate):
+def make_line(*, goods, quantity, price, net, tax, tax_names):
+    """A line (BG-25) from its elements: the item (name or description), the quantity, the
+    price and its base quantity, the net amount, and the tax element with the names of its
+    category and rate in this syntax."""
+    category, rate = tax_names
     return Line(
-        description=description[:500],
-        quantity=quantity,
-        unit=unit[:3],
-        unit_price=unit_price,
-        net_amount=net,
-        vat_category=category[:2],
-        vat_rate=amount(rate, _("A line's VAT rate (BT-152)"), required=False),
+        description=(text(goods, "Name") or text(goods, "Description"))[:500],
+        quantity=amount(quantity, _("A line's quantity (BT-129)")),
+        unit=(quantity.get("unitCode", "") if quantity is not None else "")[:3],
+        unit_price=price_per_unit(*price),
+        net_amount=amount(net, _("A line's net amount (BT-131)")),
+        vat_category=text(tax, category)[:2],
+        vat_rate=amount(child(tax, rate), _("A line's VAT rate (BT-152)"), required=False),
     )
 
 
