@@ -71,6 +71,8 @@ def test_save_as_the_target_then_compare(owner_client):
 def test_recorded_expenses_of_the_last_year_can_be_used(owner_client):
     Expense.objects.create(supplier="Old", amount_excl_vat=Decimal("999"), on="2000-01-01")
     Expense.objects.create(supplier="Laptop", amount_excl_vat=Decimal("1200.50"))
+    # Billed on to a client: the client's cost, not the business's.
+    Expense.objects.create(supplier="Printer", amount_excl_vat=Decimal("80"), billable=True)
     page = owner_client.get(URL).content.decode()
     assert "€1,200.50" in page
     response = owner_client.post(URL, {**FORM, "use_recorded": "1"})
