@@ -230,30 +230,23 @@ class Recorded:
 
 def open_documents(client, currency, direction):
     """The client's documents a payment (invoices) or a refund (credit notes) may settle,
-    the oldest first."""
+    the oldest first (their balances read in the same query)."""
     kind = Kind.INVOICE if direction == RECEIVED else Kind.CREDIT_NOTE
     documents = Document.objects.filter(client=client, kind=kind, currency=currency).exclude(
         status=Status.DRAFT
     )
-    return [d for d in documents.order_by("issue_date", "sequence_number") if open_amount(d) > 0]
+    documents = with_balances(documents.order_by("issue_date", "sequence_number"))
+    return [d for d in documents if open_amount(d) > 0]
 
 
 def also_payable(document, limit=50):
-    """The client's other documents of the same kind and currency that one payment (or refund)
-    may settle together with `document`, the oldest first, in one query."""
+    """The client's other open documents that one payment (or refund) may settle together
+    with `document`, the oldest first."""
     if document.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE) or document.is_draft:
         return []
-    others = with_balances(
-        Document.objects.filter(
-            client_id=document.client_id, kind=document.kind, currency=document.currency
-        )
-        .exclude(status=Status.DRAFT)
-        .exclude(pk=document.pk)
-        .order_by("issue_date", "sequence_number")
-    )
-    if document.kind == Kind.CREDIT_NOTE:
-        return [d for d in others[:limit] if refundable(d) > 0]
-    return [d for d in others[:limit] if outstanding(d) > 0]
+    direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else RECEIVED
+    others = open_documents(document.client_id, document.currency, direction)
+    return [d for d in others if d.pk != document.pk][:limit]
 
 
 @transaction.atomic

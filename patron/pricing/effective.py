@@ -164,7 +164,7 @@ def money_by(documents, *fields):
 
 def unbilled_parts(entries):
     """The entries' billable time not on an issued invoice: on none (read through the
-    partial index of dashboard/migrations/0001), and on a draft (a few rows at most)."""
+    partial index `work_entry_unbilled`), and on a draft (a few rows at most)."""
     billable = entries.filter(billable=True)
     drafts = Document.objects.filter(status=Status.DRAFT).values("pk")
     return [billable.filter(invoice__isnull=True), billable.filter(invoice__in=drafts)]

@@ -141,10 +141,12 @@ def expense_fields(invoice):
     }
 
 
-def do_import_supplier_invoice(data, *, user=None, actor=""):
-    """Book the e-invoice in `data` as an expense (or find it booked); EInvoiceRefused if not."""
-    check_size(len(data))
-    invoice = read_einvoice(data)
+def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
+    """Book the e-invoice in `data` as an expense (or find it booked); EInvoiceRefused if not.
+    `invoice`: what read_einvoice already made of `data`, not to read it twice."""
+    if invoice is None:
+        check_size(len(data))
+        invoice = read_einvoice(data)
     key = einvoice_key(invoice)
     existing = Expense.objects.filter(einvoice_key=key).first()
     if existing is not None:
@@ -213,7 +215,7 @@ class ExpenseImporter:
     def plan(self, data):
         check_size(len(data))
         invoice = read_einvoice(data)
-        plan = ImportPlan(items=[data])
+        plan = ImportPlan(items=[(data, invoice)])
         known = Expense.objects.filter(einvoice_key=einvoice_key(invoice)).exists()
         plan.counts = {"supplier invoices already booked" if known else "supplier invoices": 1}
         return plan
@@ -221,7 +223,10 @@ class ExpenseImporter:
     def apply(self, plan, progress=None, user=None):
         if not plan.ok:
             raise ImportRefused(_("This file has errors; nothing was imported."))
-        self.booked = do_import_supplier_invoice(plan.items[0], user=user, actor="command line")
+        data, invoice = plan.items[0]
+        self.booked = do_import_supplier_invoice(
+            data, user=user, actor="command line", invoice=invoice
+        )
         if not self.booked.created:
             return {"supplier invoices already booked": 1}
         done = {"supplier invoices": 1}
