@@ -267,7 +267,7 @@ def invoice_the_work(rng, zone, today, unbilled_months):
         invoices.append(
             Document(
                 kind="invoice",
-                status="sent",
+                status="draft",  # sent once its lines are in: the database guards sent ones
                 client_id=project["client_id"],
                 project_id=project_id,
                 number=f"F-{issued.year}-{numbers[issued.year]:05d}",
@@ -300,6 +300,7 @@ def invoice_the_work(rng, zone, today, unbilled_months):
         ],
         batch_size=CHUNK,
     )
+    Document.objects.filter(kind="invoice", status="draft").exclude(number="").update(status="sent")
     with connection.cursor() as cursor:
         cursor.executemany(
             "UPDATE work_timeentry SET invoice_id = %s WHERE project_id = %s AND billable "

@@ -153,6 +153,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "patron.sqlite3",
+            # The tests' database is a file too, not SQLite's shared memory: threads racing
+            # each other then wait for the write lock as processes do, instead of failing.
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
             "OPTIONS": {
                 # IMMEDIATE: a transaction takes the write lock up front and waits
                 # for it (up to timeout) instead of failing with "database is locked".

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from patron.audit.log import record
-from patron.billing.models import Document, Kind, Line, Status, Unit
+from patron.billing.models import FROZEN, Document, Kind, Line, Status, Unit
 from patron.billing.vat import charges_vat, rates_for, suggest_treatment
 from patron.business.models import Business
 from patron.work.models import Expense, Project, TimeEntry
@@ -184,12 +184,11 @@ def do_create_from_work(user, client, *, project=None, since=None, until=None,
     return document
 
 
+@transaction.atomic
 def save_lines(document, lines):
-    """Replace the draft's lines and its totals."""
-    if document.stored_status() not in (None, Status.DRAFT):
-        raise ValidationError(
-            _("An issued document cannot be changed: correct it with a credit note.")
-        )
+    """Replace the draft's lines and its totals (under the draft's lock: see models.locked)."""
+    if document.stored_status(lock=True) not in (None, Status.DRAFT):
+        raise ValidationError(FROZEN, code="frozen")
     document.lines.all().delete()
     for position, line in enumerate(lines):
         line.document, line.position = document, position

@@ -1,12 +1,13 @@
 """Issuing a document (rule 2 of the design): check, then number, snapshot, freeze and chain.
 
-Everything that would make the document invalid is checked first, outside the transaction,
-and reported all at once. Then one short transaction takes the next number of the
-document's sequence (SQLite serialises writers with BEGIN IMMEDIATE; PostgreSQL locks the
-sequence row), snapshots seller and buyer, freezes lines and totals, chains the document's
-hash to the previous one of its sequence and writes the audit log. A failure anywhere in it
-rolls everything back: the draft stays a draft and no number is used.
-"""
+One short transaction locks the draft (and, for a credit note, what it depends on), checks
+everything that would make the document invalid on what the database holds at that moment
+and reports it all at once, then takes the next number of the document's sequence (SQLite
+serialises writers with BEGIN IMMEDIATE; PostgreSQL locks the rows), snapshots seller and
+buyer, freezes lines and totals, chains the document's hash to the previous one of its
+sequence and writes the audit log. A failure anywhere in it rolls everything back: the draft
+stays a draft and no number is used. Beneath the code, database triggers refuse any change
+to an issued document (migration billing 0007)."""
 
 import hashlib
 import json
@@ -21,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.audit.log import record
-from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status
+from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status, locked
 from patron.billing.totals import compute
 from patron.billing.vat import EU, Treatment, charges_vat, rates_for
 from patron.business.models import Business
+from patron.contacts.models import Contact
 
 SELLER_FIELDS = [
     "legal_name", "trading_name", "legal_form", "street", "postcode", "city", "country",
@@ -182,19 +184,35 @@ def structured_reference(year, number):
 
 
 def do_issue(user, document, *, actor=""):
-    """Issue a draft; ValidationError with every reason when it cannot be."""
+    """Issue a draft; ValidationError with every reason when it cannot be.
+
+    Steps, in one transaction:
+    1. lock the draft's row (models.locked): an edit or a deletion of the same draft waits
+       for the issue, or the issue waits for them and reads what they left;
+    2. for a credit note, lock the client's row (as payments do) and the corrected invoice's,
+       so that credit notes of one invoice are issued one after the other and each counts
+       the ones before it;
+    3. check everything (problems), on what the database now holds;
+    4. take the next number under the sequence's lock, snapshot, freeze and chain.
+    """
     business = Business.objects.first()
-    found = problems(document, business)
-    if found:
-        raise ValidationError(found)
     with transaction.atomic():
         document = (
-            Document.objects.select_for_update(of=("self",))
+            locked(Document.objects)
             .select_related("client", "corrects")
-            .get(pk=document.pk)
+            .filter(pk=document.pk)
+            .first()
         )
+        if document is None:
+            raise ValidationError(_("This draft no longer exists: it has been deleted."))
         if not document.is_draft:
             raise ValidationError(_("This document has already been issued."))
+        if document.kind == Kind.CREDIT_NOTE and document.corrects_id:
+            Contact.objects.select_for_update().filter(pk=document.client_id).first()
+            locked(Document.objects).filter(pk=document.corrects_id).first()
+        found = problems(document, business)
+        if found:
+            raise ValidationError(found)
         lines = list(document.lines.all())
         document.refresh_lines(lines)
         today = timezone.localdate()

@@ -9,7 +9,7 @@ few status moves that follow (sent, accepted, credited…).
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,15 @@ FROZEN = _("An issued document cannot be changed: correct it with a credit note.
 UNDELETABLE = _("An issued document cannot be deleted: cancel it with a credit note.")
 # What may still change on an issued document: the moves of its life after issuing.
 AFTER_ISSUE = {"status", "updated_at"}
+
+
+def locked(documents, *, delete=False):
+    """The documents, their rows locked until the transaction ends: what every change of a
+    draft, its deletion and its issue take first, so that each re-reads the document after
+    the other has committed (PostgreSQL; SQLite's writers already take turns, BEGIN
+    IMMEDIATE). A change that keeps the key takes the weaker NO KEY lock, which still lets
+    payments and credit notes refer to the row; a deletion takes the full one."""
+    return documents.select_for_update(of=("self",), no_key=not delete)
 
 
 class Kind(models.TextChoices):
@@ -170,34 +179,42 @@ class Document(models.Model):
         return self.number or f"{self.get_kind_display()} ({_('draft')})"
 
     def save(self, *args, **kwargs):
-        if self.stored_status() not in (None, Status.DRAFT):
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= AFTER_ISSUE:
-                raise ValidationError(FROZEN, code="frozen")
-        super().save(*args, **kwargs)
+        # The stored status is read under the row's lock, in the transaction that writes: a
+        # draft saved while it is being issued waits for the issue, then finds it issued.
+        with transaction.atomic():
+            if self.stored_status(lock=True) not in (None, Status.DRAFT):
+                fields = kwargs.get("update_fields")
+                if fields is None or not set(fields) <= AFTER_ISSUE:
+                    raise ValidationError(FROZEN, code="frozen")
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.stored_status() not in (None, Status.DRAFT):
-            raise ValidationError(UNDELETABLE, code="frozen")
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            if self.stored_status(lock=True, delete=True) not in (None, Status.DRAFT):
+                raise ValidationError(UNDELETABLE, code="frozen")
+            return super().delete(*args, **kwargs)
 
     @property
     def is_draft(self):
         return self.status == Status.DRAFT
 
-    def stored_status(self):
+    def stored_status(self, *, lock=False, delete=False):
+        """The status as the database holds it; with `lock`, the row stays locked until the
+        transaction ends (see `locked`)."""
         if self.pk is None:
             return None
-        return Document.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        rows = locked(Document.objects, delete=delete) if lock else Document.objects
+        return rows.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def refresh_lines(self, lines):
         """Each line's category and net again (the treatment may have changed), written in one
         query, and the totals they make; a draft's only."""
-        if self.stored_status() not in (None, Status.DRAFT):
-            raise ValidationError(FROZEN, code="frozen")
-        for line in lines:
-            line.refresh_amounts(self.treatment)
-        Line.objects.bulk_update(lines, ["category", "vat_rate", "net"])
+        with transaction.atomic():
+            if self.stored_status(lock=True) not in (None, Status.DRAFT):
+                raise ValidationError(FROZEN, code="frozen")
+            for line in lines:
+                line.refresh_amounts(self.treatment)
+            Line.objects.bulk_update(lines, ["category", "vat_rate", "net"])
         return self.compute_totals(lines)
 
     def compute_totals(self, lines=None):
@@ -229,18 +246,22 @@ class Line(models.Model):
         return self.description
 
     def save(self, *args, **kwargs):
-        if not self.document_is_draft():
-            raise ValidationError(FROZEN, code="frozen")
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if not self.document_is_draft():
+                raise ValidationError(FROZEN, code="frozen")
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if not self.document_is_draft():
-            raise ValidationError(FROZEN, code="frozen")
-        return super().delete(*args, **kwargs)
+        with transaction.atomic():
+            if not self.document_is_draft():
+                raise ValidationError(FROZEN, code="frozen")
+            return super().delete(*args, **kwargs)
 
     def document_is_draft(self):
-        status = Document.objects.filter(pk=self.document_id).values_list("status", flat=True)
-        return status.first() in (None, Status.DRAFT)
+        """Whether the line's document is a draft, read under the document's lock (the caller
+        is in a transaction: save and delete open one)."""
+        status = locked(Document.objects).filter(pk=self.document_id).values_list("status")
+        return (status.first() or (None,))[0] in (None, Status.DRAFT)
 
     def refresh_amounts(self, treatment):
         """The line's category and net amount from its figures and the document's treatment."""

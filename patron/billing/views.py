@@ -196,6 +196,10 @@ def document_page(request, pk):
         try:
             do_save_draft(request.user, form, lines)
         except ValidationError as e:
+            if any(error.code == "frozen" for error in getattr(e, "error_list", ())):
+                # Issued meanwhile (another tab, the API): the issued document is what holds.
+                messages.error(request, " ".join(e.messages))
+                return redirect("billing:document", pk=pk)
             form.add_error(None, e)
         else:
             messages.success(request, _("The draft has been saved."))

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from django.db import connection
+
+from patron.billing import frozen
 from patron.billing.models import Document
 
 DATA = Path(__file__).parent.parent / "data" / "statements"
@@ -22,7 +25,8 @@ def numbered(invoice, number):
     digits = f"26{number:08d}"
     digits += f"{int(digits) % 97 or 97:02d}"
     reference = f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
-    Document.objects.filter(pk=invoice.pk).update(
-        number=f"F-2026-{number:04d}", structured_reference=reference
-    )
+    with frozen.suspended(connection):
+        Document.objects.filter(pk=invoice.pk).update(
+            number=f"F-2026-{number:04d}", structured_reference=reference
+        )
     return Document.objects.get(pk=invoice.pk)
