@@ -7,17 +7,17 @@ from email import policy
 import pytest
 from hypothesis import HealthCheck, settings
 
-# A loaded 2-core machine makes Hypothesis's timing checks fail tests that are right: what
-# its properties prove does not depend on how fast the examples come.
-settings.register_profile("patron", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("patron")
-
 from patron.accounts.owner import do_create_owner
 from patron.business.demo import PROFILE
 from patron.business.forms import ProfileForm
 from patron.business.profile import do_save_business
 
 PASSWORD = "correct horse battery staple"
+
+# A loaded 2-core machine makes Hypothesis's timing checks fail tests that are right: what
+# its properties prove does not depend on how fast the examples come.
+settings.register_profile("patron", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("patron")
 
 # The demo's Belgian designer, as typed into the profile form.
 BELGIAN_PROFILE = PROFILE
