@@ -8,6 +8,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 from django.test import Client
 
@@ -206,3 +207,26 @@ def test_a_payment_racing_a_full_credit_note_is_spread_on_what_was_open(owner, b
         # the client's credit. Never both halves: an invoice paid out of a closed balance.
         assert allocated in (Decimal("0"), Decimal("121.00"))
     assert_books_intact()
+
+
+def test_two_payments_of_one_invoice_at_once_settle_it_once(owner, business, acme):
+    for _invoice in range(PAIRS // 2):
+        invoice = do_issue(owner, draft(acme, ("Design", "1", "100", "21")))
+        answers = at_once(
+            *(
+                lambda invoice=invoice: do_record_payment(
+                    owner,
+                    client=acme,
+                    amount=Decimal("121.00"),
+                    date=invoice.issue_date,
+                    documents=[invoice],
+                )  # fmt: skip
+                for _ in range(2)
+            )
+        )
+        # One payment settles the invoice; the other is refused with a sentence (nothing is
+        # left to settle on it), never a second allocation to a closed invoice.
+        refused = [answer for answer in answers if isinstance(answer, Exception)]
+        assert len(refused) == 1 and isinstance(refused[0], ValidationError), answers
+        allocated = Allocation.objects.filter(document=invoice).values_list("amount", flat=True)
+        assert sorted(allocated) == [Decimal("121.00")]
