@@ -128,6 +128,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "patron.urls"
 WSGI_APPLICATION = "patron.wsgi.application"
 
+# Widget values are escaped even when marked safe (see the class).
+FORM_RENDERER = "patron.system.widgets.EscapingRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
