@@ -27,6 +27,7 @@ The other input paths (forms, API, imports, portal) are fed the same text by the
 after the first one, and their pages are read by the same checks.
 """
 
+import contextlib
 import csv
 import io
 import re
@@ -41,7 +42,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, models, transaction
+from django.core.signals import request_finished
+from django.db import DatabaseError, close_old_connections, models, transaction
 from django.test import Client
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -280,8 +282,25 @@ def links(body):
         yield href.split("#")[0]
 
 
+@contextlib.contextmanager
+def connection_kept():
+    """A streamed download (a vCard, a PDF) sends request_finished when read to its end,
+    which closes the database connection on PostgreSQL in the middle of the test's
+    transaction: the crawl keeps it, as Django's test client does for other responses."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def crawl(client, start, report, limit=400):
     """Every page reachable from `start`, each shape of address a few times, checked."""
+    with connection_kept():
+        return crawl_pages(client, start, report, limit)
+
+
+def crawl_pages(client, start, report, limit):
     queue, seen, shapes, pdfs = list(start), set(), Counter(), 0
     visited = []
     while queue and len(seen) < limit:
@@ -376,8 +395,9 @@ def test_hostile_text_in_every_field_stays_inert_on_every_page_file_and_mail(
     for document in Document.objects.filter(notes=FRESH):
         for fmt in formats_of(document):
             url = f"/app/billing/{document.pk}/file/{fmt}/"
-            response = client.get(url)
-            body = b"".join(response) if response.streaming else response.content
+            with connection_kept():
+                response = client.get(url)
+                body = b"".join(response) if response.streaming else response.content
             check = report.check_pdf if fmt == "pdf" else report.check_xml
             check(url, body, expected=["</textarea>", "{{ settings.SECRET_KEY }}", MARK])
 
