@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "patron.accounts.middleware.UserLanguageMiddleware",
+    "patron.accounts.middleware.KnownBrowserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,6 +128,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "patron.urls"
 WSGI_APPLICATION = "patron.wsgi.application"
 
+# Widget values are escaped even when marked safe (see the class).
+FORM_RENDERER = "patron.system.widgets.EscapingRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +10,7 @@ from patron.accounts.models import User
 from patron.accounts.owner import setup_code, setup_code_required
 from patron.accounts.throttling import normalise_username
 from patron.audit.log import snapshot
+from patron.system.mail import render_text
 from patron.system.tasks import send_email
 
 
@@ -101,8 +101,8 @@ class ResetForm(PasswordResetForm):
         self, subject_template_name, email_template_name, context, from_email, to_email,
         html_email_template_name=None,
     ):  # fmt: skip
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        body = render_to_string(email_template_name, context)
+        subject = "".join(render_text(subject_template_name, context).splitlines())
+        body = render_text(email_template_name, context)
         transaction.on_commit(lambda: send_email.enqueue(subject, body, [to_email]))
 
 

@@ -20,10 +20,15 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept for the throttling window."""
+    """One failed login (or another guessed secret), kept for the throttling window.
+
+    `browser` is set when the attempt came from a browser this account has logged in
+    from before (accounts/throttling.py): such failures are counted apart.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, db_index=True)
+    browser = models.CharField(max_length=32, blank=True, default="", db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self):

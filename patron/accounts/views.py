@@ -35,6 +35,29 @@ def welcome(request):
     if owner_exists():
         return redirect("dashboard:home")
     form = OwnerForm(request.POST or None)
+    if request.method == "POST" and "setup_code" in form.fields:
+        # The setup code is all that stands between a stranger and the owner's account.
+        ip = throttling.client_ip(request)
+        wait = throttling.setup_code_wait(ip)
+        if wait:
+            minutes = (wait + 59) // 60
+            messages.error(
+                request,
+                ngettext(
+                    "Too many wrong setup codes from here. Try again in %(minutes)d minute.",
+                    "Too many wrong setup codes from here. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            typed = {
+                name: request.POST.get(name, "") for name in ("first_name", "last_name", "email")
+            }
+            context = {"form": OwnerForm(initial=typed), "step": 1}
+            return render(request, "accounts/welcome.html", context, status=429)
+        if request.POST.get("setup_code", "").strip() and not form.is_valid():
+            if "setup_code" in form.errors:
+                throttling.record_wrong_setup_code(ip)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -47,8 +70,21 @@ def welcome(request):
         except OwnerExists:
             return redirect("accounts:login")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("business:setup_profile")
+        response = redirect("business:setup_profile")
+        throttling.remember_browser(request, response, user.get_username())
+        return response
     return render(request, "accounts/welcome.html", {"form": form, "step": 1})
+
+
+def paused_message(wait):
+    minutes = (wait + 59) // 60
+    return ngettext(
+        "Too many failed attempts. For your safety, logging in is paused: "
+        "try again in %(minutes)d minute.",
+        "Too many failed attempts. For your safety, logging in is paused: "
+        "try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 @sensitive_post_parameters("password")
@@ -63,28 +99,28 @@ def login_view(request):
     if request.method == "POST":
         username = throttling.normalise_username(request.POST.get("username"))
         ip = throttling.client_ip(request)
-        wait = throttling.seconds_until_allowed(username, ip)
+        browser = throttling.known_browser(request, username)
+        wait = throttling.seconds_until_allowed(username, ip, browser)
         if wait:
-            minutes = (wait + 59) // 60
             form = LoginForm(request)
-            messages.error(
-                request,
-                ngettext(
-                    "Too many failed attempts. For your safety, logging in is paused: "
-                    "try again in %(minutes)d minute.",
-                    "Too many failed attempts. For your safety, logging in is paused: "
-                    "try again in %(minutes)d minutes.",
-                    minutes,
+            messages.error(request, paused_message(wait))
+            if not browser:
+                messages.info(
+                    request,
+                    _(
+                        "If this is your account, log in from a browser you have used "
+                        "before, or reset your password: either lets you in at once."
+                    ),
                 )
-                % {"minutes": minutes},
-            )
             status = 429
         elif form.is_valid() and has_access(form.get_user()):
-            throttling.clear_failures(username)
+            throttling.clear_failures(username, ip, browser)
             login(request, form.get_user())
-            return HttpResponseRedirect(next_url)
+            response = HttpResponseRedirect(next_url)
+            throttling.remember_browser(request, response, username)
+            return response
         else:
-            throttling.record_failure(username, ip)
+            throttling.record_failure(username, ip, browser)
             if not form.errors:  # right password, but not an account of this business
                 form.add_error(None, form.error_messages["invalid_login"])
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
@@ -104,6 +140,21 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, _("Too many reset requests from here. Try again later."))
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password step. Whoever opened the mailed link owns the mailbox:
+    the browser becomes a known one, so strangers' failures no longer pause it."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        username = form.user.get_username()
+        throttling.remember_browser(self.request, response, username)
+        throttling.clear_failures(username, throttling.client_ip(self.request))
+        return response
 
 
 @require_POST

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -15,7 +14,7 @@ from patron.audit.log import record
 from patron.billing.models import Document, Sending, Status
 from patron.billing.rendering import formats_of, rendering
 from patron.portal.links import create_link, portal_path
-from patron.system.mail import connection, sender
+from patron.system.mail import connection, render_text, sender
 
 LINK = "{link}"
 MAX_BODY = 10_000  # characters a message's text may have (the portal link is added to it)
@@ -30,7 +29,7 @@ def default_message(document):
             "number": document.number,
             "seller": seller,
         }
-        body = render_to_string(
+        body = render_text(
             "billing/email_body.txt", {"document": document, "seller": seller, "link": LINK}
         )
     return subject, body

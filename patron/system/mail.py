@@ -8,6 +8,7 @@ import os
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.template.loader import render_to_string
 
 from patron.system.models import MailServer
 
@@ -42,3 +43,15 @@ def connection():
 def sender():
     server = mail_server()
     return server.from_address if server else settings.DEFAULT_FROM_EMAIL
+
+
+def render_text(template_name, context):
+    """A plain-text template (an email's body or subject) rendered as plain text.
+
+    Such templates turn autoescape off, as mail must; but Django marks whatever a
+    template renders as safe HTML, and the first page to show that text (the textarea
+    where the owner edits an email before it goes) would then draw the client's name,
+    or anything else typed by someone else, as markup. The copy returned is an
+    ordinary string: pages escape it like any other.
+    """
+    return str.__str__(render_to_string(template_name, context))

@@ -3,6 +3,7 @@ two VAT rates, booked through the same path as a dropped file (supplier_invoices
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -78,7 +79,7 @@ def demo_invoice(country, buyer, buyer_number, today=None):
         net = Decimal(price) * quantity
         taxable[rate] = taxable.get(rate, Decimal(0)) + net
         lines.append(LINE.format(position=position, unit=unit, quantity=quantity, net=net,
-                                 description=description, rate=rate, price=price))  # fmt: skip
+                                 description=escape(description), rate=rate, price=price))  # fmt: skip
     tax = {rate: (base * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
            for rate, base in taxable.items()}  # fmt: skip
     net, vat_total = sum(taxable.values()), sum(tax.values())
@@ -87,7 +88,7 @@ def demo_invoice(country, buyer, buyer_number, today=None):
     )
     return TEMPLATE.format(
         number=f"NB-{issued:%Y%m}-0117", issued=issued, due=issued + timedelta(days=30),
-        buyer=buyer, buyer_scheme="0208" if country == "BE" else "0009",
+        buyer=escape(buyer), buyer_scheme="0208" if country == "BE" else "0009",
         buyer_id="".join(ch for ch in buyer_number if ch.isdigit()), vat=vat, name=name, street=street, city=city,
         postcode=postcode, country=country, vat_total=vat_total, subtotals=subtotals, net=net,
         gross=net + vat_total, lines="".join(lines),

@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from patron.accounts.models import User
 from tests.conftest import PASSWORD
@@ -82,3 +83,22 @@ def test_off_a_laptop_the_first_visitor_needs_the_setup_code_from_the_log(client
     response = client.post("/app/welcome/", {**OWNER_FORM, "setup_code": code.lower()})
     assert response.status_code == 302
     assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_setup_code_guesses_are_paused_per_address(client, settings):
+    from patron.accounts.owner import setup_code
+
+    settings.HOST = "0.0.0.0"  # noqa: S104
+    for i in range(5):
+        response = client.post("/app/welcome/", {**OWNER_FORM, "setup_code": f"AAAA-AAA{i}"})
+        assert response.status_code == 200
+    response = client.post("/app/welcome/", {**OWNER_FORM, "setup_code": setup_code()})
+    assert response.status_code == 429
+    assert "Too many wrong setup codes" in response.text
+    assert not User.objects.exists()  # even the right code waits
+    elsewhere = Client(REMOTE_ADDR="10.1.1.1", HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        elsewhere.post("/app/welcome/", {**OWNER_FORM, "setup_code": setup_code()}).status_code
+        == 302
+    )

@@ -121,3 +121,19 @@ def test_the_environment_wins_over_the_page(monkeypatch, inbox):
     assert mail_server() is not None
     monkeypatch.setenv("PATRON_EMAIL_HOST", "smtp.admin.example")
     assert mail_server() is None
+
+
+def test_a_client_name_with_markup_stays_text_in_the_email_box(owner_client, owner, invoice):
+    """The name is the client's to choose (the API, a vCard, LinkedIn): an htmx element in it
+    would post with the owner's CSRF token the moment the invoice page opened."""
+    import lxml.html
+
+    hostile = 'ACME </textarea><div hx-post="/app/settings/tokens/" hx-trigger="load">x</div>'
+    attacker = Contact.objects.create(is_organisation=True, name=hostile, is_client=True,
+                                      email="a@acme.example", street="Rue 1", postcode="1000",
+                                      city="Bruxelles", country="BE")  # fmt: skip
+    document = do_issue(owner, draft(attacker, ("Design", "1", "85", "21")))
+    page = lxml.html.fromstring(owner_client.get(f"/app/billing/{document.pk}/").content)
+    assert page.xpath("//*[@hx-post='/app/settings/tokens/']") == []
+    [box] = page.xpath("//textarea[@name='body']")
+    assert f" {hostile},\n" in box.text  # the name, as typed, in the text to send

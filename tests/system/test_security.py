@@ -140,12 +140,106 @@ def test_healthz_says_the_database_is_down_without_its_details(client, db, monke
             "GET /app/password/reset/MQ/c3k2bs-0123abcd/ HTTP/1.1",
             "GET /app/password/reset/…/…/ HTTP/1.1",
         ),
-        ("GET /p/Zx8secret-token/quote/ HTTP/1.1", "GET /p/…/quote/ HTTP/1.1"),
+        ("GET /app/password/reset/sent/ HTTP/1.1", "GET /app/password/reset/sent/ HTTP/1.1"),
+        ("GET /p/Zx8secret-token/answer/ HTTP/1.1", "GET /p/…/answer/ HTTP/1.1"),
+        ("GET /p/Zx8secret-token/no-such-page/ HTTP/1.1", "GET /p/…/no-such-page/ HTTP/1.1"),
+        ("GET /p/Zx8secret-token HTTP/1.1", "GET /p/… HTTP/1.1"),
+        ("GET /app/work/feed/Zx8secret.ics HTTP/1.1", "GET /app/work/feed/….ics HTTP/1.1"),
+        ("GET /app/work/feed/Zx8secret HTTP/1.1", "GET /app/work/feed/… HTTP/1.1"),
+        ("https://patron.example/p/Zx8secret/", "https://patron.example/p/…/"),
         ("GET /app/?token=abc&next=/x HTTP/1.1", "GET /app/?… HTTP/1.1"),
         ("GET /app/settings/ HTTP/1.1", "GET /app/settings/ HTTP/1.1"),
+        (
+            "GET /app/settings/tokens/3/revoke/ HTTP/1.1",
+            "GET /app/settings/tokens/3/revoke/ HTTP/1.1",
+        ),
     ],
 )
 def test_the_access_log_masks_tokens_in_urls(line, expected):
     from patron.system.gunicorn import mask_url
 
     assert mask_url(line) == expected
+
+
+def capability_urls():
+    """(name, path) of every route with a token in it, each secret a recognisable value."""
+    from django.urls import get_resolver, reverse
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif pattern.name and "token" in pattern.pattern.converters:
+                kwargs = {
+                    name: f"SECRET{name}" if name in ("token", "uidb64") else "1"
+                    for name in pattern.pattern.converters
+                }
+                yield pattern.name, reverse(namespace + pattern.name, kwargs=kwargs)
+
+    return list(walk(get_resolver().url_patterns, ""))
+
+
+def test_the_access_log_line_of_every_token_url_hides_the_token(tmp_path):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from patron.system.gunicorn import MaskingLogger
+
+    urls = capability_urls()
+    assert {"document", "feed", "password_reset_confirm"} <= {name for name, _path in urls}
+    config = Config()
+    config.set("accesslog", str(tmp_path / "access.log"))
+    logger = MaskingLogger(config)
+    for _name, path in urls:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": f"{path}?next=SECRETquery",
+            "PATH_INFO": path,
+            "QUERY_STRING": "next=SECRETquery",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_REFERER": f"https://patron.example{path}",
+        }
+        response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+        request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+        logger.access(response, request, environ, timedelta(milliseconds=5))
+    lines = (tmp_path / "access.log").read_text().splitlines()
+    assert len(lines) == len(urls)
+    for line in lines:
+        assert "SECRET" not in line, line
+        assert "GET /" in line and "…" in line
+
+
+# Two processes, as two gunicorn workers: each has its own memory (and its own cache).
+FAIL_FIVE_TIMES = """
+from django.test import Client
+from patron.accounts.owner import do_create_owner
+do_create_owner(email="claire@atelier-lumen.example", password="correct horse battery staple")
+stranger = Client(REMOTE_ADDR="10.6.6.6", HTTP_HOST="127.0.0.1")
+for _ in range(5):
+    answer = stranger.post("/app/login/", {"username": "claire@atelier-lumen.example", "password": "x"})
+    print(answer.status_code)
+"""
+TRY_THE_RIGHT_PASSWORD = """
+import sys
+from django.test import Client
+for address in sys.argv[1:]:
+    answer = Client(REMOTE_ADDR=address, HTTP_HOST="127.0.0.1").post(
+        "/app/login/",
+        {"username": "claire@atelier-lumen.example", "password": "correct horse battery staple"},
+    )
+    print(address, answer.status_code)
+"""
+
+
+def test_the_login_limit_holds_across_worker_processes(installs):
+    install = installs()
+    install.env["PATRON_DEBUG"] = "true"  # static files from the source, no collectstatic
+    assert install.python(FAIL_FIVE_TIMES).stdout.split() == ["200"] * 5
+    other_worker = install.popen(TRY_THE_RIGHT_PASSWORD, "10.6.6.6", "10.1.1.1")
+    out, err = other_worker.communicate(timeout=60)
+    assert other_worker.returncode == 0, err
+    assert out.split("\n")[:2] == ["10.6.6.6 429", "10.1.1.1 302"]

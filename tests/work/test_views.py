@@ -174,7 +174,7 @@ def test_project_list_filters_by_status_client_and_search(owner_client, acme):
 def test_project_list_htmx_returns_only_the_list(owner_client, project):
     response = owner_client.get("/app/work/", {"q": "web"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="project-list">')
+    assert html.lstrip().startswith('<div id="project-list" hx-disable>')
     assert "Website" in html
     assert "<html" not in html
 
