@@ -380,3 +380,14 @@ def test_the_api_is_for_the_owner_and_refuses_a_file_too_large(api, client, sett
     settings.MAX_IMPORT_BYTES = 1024
     refused = post(api, example(FACTURX))
     assert refused.status_code == 413 and "larger than" in refused.json()["detail"]
+
+
+def test_patron_s_own_findings_speak_the_language_in_use():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        report = validate(plain_pdf())
+    messages = {f.rule: f.message for f in report.errors}
+    assert (
+        messages["FX-ATTACH"] == "Le PDF ne contient ni factur-x.xml ni aucune autre pièce jointe."
+    )

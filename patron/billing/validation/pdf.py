@@ -88,7 +88,7 @@ def embedded_invoice(data):
     if xmp.get("pdfa_part") != "3":
         found.refuse(
             "PDF-A3",
-            _("The PDF's metadata does not declare PDF/A-3 (pdfaid:part is %(part)s).")
+            _("The PDF's metadata does not declare PDF/A-3 (pdfaid:part: %(part)s).")
             % {"part": xmp.get("pdfa_part") or _("missing")},
         )
     if not found.level:
@@ -97,10 +97,12 @@ def embedded_invoice(data):
             _("The PDF's metadata lacks the Factur-X extension schema (fx:ConformanceLevel)."),
         )
     if name is None:
+        others = ", ".join(sorted(attachments))
         found.refuse(
             "FX-ATTACH",
-            _("The PDF carries no factur-x.xml (attachments: %(names)s).")
-            % {"names": ", ".join(sorted(attachments)) or _("none")},
+            _("The PDF carries no factur-x.xml (its attachments: %(names)s).") % {"names": others}
+            if others
+            else _("The PDF carries no factur-x.xml, nor any attachment."),
         )
         return found
     if relationship not in RELATIONSHIPS:
