@@ -57,6 +57,7 @@ from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
 from patron.billing.social import belgian_estimate, micro_declarations
 from patron.billing.thresholds import checks
+from patron.billing.validation.documents import check_document, verdict
 from patron.billing.vat import exemption, rates_for
 from patron.billing.vat_return import vat_return
 from patron.money import format_money
@@ -445,6 +446,17 @@ def document_send(request, pk):
 @require_GET
 def document_download(request, pk, fmt):
     return download(get_object_or_404(Document, pk=pk), fmt)
+
+
+@owner_required
+@require_GET
+def document_check(request, pk):
+    """The e-invoice files checked against EN 16931 and Peppol: the verdict for the document
+    page (htmx), the findings file by file otherwise."""
+    document = get_object_or_404(Document.objects.exclude(status=Status.DRAFT), pk=pk)
+    context = {"document": document, **verdict(check_document(document))}
+    template = "billing/check.html#verdict" if request.htmx else "billing/check.html"
+    return render(request, template, context)
 
 
 def asked_period(request):
