@@ -243,6 +243,21 @@ def test_each_stylesheet_is_compiled_once_and_reused():
     assert all(rules._saxon[key] is compiled[key] for key in compiled)
 
 
+def test_nothing_of_saxon_is_loaded_before_a_document_needs_it(tmp_path):
+    # `patron serve` imports Django, then forks its workers: a Saxon processor made before
+    # the fork would be shared by processes that cannot share it.
+    script = (
+        "import django, sys; django.setup(); import patron.urls, patron.billing.validation; "
+        "print('saxonche' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PATRON_DATA_DIR": str(tmp_path),
+             "DJANGO_SETTINGS_MODULE": "patron.settings"},
+    )  # fmt: skip
+    assert done.stdout.strip() == "False", done.stderr
+
+
 def test_threads_validating_at_once_get_the_answers_one_thread_gets():
     names = ["peppol-base-example.xml", "cen-CII_example1.xml", "ubl-no-seller-vat.xml",
              "cii-no-lines.xml", FACTURX, "facturx-af-unspecified.pdf"]  # fmt: skip
