@@ -12,6 +12,7 @@ for the file digest and the rules version it was reached with; when either chang
 verdict was stored yet, the page asks for the check again.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from patron.billing.models import Rendering
@@ -43,8 +44,11 @@ def do_check_document(document):
         name, _mimetype, data = rendering(document, fmt)
         report = validate(data, peppol=fmt == UBL)
         checked.append(Checked(fmt, name, report))
-        stored = Rendering.objects.filter(document=document, format=fmt)
-        stored.update(verdict=verdict_of(report, stored.values_list("sha256", flat=True).first()))
+        # The digest of the bytes read: the verdict holds only while the rendering's matches.
+        digest = hashlib.sha256(data).hexdigest()
+        Rendering.objects.filter(document=document, format=fmt).update(
+            verdict=verdict_of(report, digest)
+        )
     return checked
 
 
