@@ -104,10 +104,13 @@ def validate(data: bytes, *, peppol: bool = True) -> Report:
 
 
 def refuse(report, rule, message):
-    report.findings.append(Finding(rule, "fatal", message, "", "harness"))
+    report.findings.append(Finding(rule, "fatal", message, "", "input"))
 
 
 def run(report, data, peppol):
+    """Fill `report`: a PDF's declarations and the XML it carries; the XML read safely (or
+    refused with the reason); its syntax from the root element; then its XSD, and the
+    Schematron rule sets of that syntax, each adding its findings."""
     if b"%PDF-" in data[:1024]:
         report.container = "pdf"
         report.rule_sets.append("PDF")

@@ -18,7 +18,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 
 def unreadable(why):
-    return Report(findings=[Finding("FILE", "fatal", why, "", "harness")])
+    return Report(findings=[Finding("FILE", "fatal", why, "", "input")])
 
 
 def validate_file(name, peppol):
