@@ -6,6 +6,7 @@ from patron.api.auth import TokenAuth, token_or_owner_required
 from patron.billing.api import router as billing_router
 from patron.billing.chasing_api import router as chasing_router
 from patron.billing.statement_api import router as statements_router
+from patron.billing.validation.api import router as einvoice_router
 from patron.business.api import router as business_router
 from patron.contacts.api import router as contacts_router
 from patron.dashboard.api import router as dashboard_router
@@ -43,6 +44,7 @@ def root(request):
             "documents": reverse("api:billing_documents"),
             "statements": reverse("api:statements_list"),
             "reminders": reverse("api:billing_reminders"),
+            "einvoice_validate": reverse("api:einvoice_validate"),
             "recurring": reverse("api:billing_recurring"),
             "dashboard": reverse("api:dashboard"),
             "effective_rate": reverse("api:effective_rate"),
@@ -59,5 +61,6 @@ api.add_router("/expenses", expenses_router)
 api.add_router("/billing/statements", statements_router)
 api.add_router("/billing", billing_router)
 api.add_router("/billing", chasing_router)
+api.add_router("/einvoice", einvoice_router)
 api.add_router("/", dashboard_router)
 api.add_router("/pricing", pricing_router)

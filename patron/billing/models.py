@@ -317,6 +317,9 @@ class Rendering(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the e-invoice validator said of this file (validation/documents.py): its verdict,
+    # its first errors, and the file digest and rules version it holds for.
+    verdict = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

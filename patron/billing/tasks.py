@@ -2,16 +2,20 @@ from django_tasks import task
 
 from patron.billing.models import Document
 from patron.billing.rendering import do_store_renderings
+from patron.billing.validation.documents import do_check_if_unchecked
 
 
 @task()
 def render_document(document_id):
-    """Render and store the PDF and XML files of an issued document. Idempotent: what is
-    already stored is kept, what is missing is rendered."""
+    """Render and store the PDF and XML files of an issued document, then check them
+    against EN 16931 and Peppol. Idempotent: what is already stored is kept, what is
+    missing is rendered, a verdict that still holds is not reached again."""
     document = Document.objects.filter(pk=document_id, sequence__isnull=False).first()
     if document is None:
         return []
-    return [str(fmt) for fmt in do_store_renderings(document)]
+    made = [str(fmt) for fmt in do_store_renderings(document)]
+    do_check_if_unchecked(document)  # the verdict the document page shows
+    return made
 
 
 @task()

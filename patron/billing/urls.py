@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/link/", views.document_link, name="link"),
     path("<int:pk>/send/", views.document_send, name="send"),
     path("<int:pk>/file/<str:fmt>/", views.document_download, name="download"),
+    path("<int:pk>/check/", views.document_check, name="check"),
     path("<int:pk>/revoke-links/", views.document_revoke_links, name="revoke_links"),
     path("<int:pk>/payment/", views.document_payment, name="payment"),
     path("<int:pk>/use-credit/", views.document_use_credit, name="use_credit"),

@@ -57,6 +57,7 @@ from patron.billing.rendering import download, formats_of
 from patron.billing.sending import default_message, do_send
 from patron.billing.social import belgian_estimate, micro_declarations
 from patron.billing.thresholds import checks
+from patron.billing.validation.documents import checked_summary, do_check_document, stored_verdict
 from patron.billing.vat import exemption, rates_for
 from patron.billing.vat_return import vat_return
 from patron.money import format_money
@@ -177,6 +178,7 @@ def issued_context(document, payment_form=None):
         "links": document.portal_links.filter(revoked_at__isnull=True).count(),
         "send_form": send_form(document),
         "formats": formats_of(document),
+        "einvoice": stored_verdict(document),
         "sendings": document.sendings.all()[:20],
         **payment_context(document, payment_form),
         **reminder_context(document),
@@ -449,6 +451,19 @@ def document_send(request, pk):
 @require_GET
 def document_download(request, pk, fmt):
     return download(get_object_or_404(Document, pk=pk), fmt)
+
+
+@owner_required
+@require_GET
+def document_check(request, pk):
+    """The e-invoice files checked against EN 16931 and Peppol: the verdict for the document
+    page (htmx), the findings file by file otherwise."""
+    document = get_object_or_404(Document.objects.exclude(status=Status.DRAFT), pk=pk)
+    checked = do_check_document(document)
+    context = {"document": document, "einvoice": checked_summary(checked)}
+    if request.htmx:
+        return render(request, "billing/check.html#verdict", context)
+    return render(request, "billing/check.html", {**context, "checked": checked})
 
 
 def asked_period(request):

@@ -1,18 +1,20 @@
-"""Issued documents of every kind Patron must render legally, and the independent validator.
+"""Issued documents of every kind Patron must render legally, and how the tests validate them.
 
 Each scenario builds its drafts through the models and issues them with do_issue, as the
-application does; the validator is ../shared/einvoice/validate.py, imported once.
+application does. einvoice_errors() runs Patron's validator (patron.billing.validation) on a
+file and, when ../shared/einvoice/validate.py is beside the project, that independent one as a
+second opinion, which must reach the same verdict.
 """
 
+import functools
 import importlib.util
 import os
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from patron.billing.issuing import do_issue
 from patron.billing.models import Document, Kind, Line
+from patron.billing.validation import validate
 from patron.billing.vat import Treatment
 from patron.business.forms import ProfileForm
 from patron.business.models import Business
@@ -20,7 +22,10 @@ from patron.business.profile import do_save_business
 from patron.contacts.models import Contact
 
 ROOT = Path(__file__).resolve().parents[2]
-VALIDATOR = Path(
+# The official examples and the broken ones (PROVENANCE.md there).
+EXAMPLES = ROOT / "tests" / "data" / "einvoice"
+# The independent validator, for a second opinion when it is there.
+SECOND_OPINION = Path(
     os.environ.get("PATRON_EINVOICE_VALIDATOR")
     or ROOT.parent / "shared" / "einvoice" / "validate.py"
 )
@@ -52,13 +57,31 @@ FRENCH_PROFILE = {
 }
 
 
-def load_validator():
-    if not VALIDATOR.is_file():
-        pytest.skip(f"the e-invoice validator is not at {VALIDATOR}")
-    spec = importlib.util.spec_from_file_location("einvoice_validate", VALIDATOR)
+@functools.cache
+def second_opinion():
+    """The independent validator's module, or None when it is not beside the project."""
+    if not SECOND_OPINION.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("einvoice_validate", SECOND_OPINION)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def einvoice_errors(path, *, peppol=True):
+    """The errors Patron's validator finds in the file at `path`, one readable line each;
+    the independent validator, when there, must pass or fail the file as Patron's does."""
+    report = validate(path.read_bytes(), peppol=peppol)
+    found = [f"{f.rule}: {f.message[:160]} @ {f.location}" for f in report.errors]
+    other = second_opinion()
+    if other is not None:
+        theirs = other.validate(path, peppol=peppol)
+        their_errors = [f["id"] for f in theirs["findings"] if f["flag"] in other.ERROR_FLAGS]
+        assert theirs["ok"] == report.ok, (
+            f"{path.name}: Patron's validator says {'pass' if report.ok else 'fail'} "
+            f"({found}), the independent one the opposite ({their_errors})"
+        )
+    return found
 
 
 def french_business(owner):

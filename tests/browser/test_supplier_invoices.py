@@ -8,12 +8,12 @@ from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from patron.work.models import Expense
-from tests.billing.scenarios import VALIDATOR
+from tests.billing.scenarios import EXAMPLES
 from tests.browser.test_work import log_in
 
 pytestmark = pytest.mark.browser
 
-FACTURX = VALIDATOR.parent / "examples" / "facturx" / "sample-weasyprint-drafthorse.pdf"
+FACTURX = EXAMPLES / "facturx" / "sample-weasyprint-drafthorse.pdf"
 
 
 def plain_pdf(path):
