@@ -39,7 +39,7 @@ def check_currency(value, on=None):
     day = on if isinstance(on, date) else timezone.localdate()
     if currency not in circulating(day):
         raise ValidationError(
-            _("“%(value)s” is not a currency in circulation (EUR, USD, CHF…)."),
+            _("“%(value)s” is not an ISO 4217 currency code in circulation (EUR, USD, CHF…)."),
             code="invalid",
             params={"value": currency[:10]},
         )

@@ -40,7 +40,7 @@ def parse_ecb(data):
         raise RateUnavailable(str(e)) from None
     day = next((c for c in root.iter() if local(c) == "Cube" and c.get("time")), None)
     if day is None:
-        raise RateUnavailable(_("The ECB's answer holds no rates of the day."))
+        raise RateUnavailable(_("The ECB's answer holds no rates of the day: type the rate."))
     try:
         published = date.fromisoformat(day.get("time"))
         rates = {
@@ -48,7 +48,7 @@ def parse_ecb(data):
             for cube in children(day, "Cube")
         }
     except (ValueError, InvalidOperation):
-        raise RateUnavailable(_("The ECB's answer could not be read.")) from None
+        raise RateUnavailable(_("The ECB's answer could not be read: type the rate.")) from None
     return published, {code: rate for code, rate in rates.items() if rate > 0}
 
 
@@ -68,7 +68,7 @@ def fetch_ecb():
             % {"reason": str(reason)[:100]}
         ) from None
     if len(data) > MAX_BYTES:
-        raise RateUnavailable(_("The ECB's answer is too large to be its daily rates."))
+        raise RateUnavailable(_("The ECB's answer is too large to be its daily rates: type the rate."))
     return parse_ecb(data)
 
 
