@@ -68,7 +68,9 @@ def fetch_ecb():
             % {"reason": str(reason)[:100]}
         ) from None
     if len(data) > MAX_BYTES:
-        raise RateUnavailable(_("The ECB's answer is too large to be its daily rates: type the rate."))
+        raise RateUnavailable(
+            _("The ECB's answer is too large to be its daily rates: type the rate.")
+        )
     return parse_ecb(data)
 
 

@@ -166,6 +166,8 @@ def test_a_quote_s_discounts_and_charges_carry_to_its_deposit_final_and_credit_n
     quote = accepted_quote(owner, acme)
     # 21 %: 2,400 − 120 + 60 = 2,340 (VAT 491.40); 6 %: 270 − 13.50 = 256.50 (VAT 15.39).
     assert quote.total_incl_vat == Decimal("3103.29")
+    shown = PdfReader(io.BytesIO(facturx_pdf(quote))).pages[0].extract_text()
+    assert "5 % off" in shown and "Travel" in shown  # what the client accepted
     deposit = do_issue(owner, do_deposit_invoice(owner, quote))
     # 30 % of each group after its discounts and charges: 702.00 and 76.95.
     assert [line.unit_price for line in deposit.lines.all()] == [Decimal("702"), Decimal("76.95")]
