@@ -3,22 +3,43 @@
 Rounding will join them with billing.
 """
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal, format_percent, list_currencies
+from babel.core import get_global
+from babel.numbers import format_currency, format_decimal, format_percent, get_territory_currencies
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-CURRENCIES = frozenset(list_currencies())
+# ISO 4217 codes that are no money anyone pays with: test and "no currency" codes, precious
+# metals, the IMF's SDR and the European composite units. The CLDR tables below list none
+# of them as legal tender; they are named here so that no update of those tables lets one in.
+NOT_MONEY = frozenset(
+    "XXX XTS XAU XAG XPT XPD XDR XBA XBB XBC XBD XSU XUA XEU XFO XFU XRE XAD".split()
+)
 
 
-def check_currency(value):
-    """The ISO 4217 code, upper-cased; ValidationError for anything else."""
+@lru_cache(maxsize=4)
+def circulating(on):
+    """The ISO 4217 codes that are legal tender somewhere on the day `on` (CLDR's territory
+    currencies, as babel has them): no funds codes (BOV, CLF, USN…), no currency replaced
+    by another (BGN since the euro of 2026, HRK, FRF…), none of NOT_MONEY."""
+    found = set()
+    for territory in get_global("territory_currencies"):
+        found.update(get_territory_currencies(territory, start_date=on, tender=True))
+    return frozenset(found - NOT_MONEY)
+
+
+def check_currency(value, on=None):
+    """The ISO 4217 code of a currency in circulation (on the day `on`, today by default),
+    upper-cased; ValidationError for anything else."""
     currency = (value or "").strip().upper()
-    if currency not in CURRENCIES:
+    day = on if isinstance(on, date) else timezone.localdate()
+    if currency not in circulating(day):
         raise ValidationError(
-            _("“%(value)s” is not an ISO 4217 currency code (EUR, USD…)."),
+            _("“%(value)s” is not an ISO 4217 currency code in circulation (EUR, USD, CHF…)."),
             code="invalid",
             params={"value": currency[:10]},
         )

@@ -294,6 +294,13 @@ LOGGING = {
     },
 }
 
+# The ECB's euro reference rates of the day, for documents in another currency: fetched only
+# when the user asks, within the timeout; an empty URL turns the fetch off (a typed rate works).
+ECB_RATES_URL = env_str(
+    "PATRON_ECB_RATES_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+ECB_TIMEOUT = env_int("PATRON_ECB_TIMEOUT", 5)
+
 PORT = env_int("PORT", 8000)
 HOST = env_str("PATRON_HOST", "127.0.0.1")
 WEB_WORKERS = env_int("PATRON_WEB_WORKERS", 3)

@@ -1,7 +1,7 @@
 """Quotes, invoices and credit notes over the REST API: the pages' forms, checks and audit.
 
-Drafts are created, changed (lines are replaced as a whole when `lines` is sent) and
-deleted; `POST …/issue` issues one or answers 422 with every reason it cannot be; an
+Drafts are created, changed (lines are replaced as a whole when `lines` is sent, the
+discounts and charges on the whole document when `adjustments` is) and deleted; `POST …/issue` issues one or answers 422 with every reason it cannot be; an
 issued document answers 422 to any change. `POST …/send` queues the email (202) the page's
 form would; an accepted quote gives its deposit and final invoices, a pro-forma its invoice.
 """
@@ -30,11 +30,13 @@ from patron.billing.drafting import (
     do_delete_draft,
     new_draft,
     refresh_draft,
+    save_adjustments,
     save_lines,
 )
-from patron.billing.forms import DocumentForm, LineForm
+from patron.billing.exchange import do_take_ecb_rate
+from patron.billing.forms import MAX_ADJUSTMENTS, MAX_LINES, AdjustmentForm, DocumentForm, LineForm
 from patron.billing.issuing import do_issue
-from patron.billing.models import Document, Kind, Payment, Sending
+from patron.billing.models import ChargeReason, Document, Kind, Payment, Sending
 from patron.billing.payments import (
     STATES,
     do_delete_payment,
@@ -57,8 +59,8 @@ from patron.work.models import Project
 router = Router(tags=["billing"])
 
 HEADER_FIELDS = [
-    "language", "currency", "treatment", "due_date", "valid_until", "service_start",
-    "service_end", "buyer_reference", "deposit_percent", "notes", "terms",
+    "language", "currency", "exchange_rate", "treatment", "due_date", "valid_until",
+    "service_start", "service_end", "buyer_reference", "deposit_percent", "notes", "terms",
 ]  # fmt: skip
 
 
@@ -83,6 +85,51 @@ class VatGroupOut(Schema):
     vat: Decimal
 
 
+class AdjustmentSchema(Schema):
+    """A discount (`charge` false) or a charge on the whole document: a `percent` of the
+    lines at its `vat_rate` (of every rate when the rate is null), or a fixed `amount` at
+    its rate. `reason_code`: UNCL 5189 for a discount (95 by default), UNCL 7161 for a
+    charge (ABK by default)."""
+
+    charge: bool = False
+    reason_code: str = ""
+    reason: str = ""
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+    vat_rate: Decimal | None = None
+
+
+class AdjustmentOut(Schema):
+    charge: bool
+    reason_code: str
+    reason: str
+    percent: Decimal | None
+    amount: Decimal | None
+    vat_rate: Decimal | None
+    category: str
+
+    @staticmethod
+    def resolve_charge(obj):
+        return obj.is_charge
+
+
+class AppliedOut(Schema):
+    """A discount or charge as the e-invoice states it, one per VAT group it applies to."""
+
+    charge: bool
+    reason_code: str
+    reason: str
+    category: str
+    rate: Decimal
+    percent: Decimal | None
+    base: Decimal | None
+    amount: Decimal
+
+    @staticmethod
+    def resolve_charge(obj):
+        return obj.is_charge
+
+
 class DocumentOut(Schema):
     id: int
     kind: str
@@ -104,13 +151,23 @@ class DocumentOut(Schema):
     deposit_percent: Decimal | None
     corrects_id: int | None
     structured_reference: str
+    exchange_rate: Decimal | None
+    exchange_rate_date: date | None
+    exchange_rate_source: str
+    total_lines: Decimal
+    total_allowances: Decimal
+    total_charges: Decimal
     total_excl_vat: Decimal
     total_vat: Decimal
     total_incl_vat: Decimal
     prepaid: Decimal
     amount_due: Decimal
+    total_vat_eur: Decimal | None
     hash: str
     lines: list[LineOut]
+    adjustments: list[AdjustmentOut]
+    applied: list[AppliedOut]
+    vat_groups: list[VatGroupOut]
     created_at: datetime
     state: str
     paid: Decimal
@@ -120,6 +177,31 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_lines(obj):
         return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_adjustments(obj):
+        return list(obj.adjustments.all())
+
+    @staticmethod
+    def resolve_applied(obj):
+        return list(obj.totals().applied)
+
+    @staticmethod
+    def resolve_vat_groups(obj):
+        return list(obj.totals().groups)
+
+    @staticmethod
+    def resolve_total_lines(obj):
+        """BT-106, the sum of the line nets, before the discounts and charges."""
+        return obj.totals().lines
+
+    @staticmethod
+    def resolve_total_allowances(obj):
+        return obj.totals().allowances
+
+    @staticmethod
+    def resolve_total_charges(obj):
+        return obj.totals().charges
 
     @staticmethod
     def resolve_state(obj):
@@ -149,7 +231,9 @@ class DocumentIn(Schema):
     deposit_percent: Decimal | None = None
     notes: str | None = None
     terms: str | None = None
+    exchange_rate: Decimal | None = None
     lines: list[LineSchema] | None = None
+    adjustments: list[AdjustmentSchema] | None = None
 
 
 class DocumentFilters(Schema):
@@ -194,13 +278,13 @@ class SendingOut(Schema):
 
 
 def documents():
-    return with_states(Document.objects.prefetch_related("lines"))
+    return with_states(Document.objects.prefetch_related("lines", "adjustments"))
 
 
 def header_form(document, payload):
     data = {name: getattr(document, name) for name in HEADER_FIELDS}
     data["client"], data["project"] = document.client_id, document.project_id
-    given = payload.dict(exclude_unset=True, exclude={"lines", "kind"})
+    given = payload.dict(exclude_unset=True, exclude={"lines", "adjustments", "kind"})
     for key in ("client_id", "project_id"):
         if key in given:
             given[key.removesuffix("_id")] = given.pop(key)
@@ -210,6 +294,8 @@ def header_form(document, payload):
 
 def line_objects(lines):
     """Line instances from the payload, or ValidationError naming each bad field."""
+    if len(lines) > MAX_LINES:
+        raise ValidationError({"lines": [f"{MAX_LINES} lines at most."]})
     objects, errors = [], {}
     for number, line in enumerate(lines):
         form = LineForm(line.dict())
@@ -223,18 +309,49 @@ def line_objects(lines):
     return objects
 
 
+def adjustment_objects(adjustments, language):
+    """Adjustment instances from the payload, or ValidationError naming each bad field."""
+    if len(adjustments) > MAX_ADJUSTMENTS:
+        raise ValidationError({"adjustments": [f"{MAX_ADJUSTMENTS} at most."]})
+    objects, errors = [], {}
+    for number, adjustment in enumerate(adjustments):
+        data = adjustment.dict()
+        charge = data.pop("charge")
+        code = data["reason_code"] or (ChargeReason.MISCELLANEOUS if charge else "95")
+        form = AdjustmentForm({**data, "reason_code": code}, language=language)
+        if form.is_valid() and (form.cleaned_data["reason_code"] in ChargeReason.values) != charge:
+            form.add_error(
+                "reason_code",
+                "Give a UNCL 7161 code to a charge, a UNCL 5189 code to a discount.",
+            )
+        if form.is_valid():
+            objects.append(form.save(commit=False))
+        else:
+            for field, messages in form.errors.items():
+                errors[f"adjustments.{number}.{field}"] = [str(m) for m in messages]
+    if errors:
+        raise ValidationError(errors)
+    return objects
+
+
 def save_draft(request, document, payload, created):
     form = header_form(document, payload)
     if not form.is_valid():
         return form_errors(form, "The document was not saved.")
     try:
         lines = line_objects(payload.lines) if payload.lines is not None else None
+        adjustments = (
+            adjustment_objects(payload.adjustments, form.cleaned_data.get("language"))
+            if payload.adjustments is not None
+            else None
+        )
         with transaction.atomic():
             document = form.save()
             if lines is not None:
                 save_lines(document, lines)
-            else:
-                refresh_draft(document)
+            if adjustments is not None:
+                save_adjustments(document, adjustments)
+            refresh_draft(document)
             record(request.user, "create" if created else "update", document, {"api": "saved"},
                    actor=actor(request))  # fmt: skip
     except ValidationError as e:
@@ -313,6 +430,18 @@ def issue_document(request: HttpRequest, document_id: int):
     except ValidationError as e:
         return validation_errors(e, "The document was not issued.")
     return get_object_or_404(documents(), pk=document.pk)
+
+
+@router.post("/documents/{int:document_id}/ecb-rate",
+             response={200: DocumentOut, 422: ValidationErrors}, url_name="billing_ecb_rate",
+             summary="Put the ECB's reference rate of the day on a draft in another currency; "
+                     "422 when the ECB cannot be reached (then send `exchange_rate`)")  # fmt: skip
+def take_ecb_rate(request: HttpRequest, document_id: int):
+    try:
+        document = do_take_ecb_rate(request.user, get_object_or_404(Document, pk=document_id))
+    except ValidationError as e:
+        return validation_errors(e, "No exchange rate was set.")
+    return 200, get_object_or_404(documents(), pk=document.pk)
 
 
 @router.post("/documents/{int:document_id}/credit-note",

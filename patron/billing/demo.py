@@ -2,8 +2,8 @@
 
 Belgium (VAT charged): an invoice of unbilled time, one with several rates and a discount,
 reverse charge to a Dutch agency, a Swiss client outside the scope of VAT in CHF, credit
-notes in full and in part, a quote, another accepted with its deposit and final invoices,
-and a draft. France (a micro-entrepreneur under the franchise): invoices of unbilled time
+notes in full and in part, a quote, another (5 % off and a travel fee) accepted with its
+deposit and final invoices, and a draft. France (a micro-entrepreneur under the franchise): invoices of unbilled time
 and typed, without VAT, and a partial credit note. In both, invoices paid in full and in
 part. In both, an invoice 35 days late with its three reminders, and a monthly retainer.
 """
@@ -13,9 +13,24 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from patron.billing.drafting import do_create_from_work, do_credit_note, new_draft, save_lines
+from patron.billing.drafting import (
+    do_create_from_work,
+    do_credit_note,
+    new_draft,
+    save_adjustments,
+    save_lines,
+)
 from patron.billing.issuing import do_issue
-from patron.billing.models import Kind, Line, Recurring, Reminder, Unit
+from patron.billing.models import (
+    Adjustment,
+    AllowanceReason,
+    ChargeReason,
+    Kind,
+    Line,
+    Recurring,
+    Reminder,
+    Unit,
+)
 from patron.billing.payments import do_record_payment
 from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
 from patron.billing.recurring import add_months
@@ -126,6 +141,13 @@ def populate(owner, country="BE"):
              line("Programme imprimé (livre, 6 %)", "400", "3.20", "6")],
             kind=Kind.QUOTE, deposit_percent=Decimal("40"),
         )  # fmt: skip
+        # 5 % off the whole quote (both rates) and a travel fee: its invoices carry them.
+        save_adjustments(accepted, [
+            Adjustment(reason_code=AllowanceReason.DISCOUNT, reason="Remise partenaire culturel",
+                       percent=Decimal("5")),
+            Adjustment(reason_code=ChargeReason.MISCELLANEOUS, reason="Déplacement Bruxelles–Gand",
+                       amount=Decimal("45"), vat_rate=Decimal("21")),
+        ])  # fmt: skip
         accepted = do_issue(owner, accepted)
         do_answer(accepted, accepted=True, name="Jan Peeters", terms_accepted=True)
         accepted.refresh_from_db()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from patron.audit.log import record
-from patron.billing.models import FROZEN, Document, Kind, Line, Status, Unit
+from patron.billing.models import FROZEN, Adjustment, Document, Kind, Line, Status, Unit
 from patron.billing.vat import charges_vat, rates_for, suggest_treatment
 from patron.business.models import Business
 from patron.work.models import Expense, Project, TimeEntry
@@ -199,6 +199,22 @@ def save_lines(document, lines):
     return lines
 
 
+@transaction.atomic
+def save_adjustments(document, adjustments):
+    """Replace the draft's discounts and charges on the whole document, and its totals (under
+    the draft's lock, as save_lines)."""
+    if document.stored_status(lock=True) not in (None, Status.DRAFT):
+        raise ValidationError(FROZEN, code="frozen")
+    document.adjustments.all().delete()
+    for position, adjustment in enumerate(adjustments):
+        adjustment.document, adjustment.position = document, position
+        adjustment.refresh_amounts(document.treatment)
+    Adjustment.objects.bulk_create(adjustments)
+    document.compute_totals(adjustments=adjustments)
+    document.save()
+    return adjustments
+
+
 def refresh_draft(document):
     """The draft's lines and totals again, after its treatment or lines changed."""
     document.refresh_lines(list(document.lines.all()))
@@ -231,16 +247,42 @@ def copied_lines(source):
     ]
 
 
+def copied_adjustments(source):
+    """Unsaved copies of a document's discounts and charges, for the document that follows."""
+    return [
+        Adjustment(
+            reason_code=adjustment.reason_code,
+            reason=adjustment.reason,
+            percent=adjustment.percent,
+            amount=adjustment.amount,
+            vat_rate=adjustment.vat_rate,
+        )  # fmt: skip
+        for adjustment in source.adjustments.all()
+    ]
+
+
+def save_copy(document, source):
+    """The lines, discounts and charges of `source` on the draft `document`."""
+    save_lines(document, copied_lines(source))
+    if source.adjustments.exists():
+        save_adjustments(document, copied_adjustments(source))
+
+
 @transaction.atomic
 def do_credit_note(user, invoice, *, full=True):
-    """A draft credit note for an issued invoice: a copy of its lines (full), or none to type
-    the part to credit (partial)."""
+    """A draft credit note for an issued invoice: a copy of its lines, discounts and charges
+    (full), or none to type the part to credit (partial)."""
     if invoice.kind != Kind.INVOICE or invoice.is_draft:
         raise ValidationError(_("Only an issued invoice can be credited."))
-    note = follow_up(invoice, Kind.CREDIT_NOTE, corrects=invoice)
+    # At the invoice's exchange rate: the credit note takes back the VAT in euros it stated.
+    note = follow_up(
+        invoice, Kind.CREDIT_NOTE, corrects=invoice, exchange_rate=invoice.exchange_rate,
+        exchange_rate_date=invoice.exchange_rate_date,
+        exchange_rate_source=invoice.exchange_rate_source,
+    )  # fmt: skip
     note.save()
     if full:
-        save_lines(note, copied_lines(invoice))
+        save_copy(note, invoice)
     record(user, "create", note)
     return note
 

@@ -1,18 +1,20 @@
 """What an issued document says in EN 16931 terms, shared by the UBL and the CII writers.
 
 Everything here reads the document's frozen data only: its seller and buyer snapshots, its
-lines, its totals, and the number and date of the issued invoice a credit note corrects.
-Never the live Contact or Business: an e-invoice rendered again in five years must say what
-the one rendered on the day of issue said.
+lines, discounts and charges, its totals and exchange rate, and the numbers and dates of
+the issued invoices it refers to (the one a credit note corrects, the deposits a final
+invoice deducts). Never the live Contact or Business: an e-invoice rendered again in five
+years must say what the one rendered on the day of issue said.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from patron.billing.mentions import payment_terms
-from patron.billing.models import Kind
-from patron.billing.totals import compute, line_amounts
+from patron.billing.models import Kind, reason_label
+from patron.billing.quotes import deposits_of
+from patron.billing.totals import Applied, line_amounts
 from patron.billing.vat import EXEMPT, OUTSIDE, REVERSE, exemption
 
 # EN 16931 customization and the Peppol BIS Billing 3.0 process.
@@ -26,6 +28,8 @@ COMMERCIAL_INVOICE, CREDIT_NOTE, PREPAYMENT_INVOICE = "380", "381", "386"
 SEPA_CREDIT_TRANSFER, CREDIT_TRANSFER = "58", "30"
 # UNTDID 5189 allowance reason (BT-140): discount.
 DISCOUNT = "95"
+# The VAT accounting currency (BT-6) of a Belgian or French seller.
+ACCOUNTING_CURRENCY = "EUR"
 
 # Electronic Address Scheme (EAS) codes of VAT numbers, by the number's country prefix
 # (Peppol code list "Electronic Address Identifier Scheme").
@@ -170,20 +174,25 @@ class Facts:
     seller_tax_registration: str  # BT-32, when the seller has no VAT number
     period: tuple[date, date] | None  # BG-14
     delivery_date: date | None  # BT-72
-    corrects: tuple[str, date] | None  # BG-3
+    preceding: tuple[tuple[str, date], ...]  # BG-3: (BT-25, BT-26) of each invoice referred to
     payment_reference: str  # BT-83
     payment_means: str  # BT-81
     iban: str
     bic: str
     payment_terms: str  # BT-20
     lines: tuple[LineFacts, ...]
+    adjustments: tuple[Applied, ...]  # BG-20 and BG-21
     groups: tuple[GroupFacts, ...]
     line_total: Decimal
+    allowances: Decimal  # BT-107
+    charges: Decimal  # BT-108
     excl_vat: Decimal
     vat: Decimal
     incl_vat: Decimal
     prepaid: Decimal
     due: Decimal
+    tax_currency: str  # BT-6, "" when the document is in euros or states no VAT in euros
+    vat_in_tax_currency: Decimal | None  # BT-111
 
     @property
     def is_credit_note(self):
@@ -205,7 +214,7 @@ def facts(document):
         for key, value in document.buyer.items()
     }
     lines = list(document.lines.all())
-    totals = compute(((line.category, line.vat_rate, line.net) for line in lines), document.prepaid)
+    totals = document.totals(lines)
     categories = {group.category for group in totals.groups}
     # BR-O-02: an invoice outside the scope of VAT names no VAT identifier.
     outside = categories == {OUTSIDE}
@@ -248,9 +257,17 @@ def facts(document):
         period = (document.service_start, document.service_end)
     elif document.service_start or document.service_end:
         delivery = document.service_start or document.service_end
-    corrects = None
+    preceding = ()
     if document.kind == Kind.CREDIT_NOTE and document.corrects_id:
-        corrects = (document.corrects.number, document.corrects.issue_date)
+        preceding = ((document.corrects.number, document.corrects.issue_date),)
+    elif document.kind == Kind.INVOICE:
+        preceding = tuple((deposit.number, deposit.issue_date) for deposit in deposits_of(document))
+    adjustments = tuple(
+        replace(
+            piece, reason=clean(piece.reason) or reason_label(piece.reason_code, document.language)
+        )
+        for piece in totals.applied
+    )
     is_invoice = document.kind == Kind.INVOICE
     iban = "".join(str(seller.get("iban") or "").split())
     return Facts(
@@ -269,18 +286,23 @@ def facts(document):
         seller_tax_registration=registration,
         period=period,
         delivery_date=delivery,
-        corrects=corrects,
+        preceding=preceding,
         payment_reference=document.structured_reference or document.number,
         payment_means=SEPA_CREDIT_TRANSFER if document.currency == "EUR" else CREDIT_TRANSFER,
         iban=iban if is_invoice else "",
         bic=str(seller.get("bic") or "") if is_invoice else "",
         payment_terms=payment_terms(document) if is_invoice else "",
         lines=tuple(line_facts),
+        adjustments=adjustments,
         groups=tuple(groups),
         line_total=totals.lines,
+        allowances=totals.allowances,
+        charges=totals.charges,
         excl_vat=totals.excl_vat,
         vat=totals.vat,
         incl_vat=totals.incl_vat,
         prepaid=totals.prepaid,
         due=totals.due,
+        tax_currency=ACCOUNTING_CURRENCY if document.states_vat_in_euros else "",
+        vat_in_tax_currency=document.total_vat_eur if document.states_vat_in_euros else None,
     )

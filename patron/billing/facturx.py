@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from hashlib import sha256
 
-from drafthorse.models.accounting import ApplicableTradeTax, TradeAllowanceCharge
+from drafthorse.models.accounting import ApplicableTradeTax, CategoryTradeTax, TradeAllowanceCharge
 from drafthorse.models.document import Document as CII
 from drafthorse.models.note import IncludedNote
 from drafthorse.models.party import TaxRegistration
@@ -101,6 +101,8 @@ def cii_xml(document):
         doc.trade.delivery.event.occurrence = f.delivery_date
 
     settlement = doc.trade.settlement
+    if f.tax_currency:
+        settlement.tax_currency_code = f.tax_currency
     settlement.currency_code = f.currency
     if f.iban:
         settlement.payment_reference = f.payment_reference
@@ -126,6 +128,8 @@ def cii_xml(document):
         settlement.trade_tax.add(tax)
     if f.period:
         settlement.period.start, settlement.period.end = f.period
+    for piece in f.adjustments:
+        settlement.allowance_charge.add(allowance_charge(piece))
     if f.payment_terms or f.due_date:
         terms = PaymentTerms()
         if f.payment_terms:
@@ -135,15 +139,23 @@ def cii_xml(document):
         settlement.terms.add(terms)
     totals = settlement.monetary_summation
     totals.line_total = money(f.line_total)
+    if f.adjustments:
+        totals.charge_total = money(f.charges)
+        totals.allowance_total = money(f.allowances)
     totals.tax_basis_total = money(f.excl_vat)
     totals.tax_total = (money(f.vat), f.currency)  # with its currency, or BR-CO-15 fails
+    if f.tax_currency:  # BT-111, the VAT total in the VAT accounting currency (BR-53)
+        totals.tax_total_other_currency.add((money(f.vat_in_tax_currency), f.tax_currency))
     totals.grand_total = money(f.incl_vat)
     if f.prepaid:
         totals.prepaid_total = money(f.prepaid)
     totals.due_amount = money(f.due)
-    if f.corrects:
-        settlement.invoice_referenced_document.issuer_assigned_id = f.corrects[0]
-        settlement.invoice_referenced_document.issue_date_time = f.corrects[1]
+    if f.preceding:
+        # CII D16B has room for one preceding invoice (UBL for each): Patron invoices one
+        # deposit a quote, and a credit note corrects one invoice.
+        number, issued = f.preceding[0]
+        settlement.invoice_referenced_document.issuer_assigned_id = number
+        settlement.invoice_referenced_document.issue_date_time = issued
 
     for line in f.lines:
         item = LineItem()
@@ -169,6 +181,25 @@ def cii_xml(document):
         item.settlement.monetary_summation.total_amount = money(line.net)
         doc.trade.items.add(item)
     return doc.serialize(schema="FACTUR-X_EN16931")
+
+
+def allowance_charge(piece):
+    """A discount (BG-20) or charge (BG-21) on the whole document."""
+    element = TradeAllowanceCharge()
+    element.indicator = piece.is_charge
+    if piece.percent is not None:
+        element.calculation_percent = plain(piece.percent)
+        element.basis_amount = money(piece.base)
+    element.actual_amount = money(piece.amount)
+    element.reason_code = piece.reason_code
+    element.reason = piece.reason
+    tax = CategoryTradeTax()
+    tax.type_code = "VAT"
+    tax.category_code = piece.category
+    if piece.category != OUTSIDE:  # BR-O-06, BR-O-07
+        tax.rate_applicable_percent = plain(piece.rate)
+    element.trade_tax.add(tax)
+    return element
 
 
 def party(target, data, vat, tax_registration, *, seller):

@@ -7,8 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from patron.billing.books import Period
 from patron.billing.drafting import Grouping
-from patron.billing.models import BankMapping, Document, Kind, Line, Payment
+from patron.billing.exchange import TYPED, set_rate
+from patron.billing.models import (
+    Adjustment,
+    BankMapping,
+    Document,
+    Kind,
+    Line,
+    Payment,
+    reason_label,
+)
 from patron.billing.payments import checked_amount, checked_date, open_amount
+from patron.billing.totals import MAX_AMOUNT, line_amounts
 from patron.contacts.network import CONTACTS, clients
 from patron.money import check_currency, format_money
 from patron.system.picker import PickerField
@@ -16,6 +26,7 @@ from patron.work.models import Project
 from patron.work.projects import PROJECTS
 
 MAX_LINES = 200
+MAX_ADJUSTMENTS = 20
 
 
 class DateInput(forms.DateInput):
@@ -34,8 +45,9 @@ class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = [
-            "client", "project", "language", "currency", "treatment", "due_date", "valid_until",
-            "service_start", "service_end", "buyer_reference", "deposit_percent", "notes", "terms",
+            "client", "project", "language", "currency", "exchange_rate", "treatment", "due_date",
+            "valid_until", "service_start", "service_end", "buyer_reference", "deposit_percent",
+            "notes", "terms",
         ]  # fmt: skip
         widgets = {
             "due_date": DateInput(),
@@ -43,6 +55,7 @@ class DocumentForm(forms.ModelForm):
             "service_start": DateInput(),
             "service_end": DateInput(),
             "currency": forms.TextInput(attrs={"maxlength": 3, "autocomplete": "off"}),
+            "exchange_rate": forms.TextInput(attrs={"inputmode": "decimal"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "terms": forms.Textarea(attrs={"rows": 3}),
         }
@@ -64,6 +77,12 @@ class DocumentForm(forms.ModelForm):
     def clean_currency(self):
         return check_currency(self.cleaned_data["currency"])
 
+    def clean_exchange_rate(self):
+        value = self.cleaned_data.get("exchange_rate")
+        if value is not None and value <= 0:
+            raise ValidationError(_("An exchange rate is above zero."))
+        return value
+
     def clean_deposit_percent(self):
         value = self.cleaned_data.get("deposit_percent")
         if value is not None and not Decimal(0) < value < Decimal(100):
@@ -76,6 +95,16 @@ class DocumentForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("service_end", _("The end of the service comes before its start."))
         return cleaned
+
+    def save(self, commit=True):
+        """A rate typed (or changed) is dated today; a change of currency without a new rate
+        drops the old one (it was another currency's); none is kept on a document in euros."""
+        if "exchange_rate" in self.fields:
+            if "exchange_rate" in self.changed_data:
+                set_rate(self.instance, self.cleaned_data.get("exchange_rate"), TYPED)
+            elif "currency" in self.changed_data:
+                set_rate(self.instance, None)
+        return super().save(commit)
 
 
 class LineForm(forms.ModelForm):
@@ -120,6 +149,21 @@ class LineForm(forms.ModelForm):
             raise ValidationError(_("A VAT rate is between 0 and 100 %."))
         return value
 
+    def clean(self):
+        cleaned = super().clean()
+        quantity, price = cleaned.get("quantity"), cleaned.get("unit_price")
+        if quantity is not None and price is not None:
+            gross = line_amounts(quantity, price).gross
+            if gross > MAX_AMOUNT:
+                self.add_error("unit_price", ValidationError(
+                    _("Quantity × price comes to %(amount)s, more than the %(max)s an amount "
+                      "can be."),
+                    params={"amount": format_money(gross, ""),
+                            "max": format_money(MAX_AMOUNT, "")},
+                    code="too_large",
+                ))  # fmt: skip
+        return cleaned
+
 
 LineFormSet = inlineformset_factory(
     Document,
@@ -130,6 +174,78 @@ LineFormSet = inlineformset_factory(
     max_num=MAX_LINES,
     validate_max=True,
     absolute_max=MAX_LINES,
+)
+
+
+class AdjustmentForm(forms.ModelForm):
+    """A discount or charge on the whole document: a percentage (of the lines at its VAT rate,
+    or of every rate when the rate is left empty) or a fixed amount at its VAT rate."""
+
+    class Meta:
+        model = Adjustment
+        fields = ["reason_code", "reason", "percent", "amount", "vat_rate"]
+        widgets = {
+            "reason": forms.TextInput(),
+            "percent": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "amount": forms.TextInput(attrs={"inputmode": "decimal"}),
+            "vat_rate": forms.TextInput(attrs={"inputmode": "decimal", "list": "vat-rates"}),
+        }
+
+    def __init__(self, *args, language=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def clean_percent(self):
+        value = self.cleaned_data.get("percent")
+        if value is not None and not Decimal(0) < value <= Decimal(100):
+            raise ValidationError(_("A percentage is above 0 and at most 100 %."))
+        return value
+
+    def clean_amount(self):
+        value = self.cleaned_data.get("amount")
+        if value is not None and value <= 0:
+            raise ValidationError(
+                _("An amount is above zero: choose a discount or a charge as its type.")
+            )
+        return value
+
+    def clean_vat_rate(self):
+        value = self.cleaned_data.get("vat_rate")
+        if value is not None and not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError(_("A VAT rate is between 0 and 100 %."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        percent, amount = cleaned.get("percent"), cleaned.get("amount")
+        if "percent" in self.errors or "amount" in self.errors:
+            return cleaned
+        if percent is None and amount is None:
+            self.add_error("percent", _("Give a percentage or an amount."))
+        elif percent is not None and amount is not None:
+            self.add_error("amount", _("A percentage or an amount, not both."))
+        elif amount is not None and cleaned.get("vat_rate") is None:
+            self.add_error("vat_rate", _("A fixed amount needs its VAT rate."))
+        if not (cleaned.get("reason") or "").strip() and cleaned.get("reason_code"):
+            cleaned["reason"] = reason_label(cleaned["reason_code"], self.language or "en")
+        return cleaned
+
+
+class BaseAdjustmentFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "language": self.instance.language}
+
+
+AdjustmentFormSet = inlineformset_factory(
+    Document,
+    Adjustment,
+    form=AdjustmentForm,
+    formset=BaseAdjustmentFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_ADJUSTMENTS,
+    validate_max=True,
+    absolute_max=MAX_ADJUSTMENTS,
 )
 
 

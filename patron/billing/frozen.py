@@ -8,13 +8,17 @@ document (any status but draft) they refuse:
 - an UPDATE of any column but the few its life after issuing moves (`status`, never back
   to draft; `updated_at`; the `project` it is filed under, which no document shows);
 - a DELETE;
-- an INSERT, UPDATE or DELETE of a row of its content tables (its lines).
+- an INSERT, UPDATE or DELETE of a row of its content tables (its lines, its discounts
+  and charges).
 
 A refusal is an IntegrityError on both databases, with a message that starts with
 "patron:". PostgreSQL compares the rows as JSON, so a column added later is frozen
-without a new trigger; SQLite has no such thing and names each column: a migration that
-adds a column to billing_document calls `install` again with the model as it then is
-(tests/billing/test_frozen.py fails when one is forgotten).
+without a new trigger. SQLite has no such thing and names each column; and SQLite alters a
+table by building a new one, which drops the table's triggers and trips over the triggers of
+the content tables that name it. So a migration that alters billing_document or a content
+table wraps its operations in `around(...)`: the guard is lifted, the tables altered, and the
+guard installed again for the model as it then is (tests/billing/test_frozen.py fails when
+a migration forgets it).
 """
 
 from contextlib import contextmanager
@@ -25,7 +29,7 @@ MOVABLE = ("status", "updated_at", "project_id")
 MESSAGE = "patron: an issued document cannot be changed or deleted"
 PREFIX = "patron_frozen"
 # The tables that hold an issued document's content, as the latest migration installed them.
-CONTENT_TABLES = ("billing_line",)
+CONTENT_TABLES = ("billing_line", "billing_adjustment")
 
 
 def frozen_columns(document_model):
@@ -153,3 +157,21 @@ def suspended(connection):
         yield
     finally:
         install(connection, Document, CONTENT_TABLES)
+
+
+def around(*operations, content_tables=CONTENT_TABLES):
+    """A migration's operations on billing_document or its content tables, with the guard
+    lifted before and installed again after (see the module's docstring)."""
+    from django.db import migrations
+
+    def lift(apps, schema_editor):
+        uninstall(schema_editor.connection, content_tables)
+
+    def guard(apps, schema_editor):
+        install(schema_editor.connection, apps.get_model("billing", "Document"), content_tables)
+
+    return [
+        migrations.RunPython(lift, guard),
+        *operations,
+        migrations.RunPython(guard, lift),
+    ]

@@ -7,7 +7,7 @@ serialises writers with BEGIN IMMEDIATE; PostgreSQL locks the rows), snapshots s
 buyer, freezes lines and totals, chains the document's hash to the previous one of its
 sequence and writes the audit log. A failure anywhere in it rolls everything back: the draft
 stays a draft and no number is used. Beneath the code, database triggers refuse any change
-to an issued document (migration billing 0007)."""
+to an issued document (billing/frozen.py)."""
 
 import hashlib
 import json
@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status, locked
-from patron.billing.totals import compute
+from patron.billing.quotes import deposits_of
 from patron.billing.vat import EU, Treatment, charges_vat, rates_for
 from patron.business.models import Business
 from patron.contacts.models import Contact
+from patron.money import check_currency
 
 SELLER_FIELDS = [
     "legal_name", "trading_name", "legal_form", "street", "postcode", "city", "country",
@@ -101,10 +102,10 @@ def problems(document, business=None):
         and document.kind in (Kind.INVOICE, Kind.CREDIT_NOTE)
     ):
         found.append(_("A French business client needs its SIREN (company number)."))
-    if document.currency != "EUR" and charges_vat(document.treatment):
-        found.append(
-            _("VAT must be stated in euros: invoice in EUR, or use a treatment without VAT.")
-        )
+    found += currency_problems(document)
+    adjustments = list(document.adjustments.all())
+    found += adjustment_problems(document, lines, adjustments, allowed, business.country)
+    found += deposit_problems(document)
     if document.kind == Kind.INVOICE and not business.iban:
         found.append(_("Your IBAN is missing from your business profile (payment details)."))
     if document.kind == Kind.CREDIT_NOTE:
@@ -119,7 +120,7 @@ def problems(document, business=None):
                 .exclude(status=Status.DRAFT)
                 .aggregate(total=Sum("total_incl_vat"))["total"]
             ) or Decimal("0")
-            total = compute((line.category, line.vat_rate, line.net) for line in lines).incl_vat
+            total = document.totals(lines, adjustments).incl_vat
             if credited + total > corrected.total_incl_vat:
                 found.append(
                     _("Together with the credit notes already issued (%(credited)s), this one "
@@ -128,6 +129,65 @@ def problems(document, business=None):
                        "total": corrected.total_incl_vat}
                 )  # fmt: skip
     return found
+
+
+def currency_problems(document):
+    """A currency out of circulation, or VAT in another currency without its rate in euros."""
+    try:
+        check_currency(document.currency)
+    except ValidationError as e:
+        return e.messages
+    if document.currency != "EUR" and charges_vat(document.treatment):
+        if not document.exchange_rate or document.exchange_rate <= 0:
+            return [
+                _("VAT must be stated in euros too: give the exchange rate of the day (or take "
+                  "the ECB's), or invoice in EUR.")
+            ]  # fmt: skip
+    return []
+
+
+def adjustment_problems(document, lines, adjustments, allowed, country):
+    """Discounts and charges on the whole document that cannot be issued as they are."""
+    found = []
+    totals = document.totals(lines, adjustments)
+    groups = {(line.category, line.vat_rate) for line in lines}
+    for number, adjustment in enumerate(adjustments, start=1):
+        rate = adjustment.vat_rate
+        if rate is not None and charges_vat(document.treatment) and allowed and rate not in allowed:
+            found.append(
+                _("Discount or charge %(n)s: %(rate)s %% is not a VAT rate of %(country)s.")
+                % {"n": number, "rate": rate.normalize(), "country": country}
+            )
+        if adjustment.percent is not None and rate is not None:
+            if (adjustment.category, rate) not in groups:
+                found.append(
+                    _("Discount or charge %(n)s: no line is at %(rate)s %% VAT.")
+                    % {"n": number, "rate": rate.normalize()}
+                )
+    for group in totals.groups:
+        if group.taxable < 0:
+            found.append(
+                _("The discounts at %(rate)s %% VAT are larger than the lines at that rate.")
+                % {"rate": group.rate.normalize()}
+            )
+    if totals.excl_vat < 0:
+        found.append(_("The discounts are larger than the lines: the total cannot be negative."))
+    return found
+
+
+def deposit_problems(document):
+    """A final invoice must deduct exactly the deposit invoices issued for its quote."""
+    if document.kind != Kind.INVOICE or document.is_deposit or document.quote_id is None:
+        return []
+    deposits = list(deposits_of(document))
+    paid = sum((deposit.total_incl_vat for deposit in deposits), Decimal("0.00"))
+    if paid != document.prepaid:
+        return [
+            _("The deposit invoices of this quote come to %(paid)s, this invoice deducts "
+              "%(prepaid)s: delete this draft and make the final invoice again.")
+            % {"paid": paid, "prepaid": document.prepaid}
+        ]  # fmt: skip
+    return []
 
 
 def canonical(document, lines):
@@ -168,6 +228,30 @@ def canonical(document, lines):
         ],
         "previous": document.previous_hash,
     }
+    # Written only when there is something to say, so that the hashes of documents issued
+    # before Patron had them stay what they were.
+    adjustments = [
+        [
+            adjustment.reason_code,
+            adjustment.reason,
+            "" if adjustment.percent is None else f"{adjustment.percent:.2f}",
+            "" if adjustment.amount is None else f"{adjustment.amount:.2f}",
+            adjustment.category,
+            "" if adjustment.vat_rate is None else f"{adjustment.vat_rate:.2f}",
+        ]
+        for adjustment in document.adjustments.all()
+    ]
+    if adjustments:
+        content["adjustments"] = adjustments
+    if document.states_vat_in_euros:
+        content["exchange_rate"] = [
+            f"{document.exchange_rate:.6f}",
+            document.exchange_rate_date.isoformat() if document.exchange_rate_date else "",
+            f"{document.total_vat_eur:.2f}" if document.total_vat_eur is not None else "",
+        ]
+    deposits = [deposit.number for deposit in deposits_of(document)]
+    if deposits:
+        content["deducts"] = deposits
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -26,6 +26,7 @@ from patron.billing.einvoice import clean, facts, seller_legal_information
 from patron.billing.epc import epc_qr_svg
 from patron.billing.mentions import locale_of, operation_category, payment_terms
 from patron.billing.models import Kind
+from patron.billing.totals import euro_groups
 from patron.billing.vat import STANDARD, ZERO
 from patron.business.brand import HEX_COLOUR, TYPEFACES
 from patron.business.models import Business
@@ -79,6 +80,9 @@ class Formats:
 
     def money(self, value):
         return format_currency(Decimal(value), self.currency, locale=self.locale)
+
+    def euros(self, value):
+        return format_currency(Decimal(value), "EUR", locale=self.locale)
 
     def price(self, value):
         value = Decimal(value).normalize()
@@ -206,13 +210,27 @@ def document_context(document, business):
         }
         for line in document.lines.all()
     ]
+    euros = euro_groups(document.totals(), document.exchange_rate) if f.tax_currency else ()
     groups = [
         {
             "label": category_label(group.category, group.rate, fmt),
             "taxable": fmt.money(group.taxable),
             "vat": fmt.money(group.vat),
+            "vat_eur": fmt.euros(euros[n].vat) if euros else "",
         }
-        for group in f.groups
+        for n, group in enumerate(f.groups)
+    ]
+    adjustments = [
+        {
+            "label": piece.reason,
+            "detail": _("%(percent)s of %(base)s")
+            % {"percent": fmt.percent(piece.percent), "base": fmt.money(piece.base)}
+            if piece.percent is not None
+            else "",
+            "vat": category_label(piece.category, piece.rate, fmt),
+            "amount": fmt.money(piece.signed),
+        }
+        for piece in f.adjustments
     ]
     mentions = []
     for group in f.groups:
@@ -227,6 +245,30 @@ def document_context(document, business):
         corrects = _("This credit note corrects invoice %(number)s of %(date)s.") % {
             "number": document.corrects.number,
             "date": fmt.date(document.corrects.issue_date),
+        }
+    deducts = ""
+    if document.kind == Kind.INVOICE and f.preceding:
+        deducts = ngettext(
+            "This invoice deducts deposit invoice %(numbers)s.",
+            "This invoice deducts deposit invoices %(numbers)s.",
+            len(f.preceding),
+        ) % {
+            "numbers": ", ".join(
+                _("%(number)s of %(date)s") % {"number": number, "date": fmt.date(issued)}
+                for number, issued in f.preceding
+            )
+        }
+    exchange = None
+    if f.tax_currency:
+        exchange = {
+            "rate": _("1 € = %(rate)s") % {"rate": fmt.price(document.exchange_rate)},
+            "source": (
+                _("ECB reference rate of %(date)s")
+                if document.exchange_rate_source == "ecb"
+                else _("rate of %(date)s")
+            )
+            % {"date": fmt.date(document.exchange_rate_date)},
+            "vat": fmt.euros(f.vat_in_tax_currency),
         }
     period = ""
     if document.service_start and document.service_end:
@@ -266,6 +308,12 @@ def document_context(document, business):
         "has_discount": any(line["discount"] for line in lines),
         "narrow_vat": all(line.category in (STANDARD, ZERO) for line in f.lines),
         "groups": groups,
+        "adjustments": adjustments,
+        "lines_total": fmt.money(f.line_total),
+        "allowances": fmt.money(-f.allowances) if f.allowances else "",
+        "charges": fmt.money(f.charges) if f.charges else "",
+        "deducts": deducts,
+        "exchange": exchange,
         "excl_vat": fmt.money(document.total_excl_vat),
         "vat": fmt.money(document.total_vat),
         "incl_vat": fmt.money(document.total_incl_vat),

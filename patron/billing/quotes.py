@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patron.audit.log import record
-from patron.billing.drafting import copied_lines, follow_up, save_lines
+from patron.billing.drafting import follow_up, save_copy, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
 from patron.billing.totals import cents
 from patron.portal.models import Decision
@@ -64,14 +64,30 @@ def accepted_quote(quote):
     return quote
 
 
+def deposits_of(invoice):
+    """The issued deposit invoices a final invoice deducts: those of its quote, issued before
+    it (all of them while it is a draft), oldest first."""
+    if invoice.quote_id is None or invoice.is_deposit or invoice.kind != Kind.INVOICE:
+        return Document.objects.none()
+    deposits = Document.objects.filter(quote_id=invoice.quote_id, is_deposit=True).exclude(
+        status=Status.DRAFT
+    )
+    if invoice.issued_at:
+        deposits = deposits.filter(issued_at__lt=invoice.issued_at)
+    return deposits.order_by("issued_at", "pk")
+
+
 @transaction.atomic
 def do_deposit_invoice(user, quote):
-    """A draft invoice of the quote's deposit: its percentage of each VAT group of the quote."""
+    """A draft invoice of the quote's deposit: its percentage of each VAT group of the quote,
+    discounts and charges on the whole quote included."""
     accepted_quote(quote)
     if not quote.deposit_percent:
         raise ValidationError(_("This quote asks for no deposit."))
     if quote.invoices.filter(is_deposit=True).exists():
         raise ValidationError(_("The deposit of this quote is already invoiced."))
+    if quote.invoices.filter(is_deposit=False).exists():
+        raise ValidationError(_("The final invoice of this quote exists: it takes no deposit."))
     totals = quote.compute_totals()
     invoice = follow_up(quote, Kind.INVOICE, quote=quote, is_deposit=True)
     invoice.save()
@@ -95,19 +111,17 @@ def do_deposit_invoice(user, quote):
 
 @transaction.atomic
 def do_final_invoice(user, quote):
-    """A draft invoice of the whole quote that deducts the deposit invoices already issued."""
+    """A draft invoice of the whole quote (its lines, discounts and charges) that deducts the
+    deposit invoices already issued."""
     accepted_quote(quote)
     if quote.invoices.filter(is_deposit=False).exists():
         raise ValidationError(_("The final invoice of this quote already exists."))
     deposits = quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT)
     prepaid = sum((d.total_incl_vat for d in deposits), Decimal("0.00"))
+    # The deposit invoices are named on it (and in its XML) by deposits_of().
     invoice = follow_up(quote, Kind.INVOICE, quote=quote, prepaid=prepaid)
     invoice.save()
-    lines = copied_lines(quote)
-    if deposits:
-        numbers = ", ".join(d.number for d in deposits)
-        invoice.notes = _("Deposit already invoiced: %(numbers)s.") % {"numbers": numbers}
-    save_lines(invoice, lines)
+    save_copy(invoice, quote)
     record(user, "create", invoice)
     return invoice
 
@@ -119,6 +133,6 @@ def do_invoice_from_proforma(user, proforma):
         raise ValidationError(_("Only an issued pro-forma invoice can become an invoice."))
     invoice = follow_up(proforma, Kind.INVOICE)
     invoice.save()
-    save_lines(invoice, copied_lines(proforma))
+    save_copy(invoice, proforma)
     record(user, "create", invoice)
     return invoice

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.billing.drafting import new_draft, save_lines
-from patron.billing.models import Line, Recurring, RecurringLine, RecurringRun
-from patron.billing.totals import line_amounts
+from patron.billing.models import Line, Recurring, RecurringLine, RecurringRun, too_large_error
+from patron.billing.totals import MAX_AMOUNT, compute, line_amounts, too_large
+from patron.billing.vat import STANDARD
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,11 @@ def check_lines(lines):
         raise ValidationError(_("A recurring invoice needs at least one line."))
     if len(lines) > MAX_LINES:
         raise ValidationError(_("%(max)s lines at most.") % {"max": MAX_LINES})
+    # Each invoice, with VAT charged, must fit the amount columns, or every run would fail.
+    nets = [line_amounts(x.quantity, x.unit_price, x.discount_percent or 0).net for x in lines]
+    totals = compute((STANDARD, x.vat_rate or 0, net) for x, net in zip(lines, nets, strict=True))
+    if max(abs(net) for net in nets) > MAX_AMOUNT or too_large(totals):
+        raise too_large_error()
     return lines
 
 
@@ -176,7 +182,15 @@ def run(today=None):
         for n, start in enumerate(periods(recurring, today)):
             if start in done:
                 continue
-            document = create_for_period(recurring, start, period_start(recurring, n + 1), lines)
+            try:
+                document = create_for_period(
+                    recurring, start, period_start(recurring, n + 1), lines
+                )
+            except ValidationError as e:  # a template saved before its figures were checked
+                log.warning(
+                    "Recurring invoice %s not made: %s", recurring.pk, "; ".join(e.messages)
+                )
+                break
             if document is None:
                 continue
             if recurring.auto_send:

@@ -86,15 +86,16 @@ def write(f):
     b.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", f.type_code)
     b.cbc(root, "Note", f.note)
     b.cbc(root, "DocumentCurrencyCode", f.currency)
+    b.cbc(root, "TaxCurrencyCode", f.tax_currency)
     b.cbc(root, "BuyerReference", f.buyer_reference)
     if f.period:
         period = b.cac(root, "InvoicePeriod")
         b.cbc(period, "StartDate", f.period[0].isoformat())
         b.cbc(period, "EndDate", f.period[1].isoformat())
-    if f.corrects:
+    for number, issued in f.preceding:
         reference = b.cac(b.cac(root, "BillingReference"), "InvoiceDocumentReference")
-        b.cbc(reference, "ID", f.corrects[0])
-        b.cbc(reference, "IssueDate", f.corrects[1].isoformat())
+        b.cbc(reference, "ID", number)
+        b.cbc(reference, "IssueDate", issued.isoformat())
     supplier = b.cac(b.cac(root, "AccountingSupplierParty"), "Party")
     party(b, supplier, f.seller, f.seller_vat, f.seller_tax_registration, seller=True)
     customer = b.cac(b.cac(root, "AccountingCustomerParty"), "Party")
@@ -112,6 +113,8 @@ def write(f):
             b.cbc(b.cac(account, "FinancialInstitutionBranch"), "ID", f.bic)
     if f.payment_terms:
         b.cbc(b.cac(root, "PaymentTerms"), "Note", f.payment_terms)
+    for piece in f.adjustments:
+        write_allowance_charge(b, root, piece)
     tax_total = b.cac(root, "TaxTotal")
     b.money(tax_total, "TaxAmount", f.vat)
     for group in f.groups:
@@ -125,10 +128,18 @@ def write(f):
         b.cbc(category, "TaxExemptionReasonCode", group.exemption_code)
         b.cbc(category, "TaxExemptionReason", group.exemption_text)
         b.cbc(b.cac(category, "TaxScheme"), "ID", "VAT")
+    if f.tax_currency:  # BT-111 in its own TaxTotal, without subtotals (PEPPOL-EN16931-R054)
+        in_tax_currency = b.cac(root, "TaxTotal")
+        b.cbc(
+            in_tax_currency, "TaxAmount", amount(f.vat_in_tax_currency), currencyID=f.tax_currency
+        )
     totals = b.cac(root, "LegalMonetaryTotal")
     b.money(totals, "LineExtensionAmount", f.line_total)
     b.money(totals, "TaxExclusiveAmount", f.excl_vat)
     b.money(totals, "TaxInclusiveAmount", f.incl_vat)
+    if f.adjustments:
+        b.money(totals, "AllowanceTotalAmount", f.allowances)
+        b.money(totals, "ChargeTotalAmount", f.charges)
     if f.prepaid:
         b.money(totals, "PrepaidAmount", f.prepaid)
     b.money(totals, "PayableAmount", f.due)
@@ -171,6 +182,24 @@ def party(b, parent, data, vat, tax_registration, *, seller):
         contact = b.cac(parent, "Contact")
         b.cbc(contact, "Telephone", data.get("phone"))
         b.cbc(contact, "ElectronicMail", data.get("email"))
+
+
+def write_allowance_charge(b, root, piece):
+    """A discount (BG-20) or charge (BG-21) on the whole document."""
+    element = b.cac(root, "AllowanceCharge")
+    b.cbc(element, "ChargeIndicator", "true" if piece.is_charge else "false")
+    b.cbc(element, "AllowanceChargeReasonCode", piece.reason_code)
+    b.cbc(element, "AllowanceChargeReason", piece.reason)
+    if piece.percent is not None:
+        b.cbc(element, "MultiplierFactorNumeric", rate(piece.percent))
+    b.money(element, "Amount", piece.amount)
+    if piece.percent is not None:
+        b.money(element, "BaseAmount", piece.base)
+    category = b.cac(element, "TaxCategory")
+    b.cbc(category, "ID", piece.category)
+    if piece.category != OUTSIDE:
+        b.cbc(category, "Percent", rate(piece.rate))
+    b.cbc(b.cac(category, "TaxScheme"), "ID", "VAT")
 
 
 def write_line(b, root, line, language, credit):

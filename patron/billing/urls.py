@@ -10,6 +10,7 @@ urlpatterns = [
     path("from-work/", views.from_work, name="from_work"),
     path("<int:pk>/", views.document_page, name="document"),
     path("<int:pk>/issue/", views.document_issue, name="issue"),
+    path("<int:pk>/ecb-rate/", views.document_ecb_rate, name="ecb_rate"),
     path("<int:pk>/delete/", views.document_delete, name="delete"),
     path("<int:pk>/credit/", views.document_credit, name="credit"),
     path("<int:pk>/link/", views.document_link, name="link"),

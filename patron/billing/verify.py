@@ -29,7 +29,7 @@ def verify():
     documents = (
         Document.objects.filter(sequence__isnull=False)
         .select_related("corrects")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "adjustments")
         .order_by("sequence_id", "sequence_number")
     )
     by_sequence = {}

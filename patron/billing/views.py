@@ -22,7 +22,9 @@ from patron.billing.drafting import (
     new_draft,
     refresh_draft,
 )
+from patron.billing.exchange import do_take_ecb_rate
 from patron.billing.forms import (
+    AdjustmentFormSet,
     DocumentForm,
     FromWorkForm,
     LineFormSet,
@@ -48,6 +50,7 @@ from patron.billing.payments import (
     with_states,
 )
 from patron.billing.quotes import (
+    deposits_of,
     do_deposit_invoice,
     do_final_invoice,
     do_invoice_from_proforma,
@@ -194,24 +197,35 @@ def document_page(request, pk):
         return render(request, "billing/document.html", issued_context(document))
     form = DocumentForm(request.POST or None, instance=document)
     lines = LineFormSet(request.POST or None, instance=document)
-    if request.method == "POST" and form.is_valid() and lines.is_valid():
-        try:
-            do_save_draft(request.user, form, lines)
-        except ValidationError as e:
-            if any(error.code == "frozen" for error in getattr(e, "error_list", ())):
-                # Issued meanwhile (another tab, the API): the issued document is what holds.
-                messages.error(request, " ".join(e.messages))
+    # A post without the discounts and charges (an older page) leaves them as they are.
+    posted = "adjustments-TOTAL_FORMS" in request.POST
+    adjustments = AdjustmentFormSet(
+        request.POST if posted else None, instance=document, prefix="adjustments"
+    )
+    if request.method == "POST":
+        valid = [form.is_valid(), lines.is_valid(), adjustments.is_valid() or not posted]
+        if all(valid):
+            try:
+                do_save_draft(request.user, form, lines, adjustments if posted else None)
+            except ValidationError as e:
+                if any(error.code == "frozen" for error in getattr(e, "error_list", ())):
+                    # Issued meanwhile (another tab, the API): the issued document holds.
+                    messages.error(request, " ".join(e.messages))
+                    return redirect("billing:document", pk=pk)
+                form.add_error(None, e)
+            else:
+                messages.success(request, _("The draft has been saved."))
                 return redirect("billing:document", pk=pk)
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("The draft has been saved."))
-            return redirect("billing:document", pk=pk)
+        # Shown with what was typed, beside the totals of what is stored.
+        document = Document.objects.select_related("client", "project", "corrects").get(pk=pk)
     business = request.business
     context = {
         "document": document,
         "form": form,
         "lines": lines,
-        "totals": document.compute_totals(),
+        "adjustments": adjustments,
+        "deposits": list(deposits_of(document)),
+        "totals": document.totals(),
         "problems": problems(document, business),
         "rates": rates_for(business.country, document.created_at.date()) if business else (),
     }
@@ -219,7 +233,7 @@ def document_page(request, pk):
 
 
 @transaction.atomic
-def do_save_draft(user, form, lines):
+def do_save_draft(user, form, lines, adjustments=None):
     document = form.save()
     for line in lines.save(commit=False):
         line.document = document
@@ -227,9 +241,35 @@ def do_save_draft(user, form, lines):
         line.save()
     for line in lines.deleted_objects:
         line.delete()
+    if adjustments is not None:
+        for adjustment in adjustments.save(commit=False):
+            adjustment.document = document
+            adjustment.refresh_amounts(document.treatment)
+            adjustment.save()
+        for adjustment in adjustments.deleted_objects:
+            adjustment.delete()
     refresh_draft(document)
     record(user, "update", document, {"draft": "saved"})
     return document
+
+
+@owner_required
+@require_POST
+def document_ecb_rate(request, pk):
+    """The ECB's reference rate of the day on a draft in another currency than the euro."""
+    document = get_object_or_404(Document, pk=pk)
+    try:
+        document = do_take_ecb_rate(request.user, document)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("ECB reference rate of %(date)s: 1 € = %(rate)s %(currency)s.")
+            % {"date": document.exchange_rate_date.isoformat(),
+               "rate": document.exchange_rate.normalize(), "currency": document.currency},
+        )  # fmt: skip
+    return redirect("billing:document", pk=pk)
 
 
 @owner_required

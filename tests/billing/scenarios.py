@@ -9,11 +9,14 @@ second opinion, which must reach the same verdict.
 import functools
 import importlib.util
 import os
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from patron.billing.drafting import do_credit_note, save_adjustments
 from patron.billing.issuing import do_issue
-from patron.billing.models import Document, Kind, Line
+from patron.billing.models import Adjustment, Document, Kind, Line
+from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
 from patron.billing.validation import validate
 from patron.billing.vat import Treatment
 from patron.business.forms import ProfileForm
@@ -103,8 +106,18 @@ def acme():
     )  # fmt: skip
 
 
-def draft(contact, lines, **fields):
-    """A draft of `lines`: (description, quantity, price, rate[, discount %[, unit]])."""
+def adjustment(code, reason, percent=None, amount=None, rate=None):
+    """An unsaved discount (UNCL 5189 code) or charge (UNCL 7161 code) on the whole document."""
+    return Adjustment(
+        reason_code=code, reason=reason, percent=None if percent is None else Decimal(percent),
+        amount=None if amount is None else Decimal(amount),
+        vat_rate=None if rate is None else Decimal(rate),
+    )  # fmt: skip
+
+
+def draft(contact, lines, adjustments=(), **fields):
+    """A draft of `lines`: (description, quantity, price, rate[, discount %[, unit]]), with
+    its discounts and charges on the whole document (adjustment())."""
     document = Document.objects.create(client=contact, **fields)
     for position, (description, quantity, price, rate, *more) in enumerate(lines):
         line = Line(
@@ -115,13 +128,15 @@ def draft(contact, lines, **fields):
         if len(more) > 1:
             line.unit = more[1]
         line.refresh_amounts(document.treatment).save()
+    if adjustments:
+        save_adjustments(document, list(adjustments))
     document.compute_totals()
     document.save()
     return document
 
 
-def issue(owner, contact, lines, **fields):
-    return do_issue(owner, draft(contact, lines, **fields))
+def issue(owner, contact, lines, adjustments=(), **fields):
+    return do_issue(owner, draft(contact, lines, adjustments, **fields))
 
 
 def set_regime(**fields):
@@ -283,6 +298,88 @@ def hostile(owner):
     ]  # fmt: skip
 
 
+TWO_RATES = [
+    ("Website design", "1", "2400", "21", "0", "LS"),
+    ("Printed brochure (books rate)", "200", "1.35", "6"),
+]
+
+
+def discount_and_charge_two_rates(owner):
+    """10 % off the lines of both rates, a fixed discount at 6 % and a travel fee at 21 %.
+
+    21 %: 2,400.00 − 240.00 (10 %) + 45.00 (travel) = 2,205.00, VAT 463.05.
+     6 %:   270.00 −  27.00 (10 %) − 20.00 (fixed)  =   223.00, VAT  13.38.
+    Lines 2,670.00, discounts 287.00, charges 45.00: 2,428.00 excl. VAT, 476.43 VAT,
+    2,904.43 incl. VAT."""
+    adjustments = [
+        adjustment("95", "Remise fidélité", percent="10"),
+        adjustment("100", "Geste commercial sur la brochure", amount="20", rate="6"),
+        adjustment("ABK", "Déplacement Bruxelles–Gand", amount="45", rate="21"),
+    ]
+    return [issue(owner, acme(), TWO_RATES, adjustments, language="fr")]
+
+
+def quote_deposit_final_credit(owner):
+    """A quote with a discount and a charge, accepted: its 30 % deposit invoice, its final
+    invoice (which deducts the deposit and refers to it), and the final invoice credited."""
+    adjustments = [
+        adjustment("95", "Discount for a long-standing client", percent="5"),
+        adjustment("ABK", "Travel to Ghent", amount="60", rate="21"),
+    ]
+    quote = issue(owner, acme(), TWO_RATES, adjustments, kind=Kind.QUOTE, language="en",
+                  deposit_percent=Decimal("30"))  # fmt: skip
+    do_answer(quote, accepted=True, name="Anna Peeters", terms_accepted=True)
+    quote.refresh_from_db()
+    deposit = do_issue(owner, do_deposit_invoice(owner, quote))
+    final = do_issue(owner, do_final_invoice(owner, quote))
+    credit = do_issue(owner, do_credit_note(owner, final, full=True))
+    return [deposit, final, credit]
+
+
+def usd_with_vat(owner):
+    """A Belgian client invoiced in dollars with VAT: the VAT is stated in euros too.
+
+    1,000.00 USD at 21 %: 210.00 USD of VAT; at 1 € = 1.0850 USD, 193.55 € (210 / 1.085 =
+    193.548…)."""
+    return [
+        issue(
+            owner, acme(), [("Logo design", "1", "1000", "21")], currency="USD",
+            exchange_rate=Decimal("1.0850"), exchange_rate_date=date(2026, 12, 3),
+            exchange_rate_source="ecb", language="en",
+        )
+    ]  # fmt: skip
+
+
+def adjustments_without_vat(owner):
+    """Discounts and charges under reverse charge (AE), outside the scope of VAT (O) and
+    under the franchise (E): no rate but 0, and none at all outside the scope."""
+    nl = client(
+        name="Grachten Media BV", street="Keizersgracht 100", postcode="1015 AA",
+        city="Amsterdam", country="NL", vat_number="NL004495445B01", company_number="12345678",
+    )  # fmt: skip
+    us = client(
+        name="Hudson Labs Inc.", street="350 Fifth Avenue", postcode="10118",
+        city="New York", country="US", company_number="12-3456789",
+    )  # fmt: skip
+
+    def adjustments():
+        return [
+            adjustment("95", "Early payment agreed", percent="3"),
+            adjustment("AEM", "Project administration", amount="75", rate="21"),
+        ]
+
+    lines = [("Illustrations", "4", "450", "21")]
+    made = [
+        issue(owner, nl, lines, adjustments(), treatment=Treatment.REVERSE_CHARGE, language="en"),
+        issue(owner, us, lines, adjustments(), treatment=Treatment.OUTSIDE_EU, language="en"),
+    ]
+    set_regime(vat_regime="franchise")
+    made.append(
+        issue(owner, acme(), lines, adjustments(), treatment=Treatment.FRANCHISE, language="fr")
+    )
+    return made
+
+
 BELGIAN_SCENARIOS = {
     "normal-single-rate": normal_single_rate,
     "several-rates": several_rates,
@@ -297,6 +394,10 @@ BELGIAN_SCENARIOS = {
     "deposit-and-final": deposit_and_final,
     "credit-notes": credit_notes,
     "hostile-input": hostile,
+    "discount-and-charge-two-rates": discount_and_charge_two_rates,
+    "quote-deposit-final-credit": quote_deposit_final_credit,
+    "usd-with-vat": usd_with_vat,
+    "adjustments-without-vat": adjustments_without_vat,
 }
 
 

@@ -12,10 +12,15 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     check = patron(
         tmp_path, "shell", "-c",
         "from patron.billing.models import Document\n"
+        "from patron.billing.einvoice import facts\n"
         "final = Document.objects.get(quote__isnull=False, is_deposit=False)\n"
-        "print(final.prepaid > 0, final.amount_due < final.total_incl_vat)",
+        "deposit = Document.objects.get(quote__isnull=False, is_deposit=True)\n"
+        "print(final.prepaid > 0, final.amount_due < final.total_incl_vat,\n"
+        "      [a.is_charge for a in final.adjustments.all()],\n"
+        "      [n for n, _ in facts(final).preceding] == [deposit.number])",
     )  # fmt: skip
-    assert check.stdout.strip().splitlines()[-1] == "True True", check.stderr
+    # Its quote's 5 % off and travel fee are on it, and it refers to the deposit invoice.
+    assert check.stdout.strip().splitlines()[-1] == "True True [False, True] True", check.stderr
     reminders = patron(tmp_path, "reminders", "list").stdout
     assert reminders.count("\tsent\t") == 3 and "notice" in reminders
     assert "Maintenance mensuelle" in patron(tmp_path, "recurring", "list").stdout

@@ -9,8 +9,9 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from patron.billing import frozen
+from patron.billing.drafting import save_adjustments
 from patron.billing.issuing import do_issue
-from patron.billing.models import Document, Line, Sequence, Status
+from patron.billing.models import Adjustment, Document, Line, Sequence, Status
 from patron.contacts.models import Contact
 from patron.work.models import Project
 from tests.billing.test_issuing import draft
@@ -136,6 +137,21 @@ def test_the_lines_of_an_issued_document_cannot_be_added_changed_or_removed(issu
     assert list(issued.lines.values_list("description", "net")) == [("Design", Decimal("200.00"))]
 
 
+def test_the_discounts_and_charges_of_an_issued_document_are_frozen_too(owner, business, acme):
+    document = draft(acme, ("Design", "2", "100", "21"))
+    save_adjustments(document, [Adjustment(reason="Loyalty", percent=Decimal("10"))])
+    document = do_issue(owner, document)
+    adjustment = document.adjustments.get()
+    assert refused(lambda: Adjustment.objects.filter(pk=adjustment.pk).update(percent=50))
+    assert refused(lambda: Adjustment.objects.filter(pk=adjustment.pk).delete())
+    assert refused(
+        lambda: Adjustment.objects.bulk_create(
+            [Adjustment(document=document, reason="Fee", amount=5, vat_rate=21, is_charge=True)]
+        )
+    )
+    assert Document.objects.get(pk=document.pk).total_excl_vat == Decimal("180.00")
+
+
 def test_a_line_cannot_be_moved_into_an_issued_document(issued, acme):
     other = draft(acme, ("Other", "1", "50", "21"))
     line = other.lines.get()
@@ -160,6 +176,8 @@ def test_the_sqlite_guard_names_every_frozen_column_of_the_model(db):
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s",
             [f"{frozen.PREFIX}_document_update"],
         )
-        (sql,) = cursor.fetchone()
+        found = cursor.fetchone()
+    assert found, "the guard is gone: a migration altered billing_document outside frozen.around"
+    (sql,) = found
     missing = [column for column in frozen.frozen_columns(Document) if f'NEW."{column}"' not in sql]
     assert missing == []

@@ -219,3 +219,31 @@ def test_a_camt053_statement_imported_and_a_proposed_match_confirmed(
     expect(page.locator("h1 .status")).to_have_text("Paid")
     expect(page.locator(".payments")).to_contain_text("260000000170")
     screenshot(page, "statement-invoice-paid")
+
+
+def test_ten_percent_off_and_a_travel_fee_are_added_on_the_draft_page(
+    page_en, live_server, owner, business, screenshot
+):
+    from tests.billing.scenarios import acme, draft
+
+    document = draft(acme(), [("Website design", "1", "2400", "21"),
+                              ("Printed brochure", "200", "1.35", "6")], language="en")  # fmt: skip
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/billing/{document.pk}/")
+    page.locator("#id_adjustments-0-reason").fill("10 % off for a loyal client")
+    page.locator("#id_adjustments-0-percent").fill("10")
+    page.get_by_role("button", name="Save the draft").click()
+    # 10 % of both rates: 2,160.00 at 21 % (VAT 453.60) and 243.00 at 6 % (VAT 14.58).
+    expect(page.locator(".totals")).to_contain_text("€2,871.18")
+    page.locator("#id_adjustments-1-reason_code").select_option(
+        label="Miscellaneous charge (travel, fees…)"
+    )
+    page.locator("#id_adjustments-1-reason").fill("Travel to Ghent")
+    page.locator("#id_adjustments-1-amount").fill("45")
+    page.locator("#id_adjustments-1-vat_rate").fill("21")
+    page.get_by_role("button", name="Save the draft").click()
+    # 2,205.00 at 21 % (VAT 463.05), 243.00 at 6 % (VAT 14.58).
+    expect(page.locator(".totals")).to_contain_text("€2,925.63")
+    screenshot(page, "billing-draft-discount-and-charge")
+    assert [a.is_charge for a in Document.objects.get().adjustments.all()] == [False, True]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from patron.audit.models import AuditEntry
 from patron.billing.issuing import do_issue
 from patron.billing.models import Document, Kind, Status
+from patron.billing.quotes import deposits_of
 from patron.contacts.models import Contact
 from patron.portal.links import create_link, revoke_links
 from patron.portal.models import Decision, Link
@@ -113,7 +114,8 @@ def test_an_accepted_quote_becomes_a_deposit_then_a_final_invoice(
     assert final.quote == quote and final.prepaid == Decimal("717.00")
     final = do_issue(owner, final)
     assert final.total_incl_vat == Decimal("2390.00")  # 1800 × 1.21 + 200 × 1.06
-    assert final.amount_due == Decimal("1673.00") and deposit.number in final.notes
+    assert final.amount_due == Decimal("1673.00")
+    assert [d.number for d in deposits_of(final)] == [deposit.number]  # in its XML and PDF
     assert owner_client.post(f"/app/billing/{quote.pk}/nonsense/").status_code == 404
 
 

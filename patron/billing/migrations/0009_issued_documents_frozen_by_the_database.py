@@ -1,10 +1,11 @@
-"""Triggers refusing any change to an issued document or its lines (patron/billing/frozen.py)."""
+"""Triggers refusing any change to an issued document, its lines, its discounts and charges
+(patron/billing/frozen.py)."""
 
 from django.db import migrations
 
 from patron.billing import frozen
 
-CONTENT_TABLES = ["billing_line"]
+CONTENT_TABLES = ["billing_line", "billing_adjustment"]
 
 
 def install(apps, schema_editor):
@@ -17,7 +18,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0006_merge_0005_reminders_recurring_0005_statements"),
+        ("billing", "0008_adjustments_exchange_rate"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0007_issued_documents_frozen_by_the_database'),
+        ('billing', '0006_merge_0005_reminders_recurring_0005_statements'),
     ]
 
     operations = [
