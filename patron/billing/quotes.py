@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from patron.audit.log import record
 from patron.billing.drafting import copied_lines, follow_up, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
+from patron.billing.payments import with_balances
 from patron.billing.totals import cents
 from patron.portal.models import Decision
 
@@ -72,6 +73,10 @@ def do_deposit_invoice(user, quote):
         raise ValidationError(_("This quote asks for no deposit."))
     if quote.invoices.filter(is_deposit=True).exists():
         raise ValidationError(_("The deposit of this quote is already invoiced."))
+    if quote.invoices.filter(is_deposit=False).exists():
+        # The final invoice deducts only the deposits issued before it: one invoiced after
+        # would be asked on top of the whole job.
+        raise ValidationError(_("The final invoice of this quote exists: it asks for the rest."))
     totals = quote.compute_totals()
     invoice = follow_up(quote, Kind.INVOICE, quote=quote, is_deposit=True)
     invoice.save()
@@ -99,12 +104,18 @@ def do_final_invoice(user, quote):
     accepted_quote(quote)
     if quote.invoices.filter(is_deposit=False).exists():
         raise ValidationError(_("The final invoice of this quote already exists."))
-    deposits = quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT)
-    prepaid = sum((d.total_incl_vat for d in deposits), Decimal("0.00"))
+    if quote.invoices.filter(is_deposit=True, status=Status.DRAFT).exists():
+        raise ValidationError(
+            _("The deposit invoice of this quote is a draft: issue or delete it first.")
+        )
+    deposits = list(with_balances(quote.invoices.filter(is_deposit=True)))
+    # What the deposits still stand for: a credit note on a deposit gives back its part, so
+    # the final invoice deducts the deposit less what was credited on it.
+    prepaid = sum((d.total_incl_vat - d.credited for d in deposits), Decimal("0.00"))
     invoice = follow_up(quote, Kind.INVOICE, quote=quote, prepaid=prepaid)
     invoice.save()
     lines = copied_lines(quote)
-    if deposits:
+    if prepaid:
         numbers = ", ".join(d.number for d in deposits)
         invoice.notes = _("Deposit already invoiced: %(numbers)s.") % {"numbers": numbers}
     save_lines(invoice, lines)
