@@ -401,3 +401,17 @@ def test_a_french_micro_selling_goods_is_held_to_the_sales_limits(owner):
     # 2025: the 2023–2025 ceiling, confirmed (décret 2023-422).
     earlier = {c.kind: c.limit for c in checks(Business.objects.get(), 2025)}
     assert earlier["micro_sales"].amount == D("188700") and not earlier["micro_sales"].unconfirmed
+
+
+def test_a_deposit_on_a_service_to_an_eu_business_is_marked_not_confirmed(owner, business):
+    nl = scenarios.client(name="Grachten Media BV", street="Keizersgracht 100",
+                          postcode="1015 AA", city="Amsterdam", country="NL",
+                          vat_number="NL004495445B01")  # fmt: skip
+    quote = website_job(owner, nl, treatment=Treatment.REVERSE_CHARGE)
+    scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))  # 3,000.00, no VAT
+    scenarios.final_invoice(owner, quote, date(2026, 3, 20))  # 10,000.00 less 3,000.00
+    found = vat_return(MARCH, Business.objects.get())
+    # Box 44 counts the job once, like any deposit; when such a deposit's VAT is due is not
+    # confirmed (tax-figures-2026.md §2.3), and the box says so.
+    assert found.box("44").amount == D("10000.00") and "box 44" in found.box("44").unconfirmed
+    assert not found.box("03").unconfirmed
