@@ -691,6 +691,7 @@ class BoxOut(Schema):
     label: str
     amount: Decimal | None
     vat: Decimal | None
+    unconfirmed: str = ""  # what Patron's reference could not confirm about the box
 
 
 class VatReturnOut(Schema):
@@ -721,6 +722,7 @@ class LimitOut(Schema):
     percent: int
     level: str
     source: str
+    unconfirmed: str  # what Patron's reference could not confirm about the limit, or ""
 
 
 @router.get("/books/limits", response=list[LimitOut], url_name="billing_books_limits",
@@ -731,7 +733,7 @@ def books_limits(request: HttpRequest, year: int | None = None):
     return [
         {"kind": c.kind, "name": c.name, "year": c.year, "turnover": c.turnover,
          "limit": c.limit.amount, "tolerance": c.limit.tolerance, "percent": c.percent,
-         "level": c.level, "source": c.limit.source}
+         "level": c.level, "source": c.limit.source, "unconfirmed": str(c.limit.unconfirmed)}
         for c in checks(request.business, year)
     ]  # fmt: skip
 

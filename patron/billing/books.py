@@ -18,13 +18,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from patron.billing.models import Document, Kind, Payment, Status
+from patron.billing.deposits import deducted_totals, deductions
+from patron.billing.models import Document, Kind, Payment, Status, Unit
 from patron.billing.payments import open_amount, state_of, with_states
 from patron.billing.rendering import filename, formats_of, rendering
 from patron.system.exporting import neutralise
 from patron.work.expenses import expense_table
 from patron.work.models import Expense
 
+ZERO = Decimal("0.00")
 MAX_DAYS = 3 * 366  # a period longer than this is most likely a typing mistake
 
 
@@ -63,12 +65,26 @@ def cents(value):
     return f"{Decimal(value):.2f}"
 
 
+def deducted_sums(documents):
+    """{pk: (base, VAT)} the final invoices among `documents` deduct for their deposits."""
+    return {
+        pk: (sum((g.taxable for g in groups), ZERO), sum((g.vat for g in groups), ZERO))
+        for pk, groups in deductions(documents).items()
+    }
+
+
 def document_table(documents):
+    """A row per document, as it states its totals. A final invoice states the whole job and
+    deducts its deposit invoices, already in the table: the last two columns say what it
+    deducts, so that the totals less them count the job once."""
     header = [
         _("Number"), _("Kind"), _("Issue date"), _("Due date"), _("Client"), _("Client VAT number"),
         _("Country"), _("Currency"), _("VAT"), _("Total excl. VAT"), _("VAT amount"),
         _("Total incl. VAT"), _("Paid"), _("Still to pay or refund"), _("Status"), _("Corrects"),
+        _("Deposit deducted excl. VAT"), _("Deposit VAT deducted"),
     ]  # fmt: skip
+    documents = list(documents.prefetch_related("lines", "adjustments"))
+    deducted = deducted_sums(documents)
     rows = (
         (
             d.number,
@@ -87,6 +103,7 @@ def document_table(documents):
             cents(open_amount(d)),
             state_of(d),
             d.corrects.number if d.corrects else "",
+            *(cents(amount) for amount in deducted.get(d.pk, (ZERO, ZERO))),
         )  # fmt: skip
         for d in documents
     )
@@ -94,31 +111,33 @@ def document_table(documents):
 
 
 def line_table(documents):
+    """A row per line; after a final invoice's lines, a row per VAT group of the deposit it
+    deducts (no line number, a negative net), so that the nets of a rate add up to what
+    the period makes taxable at it."""
     header = [
         _("Number"), _("Issue date"), _("Client"), _("Line"), _("Description"), _("Quantity"),
         _("Unit"), _("Unit price"), _("Discount (%)"), _("VAT category"), _("VAT rate (%)"),
         _("Net"), _("Currency"),
     ]  # fmt: skip
-    rows = (
-        (
-            d.number,
-            d.issue_date.isoformat(),
-            d.buyer.get("display_name", ""),
-            n,
-            line.description,
-            line.quantity.normalize(),
-            line.unit,
-            line.unit_price.normalize(),
-            line.discount_percent,
-            line.category,
-            line.vat_rate,
-            line.net,
-            d.currency,
-        )  # fmt: skip
-        for d in documents.prefetch_related("lines")
-        for n, line in enumerate(d.lines.all(), start=1)
-    )
-    return header, rows
+    documents = list(documents.prefetch_related("lines", "adjustments"))
+    deducted = deductions(documents)
+
+    def rows_of(d):
+        for n, line in enumerate(d.lines.all(), start=1):
+            yield (
+                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), n,
+                line.description, line.quantity.normalize(), line.unit,
+                line.unit_price.normalize(), line.discount_percent, line.category,
+                line.vat_rate, line.net, d.currency,
+            )  # fmt: skip
+        for group in deducted.get(d.pk, ()):
+            yield (
+                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), "",
+                _("Deposit deducted"), 1, Unit.LUMP_SUM, -group.taxable, Decimal("0.00"),
+                group.category, cents(group.rate), cents(-group.taxable), d.currency,
+            )  # fmt: skip
+
+    return header, (row for d in documents for row in rows_of(d))
 
 
 def payments_of(period):
@@ -239,8 +258,19 @@ def summary(period):
         )
         .order_by("currency")
     )
+    # A final invoice counts without the deposit it deducts (deposits.py).
+    deducted = deducted_totals(
+        Document.objects.filter(issue_date__gte=period.start, issue_date__lte=period.end)
+        .exclude(status=Status.DRAFT)
+    )  # fmt: skip
+    rows = []
+    for row in documents:
+        base, vat = deducted.get(row["currency"], (ZERO, ZERO))
+        invoiced, vat_invoiced = row["invoiced"] - base, row["vat"] - vat
+        rows.append({**row, "invoiced": invoiced, "vat": vat_invoiced,
+                     "net_vat": vat_invoiced - row["vat_credited"]})  # fmt: skip
     return {
-        "documents": [{**row, "net_vat": row["vat"] - row["vat_credited"]} for row in documents],
+        "documents": rows,
         "payments": list(received),
         "expenses": expenses_of(period).count(),
     }

@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.access import owner_required
 from patron.billing.chasing_forms import RecurringForm, RecurringLineFormSet, StepForm
+from patron.billing.late_interest import rates_around
 from patron.billing.models import (
     Document,
     Kind,
@@ -71,7 +73,11 @@ def reminders_page(request):
     reminders = Reminder.objects.select_related("document__client").order_by("-created_at", "-pk")
     page = Paginator(reminders, PER_PAGE).get_page(request.GET.get("page"))
     pauses = ReminderPause.objects.select_related("client", "document").order_by("-created_at")
-    context = {"forms": forms, "page": page, "pauses": pauses[:200], "kinds": StepKind}
+    country = request.business.country if request.business else ""
+    context = {
+        "forms": forms, "page": page, "pauses": pauses[:200], "kinds": StepKind,
+        "late_rates": rates_around(country, timezone.localdate()),
+    }  # fmt: skip
     return render(request, "billing/reminders.html", context)
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status, locked
+from patron.billing.payments import with_balances
 from patron.billing.quotes import deposits_of
 from patron.billing.vat import EU, Treatment, charges_vat, rates_for
 from patron.business.models import Business
@@ -179,8 +180,9 @@ def deposit_problems(document):
     """A final invoice must deduct exactly the deposit invoices issued for its quote."""
     if document.kind != Kind.INVOICE or document.is_deposit or document.quote_id is None:
         return []
-    deposits = list(deposits_of(document))
-    paid = sum((deposit.total_incl_vat for deposit in deposits), Decimal("0.00"))
+    # What they still stand for: less the credit notes on them (quotes.deposited).
+    deposits = with_balances(deposits_of(document))
+    paid = sum((d.total_incl_vat - d.credited for d in deposits), Decimal("0.00"))
     if paid != document.prepaid:
         return [
             _("The deposit invoices of this quote come to %(paid)s, this invoice deducts "

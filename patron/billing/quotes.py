@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from patron.audit.log import record
 from patron.billing.drafting import follow_up, save_copy, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
+from patron.billing.payments import with_balances
 from patron.billing.totals import cents
 from patron.portal.models import Decision
 
@@ -77,6 +78,13 @@ def deposits_of(invoice):
     return deposits.order_by("issued_at", "pk")
 
 
+def deposited(quote):
+    """What the quote's issued deposit invoices still stand for: a credit note on a deposit
+    gives back its part, so the final invoice deducts the deposit less what was credited."""
+    deposits = with_balances(quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT))
+    return sum((d.total_incl_vat - d.credited for d in deposits), Decimal("0.00"))
+
+
 @transaction.atomic
 def do_deposit_invoice(user, quote):
     """A draft invoice of the quote's deposit: its percentage of each VAT group of the quote,
@@ -87,7 +95,9 @@ def do_deposit_invoice(user, quote):
     if quote.invoices.filter(is_deposit=True).exists():
         raise ValidationError(_("The deposit of this quote is already invoiced."))
     if quote.invoices.filter(is_deposit=False).exists():
-        raise ValidationError(_("The final invoice of this quote exists: it takes no deposit."))
+        # The final invoice deducts only the deposits issued before it: one invoiced after
+        # would be asked on top of the whole job.
+        raise ValidationError(_("The final invoice of this quote exists: it asks for the rest."))
     totals = quote.compute_totals()
     invoice = follow_up(quote, Kind.INVOICE, quote=quote, is_deposit=True)
     invoice.save()
@@ -116,11 +126,13 @@ def do_final_invoice(user, quote):
     accepted_quote(quote)
     if quote.invoices.filter(is_deposit=False).exists():
         raise ValidationError(_("The final invoice of this quote already exists."))
-    deposits = quote.invoices.filter(is_deposit=True).exclude(status=Status.DRAFT)
-    prepaid = sum((d.total_incl_vat for d in deposits), Decimal("0.00"))
-    # The deposit invoices are named on it (and in its XML) by deposits_of().
-    invoice = follow_up(quote, Kind.INVOICE, quote=quote, prepaid=prepaid)
+    if quote.invoices.filter(is_deposit=True, status=Status.DRAFT).exists():
+        raise ValidationError(
+            _("The deposit invoice of this quote is a draft: issue or delete it first.")
+        )
+    invoice = follow_up(quote, Kind.INVOICE, quote=quote, prepaid=deposited(quote))
     invoice.save()
+    # The deposit invoices are named on it (and in its XML) by deposits_of().
     save_copy(invoice, quote)
     record(user, "create", invoice)
     return invoice

@@ -3,10 +3,11 @@ franchise threshold (Belgium and France) and the French micro-entrepreneur's tur
 ceiling, with a warning from 80 %.
 
 The limits are dated reference data (rule 1 of the design) from
-../shared/reference/invoicing-rules.md (§2.5 and §5.2); a year without a figure shows none
-rather than a guess. Belgium counts the turnover invoiced (invoices less credit notes,
-excl. VAT); France counts what was received (recettes encaissées), as URSSAF and the tax
-office do for services.
+../shared/reference/tax-figures-2026.md (§3.1, §5.2) and invoicing-rules.md (§2.5); a year
+without a figure shows none rather than a guess, and a figure the reference could not
+confirm says so (`unconfirmed`). Belgium counts the turnover invoiced (invoices less credit
+notes, excl. VAT, a final invoice without the deposit it deducts); France counts what was
+received (recettes encaissées), as URSSAF and the tax office do for services.
 """
 
 from dataclasses import dataclass
@@ -16,41 +17,58 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from patron.billing.deposits import deducted_totals
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.billing.totals import cents
+from patron.billing.vat_return import paid_groups
 
 WARNING_AT = Decimal("0.80")
 ZERO = Decimal("0.00")
+TAX_FIGURES = "tax-figures-2026.md"
+MICRO_2026 = _(
+    "Announced by URSSAF on 20 February 2026 and reported by the press as awaiting their "
+    "legal text, which was not read."
+)
 
 
 @dataclass(frozen=True)
 class Limit:
     country: str
-    kind: str  # "vat_franchise", "micro_services" or "micro_sales"
+    kind: str  # "vat_franchise", "vat_franchise_sales", "micro_services" or "micro_sales"
     amount: Decimal
     tolerance: Decimal | None  # France: beyond it the franchise ends at once
     valid_from: date
     valid_to: date | None
     source: str
+    unconfirmed: str = ""  # what is not confirmed about the figure, if anything
 
 
 LIMITS = (
     Limit("BE", "vat_franchise", Decimal("25000"), None, date(2025, 1, 1), None,
-          "invoicing-rules.md §2.5 [39][41][42]: ≤ €25,000 excl. VAT a year, 2025–2026"),
-    Limit("FR", "vat_franchise", Decimal("37500"), Decimal("41250"), date(2026, 1, 1), None,
-          "invoicing-rules.md §2.5 [64a][64b][64c]: services €37,500, tolerance €41,250, 2026"),
+          "invoicing-rules.md §2.5 [39][41][42]: ≤ €25,000 excl. VAT a year, from 2025"),
+    Limit("FR", "vat_franchise", Decimal("37500"), Decimal("41250"), date(2025, 1, 1),
+          date(2026, 12, 31),
+          f"{TAX_FIGURES} §3.1: CGI art. 293 B, other services, 2025 and 2026 (loi 2025-1044 "
+          "of 3 Nov 2025 kept them; BOI-RES-TVA-000198 of 28 May 2025)"),
+    Limit("FR", "vat_franchise_sales", Decimal("85000"), Decimal("93500"), date(2025, 1, 1),
+          date(2026, 12, 31),
+          f"{TAX_FIGURES} §3.1: CGI art. 293 B, sales of goods, catering, accommodation, "
+          "2025 and 2026 (loi 2025-1044 of 3 Nov 2025)"),
     Limit("FR", "micro_services", Decimal("77700"), None, date(2023, 1, 1), date(2025, 12, 31),
-          "invoicing-rules.md §5.2 [63a]: services BIC/BNC, 2023–2025"),
+          f"{TAX_FIGURES} §5.2: services BIC and BNC, 2023–2025, décret 2023-422 of 31 May 2023"),
     Limit("FR", "micro_services", Decimal("83600"), None, date(2026, 1, 1), date(2028, 12, 31),
-          "invoicing-rules.md §5.2 [63a][63b][63c]: services BIC/BNC, 2026–2028"),
+          f"{TAX_FIGURES} §5.2: services BIC and BNC, 2026–2028, URSSAF 20 Feb 2026 "
+          "(journaldeleconomie, 4 Mar 2026)", MICRO_2026),
     Limit("FR", "micro_sales", Decimal("188700"), None, date(2023, 1, 1), date(2025, 12, 31),
-          "invoicing-rules.md §5.2 [63a]: sales and accommodation, 2023–2025"),
+          f"{TAX_FIGURES} §5.2: sales and accommodation, 2023–2025, décret 2023-422"),
     Limit("FR", "micro_sales", Decimal("203100"), None, date(2026, 1, 1), date(2028, 12, 31),
-          "invoicing-rules.md §5.2 [63a][63b][63c]: sales and accommodation, 2026–2028"),
+          f"{TAX_FIGURES} §5.2: sales and accommodation, 2026–2028, URSSAF 20 Feb 2026 "
+          "(journaldeleconomie, 4 Mar 2026)", MICRO_2026),
 )  # fmt: skip
 
 NAMES = {
     "vat_franchise": _("VAT franchise threshold"),
+    "vat_franchise_sales": _("VAT franchise threshold (sales)"),
     "micro_services": _("Micro-entrepreneur turnover ceiling (services)"),
     "micro_sales": _("Micro-entrepreneur turnover ceiling (sales)"),
 }
@@ -71,7 +89,8 @@ def invoiced(year):
 
 
 def invoiced_between(start, end):
-    """Invoices less credit notes issued from `start` to `end`, excl. VAT, in euros."""
+    """Invoices less credit notes issued from `start` to `end`, excl. VAT, in euros; a final
+    invoice without the deposit it deducts, which counted when it was invoiced."""
     documents = Document.objects.filter(
         issue_date__gte=start, issue_date__lte=end, currency="EUR"
     ).exclude(status=Status.DRAFT)
@@ -79,7 +98,8 @@ def invoiced_between(start, end):
         kind: documents.filter(kind=kind).aggregate(t=Sum("total_excl_vat", default=ZERO))["t"]
         for kind in (Kind.INVOICE, Kind.CREDIT_NOTE)
     }
-    return cents(sums[Kind.INVOICE] - sums[Kind.CREDIT_NOTE])
+    deducted, _vat = deducted_totals(documents).get("EUR", (ZERO, ZERO))
+    return cents(sums[Kind.INVOICE] - sums[Kind.CREDIT_NOTE] - deducted)
 
 
 def received(year):
@@ -88,18 +108,17 @@ def received(year):
 
 
 def received_between(start, end):
-    """What clients paid from `start` to `end`, less refunds, without the VAT the invoices
-    they settled charged: the turnover received (recettes encaissées), in euros."""
+    """What clients paid from `start` to `end`, less refunds, without VAT: the turnover
+    received (recettes encaissées), in euros. The VAT taken out is the one the French
+    return counts (vat_return.paid_groups): each payment's share of what its invoice asked,
+    and each refund's share of its credit note's VAT."""
     payments = Payment.objects.filter(date__gte=start, date__lte=end, currency="EUR")
     money_in = payments.filter(direction=Payment.Direction.RECEIVED)
     total = money_in.aggregate(t=Sum("amount", default=ZERO))["t"]
     refunded = payments.filter(direction=Payment.Direction.REFUNDED)
     total -= refunded.aggregate(t=Sum("amount", default=ZERO))["t"]
-    vat = ZERO
-    for allocation in Allocation.objects.filter(payment__in=money_in).select_related("document"):
-        invoice = allocation.document
-        if invoice.total_incl_vat > 0 and invoice.total_vat:
-            vat += allocation.amount * invoice.total_vat / invoice.total_incl_vat
+    allocations = Allocation.objects.filter(payment__in=payments)
+    vat = sum((vat for _category, _rate, _base, vat in paid_groups(allocations)), ZERO)
     return cents(total - vat)
 
 
@@ -135,12 +154,12 @@ def checks(business, year):
     if business is None:
         return []
     kinds = []
+    sales = business.country == "FR" and business.social_regime == "fr-micro-bic-sales"
     if business.vat_regime == "franchise":
-        kinds.append("vat_franchise")
+        kinds.append("vat_franchise_sales" if sales else "vat_franchise")
     if business.country == "FR" and (
         business.legal_form == "micro" or business.social_regime.startswith("fr-micro")
     ):
-        sales = business.social_regime == "fr-micro-bic-sales"
         kinds.append("micro_sales" if sales else "micro_services")
     turnover = received(year) if business.country == "FR" else invoiced(year)
     found = []

@@ -1,16 +1,21 @@
 """The owner's social contributions, by regime: dated figures with their source (rule 1 of
-the design), from ../shared/reference/invoicing-rules.md §5.
+the design), from ../shared/reference/tax-figures-2026.md §5.3, §5.4 and §6.
 
 France (micro-social): a share of the turnover received, by activity, plus the training
 contribution (CFP) and, if chosen, the income tax paid with them (versement libératoire).
 Belgium (self-employed, main occupation): brackets on the year's net taxable income with a
 quarterly minimum, plus the social insurance fund's fee. A year without its own figures
-takes the latest earlier ones and says so (`confirmed`).
+takes the latest earlier ones and says so (`confirmed`); a figure the reference could not
+confirm carries what is unconfirmed about it (`unconfirmed`), which the pages show.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+REF = "tax-figures-2026.md"
 
 
 @dataclass(frozen=True)
@@ -22,19 +27,28 @@ class MicroRates:
     valid_from: date
     valid_to: date | None
     source: str
+    unconfirmed: str = ""  # what is not confirmed about these figures, if anything
 
 
+# CFP (§5.4): 0.1 % commerce, 0.2 % services and liberal professions (0.3 % for crafts);
+# versement libératoire (§5.3, art. 151-0 CGI): 1 % sales, 1.7 % BIC services, 2.2 % BNC.
+CFP_VL = f"{REF} §5.3 (art. 151-0 CGI) and §5.4 (CFP, Centre Inffo)"
 MICRO_RATES = (
     MicroRates("fr-micro-bnc", Decimal("24.6"), Decimal("0.2"), Decimal("2.2"), date(2025, 1, 1),
-               date(2025, 12, 31), "invoicing-rules.md §5.2 [60a][60b][60c][61a][62b]"),
+               date(2025, 12, 31), f"{REF} §5.4: art. D613-4 CSS, BNC SSI 2025 (décret "
+               f"2025-943, ARAPL; Weblex 2025); {CFP_VL}"),
     MicroRates("fr-micro-bnc", Decimal("25.6"), Decimal("0.2"), Decimal("2.2"), date(2026, 1, 1),
-               None, "invoicing-rules.md §5.2 [60a][60b][60c] (decree 2025-943), [61a][62b]"),
+               None, f"{REF} §5.4: art. D613-4 CSS, BNC SSI 2026 (décret 2025-943 of 8 Sep "
+               f"2025, ARAPL); {CFP_VL}"),
     MicroRates("fr-micro-bnc-cipav", Decimal("23.2"), Decimal("0.2"), Decimal("2.2"),
-               date(2026, 1, 1), None, "invoicing-rules.md §5.2 [60a][60b][61a][62b]"),
-    MicroRates("fr-micro-bic", Decimal("21.2"), Decimal("0.2"), Decimal("1.7"), date(2026, 1, 1),
-               None, "invoicing-rules.md §5.2 [60a][60b][61a][62b]"),
+               date(2024, 7, 1), None, f"{REF} §5.4: BNC CIPAV since 1 Jul 2024 (décret "
+               f"2024-484 of 30 May 2024), 2025 and 2026; {CFP_VL}"),
+    MicroRates("fr-micro-bic", Decimal("21.2"), Decimal("0.2"), Decimal("1.7"), date(2025, 1, 1),
+               None, f"{REF} §5.4: BIC services, 2025 and 2026 (Weblex 2025; ARAPL); "
+               f"{CFP_VL}"),
     MicroRates("fr-micro-bic-sales", Decimal("12.3"), Decimal("0.1"), Decimal("1.0"),
-               date(2026, 1, 1), None, "invoicing-rules.md §5.2 [60a][61a][62b]"),
+               date(2025, 1, 1), None, f"{REF} §5.4: BIC sales of goods, 2025 and 2026 "
+               f"(Weblex 2025; ARAPL); {CFP_VL}"),
 )  # fmt: skip
 
 
@@ -48,12 +62,22 @@ class BelgianScale:
     minimum_quarter: Decimal  # excl. the fund's fee
     fee: Decimal  # the social insurance fund's management fee, % of the contributions
     source: str
+    unconfirmed: str = ""  # what is not confirmed about this scale, if anything
 
 
+FEE_UNCONFIRMED = _(
+    "The fund's fee (3.05 %) is worked out from one fund's figures (Xerius 2025): funds "
+    "charge between 3 and 4 %, and the legal maximum was not found. The other figures come "
+    "from funds and accountancy sites, not from INASTI itself."
+)
 BELGIAN_SCALES = (
     BelgianScale(2025, Decimal("20.50"), Decimal("73447.52"), Decimal("14.16"),
                  Decimal("108238.40"), Decimal("871.71"), Decimal("3.05"),
-                 "invoicing-rules.md §5.1 [59d][59e][59f]"),
+                 f"{REF} §6: main occupation 2025 (Eloya; Office SFA; Xerius)", FEE_UNCONFIRMED),
+    BelgianScale(2026, Decimal("20.50"), Decimal("75024.54"), Decimal("14.16"),
+                 Decimal("110562.42"), Decimal("890.42"), Decimal("3.05"),
+                 f"{REF} §6: main occupation 2026 (Tamtam, citing the INASTI 2026 grid)",
+                 FEE_UNCONFIRMED),
 )  # fmt: skip
 
 
@@ -69,8 +93,8 @@ def micro_rates(regime, on):
 
 
 def belgian_scale(year):
-    """(scale, confirmed): the year's scale, else the latest earlier one (2026 is not
-    confirmed in the reference: its brackets are indexed each year)."""
+    """(scale, confirmed): the year's scale, else the latest earlier one, not confirmed for
+    that year (the brackets are indexed each year)."""
     known = [s for s in BELGIAN_SCALES if s.year <= year]
     if not known:
         return BELGIAN_SCALES[0], False

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils import timezone
 
 from patron.billing.books import Period
+from patron.billing.deposits import deducted_totals
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.billing.payments import filter_state, with_states
 from patron.contacts.models import Contact
@@ -221,18 +222,29 @@ def paid_vat(allocations):
 
 def received_this_year(currency, today):
     """(received, received excl. VAT): payments less refunds since 1 January; the VAT share
-    of each allocated part is its invoice's own."""
+    of each allocated part is its invoice's own, and a refund's its credit note's."""
     year = date(today.year, 1, 1)
     payments = Payment.objects.filter(currency=currency, date__gte=year, date__lte=today)
     totals = payments.aggregate(
         received=Sum("amount", filter=Q(direction=Payment.Direction.RECEIVED), default=ZERO),
         refunded=Sum("amount", filter=Q(direction=Payment.Direction.REFUNDED), default=ZERO),
     )
-    vat = paid_vat(
-        Allocation.objects.filter(payment__in=payments.filter(direction=Payment.Direction.RECEIVED))
-    )
+    vat = net_paid_vat(Allocation.objects.filter(payment__in=payments))
     received = totals["received"] - totals["refunded"]
     return received, cents(received - vat)
+
+
+def net_paid_vat(allocations):
+    """The VAT the payments among `allocations` paid on invoices, less the VAT the refunds
+    among them gave back on credit notes: what the French return counts (a final invoice
+    asks only for the rest once its deposit is deducted, at the same VAT share)."""
+    received = allocations.filter(
+        payment__direction=Payment.Direction.RECEIVED, document__kind=Kind.INVOICE
+    )
+    refunded = allocations.filter(
+        payment__direction=Payment.Direction.REFUNDED, document__kind=Kind.CREDIT_NOTE
+    )
+    return paid_vat(received) - paid_vat(refunded)
 
 
 def input_vat_of(period):
@@ -250,40 +262,35 @@ def input_vat_of(period):
 
 def vat_to_pay(business, today):
     """(VAT of the year's operations less the deductible VAT, basis), as the year's VAT
-    return to date counts them (vat_return.py: box 54 − 64 − 59 in Belgium, line 16 − 20
-    in France) but summed by the database; (0, "") for a business that charges no VAT."""
+    return to date counts them (vat_return.py: box 71 − 72, that is 54 + 63 − 59 − 64, in
+    Belgium; line 16 − 23 in France) but summed by the database; (0, "") for a business
+    that charges no VAT."""
     if business.vat_regime == "franchise" or business.country not in ("BE", "FR"):
         return ZERO, ""
     period = Period(date(today.year, 1, 1), today)
     deductible = input_vat_of(period)
     if business.country == "BE":
-        issued = (
-            Document.objects.filter(
-                kind__in=[Kind.INVOICE, Kind.CREDIT_NOTE],
-                currency="EUR",
-                issue_date__gte=period.start,
-                issue_date__lte=period.end,
-            )  # fmt: skip
-            .exclude(status=Status.DRAFT)
-            .aggregate(
-                vat=Sum(
-                    Case(
-                        When(kind=Kind.CREDIT_NOTE, then=-F("total_vat")),
-                        default=F("total_vat"),
-                    ),
-                    default=ZERO,
-                )
+        documents = Document.objects.filter(
+            kind__in=[Kind.INVOICE, Kind.CREDIT_NOTE],
+            currency="EUR",
+            issue_date__gte=period.start,
+            issue_date__lte=period.end,
+        ).exclude(status=Status.DRAFT)
+        issued = documents.aggregate(
+            vat=Sum(
+                Case(When(kind=Kind.CREDIT_NOTE, then=-F("total_vat")), default=F("total_vat")),
+                default=ZERO,
             )
         )
-        return cents(issued["vat"] - deductible), "invoices"
-    received = Allocation.objects.filter(
+        # The final invoices' VAT less the deposits' they deduct, declared with the deposits.
+        _base, deducted = deducted_totals(documents).get("EUR", (ZERO, ZERO))
+        return cents(issued["vat"] - deducted - deductible), "invoices"
+    allocations = Allocation.objects.filter(
         payment__date__gte=period.start,
         payment__date__lte=period.end,
-        payment__direction=Payment.Direction.RECEIVED,
-        document__kind=Kind.INVOICE,
         document__currency="EUR",
     )
-    return cents(paid_vat(received) - deductible), "payments"
+    return cents(net_paid_vat(allocations) - deductible), "payments"
 
 
 def figures(business, today=None):

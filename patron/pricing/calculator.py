@@ -158,6 +158,7 @@ class RateResult:
     income_tax: Decimal
     net_yearly: Decimal
     warnings: tuple
+    unconfirmed: tuple = ()  # what of the year's figures is not confirmed, for the page
 
     @property
     def regime_label(self):
@@ -203,6 +204,7 @@ class RateResult:
             "billable_hours": str(self.billable_hours),
             "breakdown": {key: str(amount) for key, amount in self.breakdown()},
             "warnings": list(self.warnings),
+            "unconfirmed": [str(note) for note in self.unconfirmed],
             "inputs": self.inputs.as_dict(),
         }
 
@@ -232,7 +234,9 @@ def required_turnover(inputs, year):
 
 
 def ceiling_warnings(inputs, turnover, year):
-    warnings = []
+    """(warnings, unconfirmed): the limits the turnover passes, and what is not confirmed
+    about those limits."""
+    warnings, unconfirmed = [], []
     if inputs.regime.startswith("fr-micro"):
         ceiling = thresholds.limit("FR", "micro_services", year) or max(
             (found for found in thresholds.LIMITS if found.kind == "micro_services"),
@@ -247,6 +251,8 @@ def ceiling_warnings(inputs, turnover, year):
                 )
                 % {"turnover": turnover, "ceiling": ceiling.amount}
             )
+            if ceiling.unconfirmed:
+                unconfirmed.append(str(ceiling.unconfirmed))
     country = "BE" if inputs.regime == "be-main" else "FR" if inputs.regime != "custom" else ""
     franchise = thresholds.limit(country, "vat_franchise", year) if country else None
     if inputs.vat_rate == 0 and franchise is not None and turnover > franchise.amount:
@@ -257,7 +263,9 @@ def ceiling_warnings(inputs, turnover, year):
             )
             % {"turnover": turnover, "threshold": franchise.amount}
         )
-    return tuple(warnings)
+        if franchise.unconfirmed:
+            unconfirmed.append(str(franchise.unconfirmed))
+    return tuple(warnings), tuple(unconfirmed)
 
 
 def compute(inputs, on=None):
@@ -269,6 +277,7 @@ def compute(inputs, on=None):
     net, takes = net_of(REGIMES[inputs.regime], turnover, inputs, year)
     hours = billable_hours(inputs)
     hourly = cents(turnover / hours)
+    warnings, unconfirmed = ceiling_warnings(inputs, turnover, year)
     return RateResult(
         inputs=inputs,
         year=year,
@@ -282,7 +291,8 @@ def compute(inputs, on=None):
         contributions=takes.contributions,
         income_tax=takes.income_tax,
         net_yearly=cents(net),
-        warnings=ceiling_warnings(inputs, turnover, year),
+        warnings=warnings,
+        unconfirmed=tuple(str(note) for note in takes.notes) + unconfirmed,
     )
 
 

@@ -61,7 +61,10 @@ class RateForm(forms.Form):
     communal_surcharge = number(
         _("Communal surcharge (%)"),
         "communal_surcharge",
-        help_text=_("Belgium: added to the federal income tax; 7 is a common average."),
+        help_text=_(
+            "Belgium: your commune's percentage of the federal income tax (0 to about 9; "
+            "many communes take 7, no official national average was found)."
+        ),
     )
     vat_rate = number(
         _("VAT charged (%)"),

@@ -4,20 +4,24 @@ One small module a regime (a class with its figures, their year and source): Bel
 self-employed main occupation, French micro-entrepreneur (BNC and BIC services), and a
 custom regime whose percentages the user types. Each regime answers one question —
 `takes(turnover, costs, options, year)` — with the contributions and the income tax
-of the year, rounded half-up to the cent. The calculator searches the turnover that
-leaves the wanted net; every regime keeps net income non-decreasing in turnover.
+of the year, rounded half-up to the cent, and what of the figures it used is not
+confirmed (`Takes.notes`, shown with the result). The calculator searches the turnover
+that leaves the wanted net; every regime keeps net income non-decreasing in turnover.
 
-Social contributions come from `patron.business.contributions` (invoicing-rules.md §5).
-Income tax scales were NOT researched in ../shared/reference: the tables below name
-their own sources.
+Social contributions come from `patron.business.contributions`; the income tax scales
+from ../shared/reference/tax-figures-2026.md §4 and §5.1. A year whose scale is not known
+yet takes the latest earlier one and says so: the reference warns not to guess the
+Belgian scale of the income of 2026.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from patron.business.contributions import (
+    MICRO_RATES,
     belgian_contributions,
     belgian_scale,
     cents,
@@ -36,6 +40,7 @@ class TaxScale:
     brackets: tuple
     allowance: Decimal  # Belgium: the tax-free allowance (quotité exemptée); France: 0
     source: str
+    unconfirmed: str = ""  # what is not confirmed about the scale, if anything
 
     def on(self, income):
         income = max(income, ZERO)
@@ -48,29 +53,35 @@ class TaxScale:
         return tax
 
 
-# NOT in ../shared/reference (its §5 says the income tax scales were not researched):
-# federal personal income tax (IPP) of a Belgian resident, from SPF Finances, "Taux
-# d'imposition" (finances.belgium.be/fr/particuliers/declaration_impot/taux-revenus-
-# imposables/taux and fin.belgium.be/fr/particuliers/declaration-impot/revenus/taux-
-# imposition), read 2026. The allowance is the basic one, without children.
+# Federal personal income tax (IPP) of a Belgian resident, tax-figures-2026.md §4: SPF
+# Finances, "Taux d'imposition" (primary) for the income of 2024 and both allowances; the
+# brackets of the income of 2025 from accountancy sites (Bona, Fiscusonweb, Billy). The
+# allowance is the basic one, without children, taken off at the lowest rate (25 %). The
+# scale of the income of 2026 was not found: do not hard-code it.
 BELGIAN_TAX = (
     TaxScale(2024, ((Decimal("15820"), Decimal(25)), (Decimal("27920"), Decimal(40)),
                     (Decimal("48320"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10570"), "SPF Finances, income year 2024 (tax year 2025)"),
+             Decimal("10570"), "tax-figures-2026.md §4: SPF Finances, income of 2024 (tax "
+             "year 2025)"),
     TaxScale(2025, ((Decimal("16320"), Decimal(25)), (Decimal("28800"), Decimal(40)),
                     (Decimal("49840"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10910"), "SPF Finances, income year 2025 (tax year 2026)"),
+             Decimal("10910"), "tax-figures-2026.md §4: income of 2025 (tax year 2026); "
+             "allowance SPF Finances, brackets Bona, Fiscusonweb, Billy"),
 )  # fmt: skip
 
-# NOT in ../shared/reference either: the French barème for one part (a single person
-# without other income; no décote, no quotient familial), CGI art. 197 as set by the
-# loi de finances pour 2025 art. 2, for the income of 2024 (service-public.fr F1419).
-# The scale for the income of 2025 (loi de finances pour 2026) was not confirmed here.
+# The French barème for one part (a single person without other income; no décote, no
+# quotient familial), CGI art. 197, tax-figures-2026.md §5.1: the loi de finances pour 2025
+# (art. 2, +1.8 %) for the income of 2024, the loi de finances pour 2026 (art. 4, JO
+# 20 Feb 2026, +0.9 %) for the income of 2025.
 FRENCH_TAX = (
     TaxScale(2024, ((Decimal("11497"), Decimal(0)), (Decimal("29315"), Decimal(11)),
                     (Decimal("83823"), Decimal(30)), (Decimal("180294"), Decimal(41)),
                     (None, Decimal(45))),
-             ZERO, "CGI art. 197, loi de finances pour 2025, income of 2024, one part"),
+             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2025, income of 2024, one part"),
+    TaxScale(2025, ((Decimal("11600"), Decimal(0)), (Decimal("29579"), Decimal(11)),
+                    (Decimal("84577"), Decimal(30)), (Decimal("181917"), Decimal(41)),
+                    (None, Decimal(45))),
+             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2026, income of 2025, one part"),
 )  # fmt: skip
 
 
@@ -85,15 +96,28 @@ def tax_scale(scales, year):
 class Takes:
     contributions: Decimal
     income_tax: Decimal
-    notes: tuple = field(default=())  # what was assumed, for the page: (text, …)
+    notes: tuple = field(default=())  # what of the figures used is not confirmed, for the page
 
 
-def rounded(contributions, tax):
+def rounded(contributions, tax, notes=()):
     """Both to the cent with their sum rounded once: two separate roundings could make one
     more cent of turnover cost two cents, and the net would no longer only grow."""
     total = cents(contributions + tax)
     contributions = cents(contributions)
-    return Takes(contributions, total - contributions)
+    return Takes(contributions, total - contributions, tuple(notes))
+
+
+SOCIAL_SCALE_STANDS_IN = _(
+    "The social contribution scale of %(year)s is not known yet: that of %(used)s is used."
+)
+TAX_SCALE_STANDS_IN = _(
+    "The income tax scale of %(year)s is not known yet: that of %(used)s is used."
+)
+
+
+def scale_notes(message, year, used_year, confirmed):
+    """The message when the figures of another year stand in for the year's own."""
+    return () if confirmed else (message % {"year": year, "used": used_year},)
 
 
 class BelgianMain:
@@ -123,13 +147,23 @@ class BelgianMain:
         federal = max(ZERO, scale.on(net_taxable) - scale.on(scale.allowance))
         return cents(federal * (1 + surcharge / HUNDRED))
 
+    def notes(self, year):
+        scale, confirmed = belgian_scale(year)
+        tax, tax_confirmed = tax_scale(BELGIAN_TAX, year)
+        return (
+            *scale_notes(SOCIAL_SCALE_STANDS_IN, year, scale.year, confirmed),
+            *((str(scale.unconfirmed),) if scale.unconfirmed else ()),
+            *scale_notes(TAX_SCALE_STANDS_IN, year, tax.income_year, tax_confirmed),
+            *((str(tax.unconfirmed),) if tax.unconfirmed else ()),
+        )
+
     def takes(self, turnover, costs, options, year):
         scale, _confirmed = belgian_scale(year)
         earned = cents(turnover - costs)
         n = self.net_taxable(earned, scale)
         contributions = cents(earned - n)
         tax = self.income_tax(n, year, options.communal_surcharge)
-        return Takes(contributions, tax)
+        return Takes(contributions, tax, self.notes(year))
 
 
 class FrenchMicro:
@@ -142,23 +176,29 @@ class FrenchMicro:
         self.code, self.label, self.allowance = code, label, allowance
 
     def rates(self, year):
-        from datetime import date
-
-        rates, _confirmed = micro_rates(self.code, date(year, 1, 1))
-        if rates is None:  # before the table: the oldest figures
-            rates, _confirmed = micro_rates(self.code, date(2026, 1, 1))
-        return rates
+        """(rates, confirmed) of the year; before the table, the oldest figures."""
+        rates, confirmed = micro_rates(self.code, date(year, 1, 1))
+        if rates is None:
+            oldest = min(r.valid_from for r in MICRO_RATES if r.regime == self.code)
+            rates, confirmed = micro_rates(self.code, oldest)[0], False
+        return rates, confirmed
 
     def takes(self, turnover, costs, options, year):
-        rates = self.rates(year)
+        rates, confirmed = self.rates(year)
+        notes = [_("The micro-social rates of %(year)s are not known yet: the latest are used.")
+                 % {"year": year}] if not confirmed else []  # fmt: skip
+        if rates.unconfirmed:
+            notes.append(str(rates.unconfirmed))
         turnover = max(turnover, ZERO)
         contributions = turnover * (rates.social + rates.cfp) / HUNDRED
         if options.versement_liberatoire:
             tax = turnover * rates.liberatoire / HUNDRED
         else:
-            scale, _confirmed = tax_scale(FRENCH_TAX, year)
+            scale, scale_confirmed = tax_scale(FRENCH_TAX, year)
+            notes += scale_notes(TAX_SCALE_STANDS_IN, year, scale.income_year, scale_confirmed)
+            notes += [str(scale.unconfirmed)] if scale.unconfirmed else []
             tax = scale.on(turnover * (HUNDRED - self.allowance) / HUNDRED)
-        return rounded(contributions, tax)
+        return rounded(contributions, tax, notes)
 
 
 class Custom:

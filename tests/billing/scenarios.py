@@ -9,9 +9,11 @@ second opinion, which must reach the same verdict.
 import functools
 import importlib.util
 import os
-from datetime import date
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from patron.billing.drafting import do_credit_note, save_adjustments
 from patron.billing.issuing import do_issue
@@ -399,6 +401,93 @@ BELGIAN_SCENARIOS = {
     "usd-with-vat": usd_with_vat,
     "adjustments-without-vat": adjustments_without_vat,
 }
+
+
+@contextmanager
+def issuing_on(day):
+    """Issue documents as if on `day`. do_issue dates a document from the clock, so the clock
+    of the issuing module alone is set (payments and expenses are given their dates)."""
+    from patron.billing import issuing
+
+    class Clock:
+        @staticmethod
+        def localdate():
+            return day
+
+        @staticmethod
+        def now():
+            return datetime.combine(day, time(12), tzinfo=UTC)
+
+    with mock.patch.object(issuing, "timezone", Clock):
+        yield
+
+
+def accepted_quote(owner, contact, lines, percent="30", **fields):
+    """An issued quote of `lines` asking a `percent` deposit, accepted by the client."""
+    from patron.billing.quotes import do_answer
+
+    quote = issue(owner, contact, lines, kind=Kind.QUOTE, deposit_percent=Decimal(percent),
+                  **fields)  # fmt: skip
+    do_answer(quote, accepted=True, name="Jo Peeters", terms_accepted=True)
+    quote.refresh_from_db()
+    return quote
+
+
+def deposit_invoice(owner, quote, on):
+    from patron.billing.quotes import do_deposit_invoice
+
+    with issuing_on(on):
+        return do_issue(owner, do_deposit_invoice(owner, quote))
+
+
+def final_invoice(owner, quote, on):
+    from patron.billing.quotes import do_final_invoice
+
+    with issuing_on(on):
+        return do_issue(owner, do_final_invoice(owner, quote))
+
+
+def credit_note(owner, invoice, on, lines=None):
+    """An issued credit note of `invoice`: in full, or of `lines` (as `draft` takes them)."""
+    from patron.billing.drafting import do_credit_note, save_lines
+
+    note = do_credit_note(owner, invoice, full=lines is None)
+    if lines is not None:
+        save_lines(note, [Line(description=d, quantity=Decimal(q), unit_price=Decimal(p),
+                               vat_rate=Decimal(r)) for d, q, p, r in lines])  # fmt: skip
+    with issuing_on(on):
+        return do_issue(owner, note)
+
+
+def french_vat_business(owner):
+    """The French profile, charging VAT; its client in Lyon."""
+    french_business(owner)
+    set_regime(vat_regime="normal", vat_number="FR44732829320", legal_form="sole_trader")
+    return client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
+                  city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
+
+
+def french_job_with_a_refunded_deposit(owner, lyon):
+    """10,000.00 at 20 % with a 30 % deposit, a third of the deposit credited and refunded:
+
+    - 10 Feb deposit invoice 3,000.00 + 600.00, paid 3,600.00 on 20 Feb;
+    - 2 Mar credit note on it of 1,000.00 + 200.00, refunded 1,200.00 on 3 Mar;
+    - 10 Mar final invoice 10,000.00 + 2,000.00 less the 2,400.00 left of the deposit:
+      9,600.00 (8,000.00 + 1,600.00), paid on 2 Apr 2026."""
+    from patron.billing.models import Payment
+    from patron.billing.payments import do_record_payment
+
+    quote = accepted_quote(owner, lyon, [("Website", "1", "10000", "20")])
+    deposit = deposit_invoice(owner, quote, date(2026, 2, 10))
+    do_record_payment(owner, client=lyon, date=date(2026, 2, 20), amount="3600",
+                      documents=[deposit])  # fmt: skip
+    note = credit_note(owner, deposit, date(2026, 3, 2), [("Deposit, a third", "1", "1000", "20")])
+    do_record_payment(owner, client=lyon, date=date(2026, 3, 3), amount="1200",
+                      direction=Payment.Direction.REFUNDED, documents=[note])  # fmt: skip
+    final = final_invoice(owner, quote, date(2026, 3, 10))
+    do_record_payment(owner, client=lyon, date=date(2026, 4, 2), amount=final.amount_due,
+                      documents=[final])  # fmt: skip
+    return final
 
 
 def franchise_fr(owner):

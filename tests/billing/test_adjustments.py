@@ -210,8 +210,13 @@ def test_a_final_invoice_that_no_longer_deducts_the_issued_deposits_is_not_issue
 ):
     quote = accepted_quote(owner, acme)
     deposit_draft = do_deposit_invoice(owner, quote)
-    final = do_final_invoice(owner, quote)  # made while the deposit is still a draft
-    do_issue(owner, deposit_draft)
+    with pytest.raises(ValidationError, match="is a draft"):
+        do_final_invoice(owner, quote)  # not while the deposit is a draft
+    deposit = do_issue(owner, deposit_draft)
+    final = do_final_invoice(owner, quote)
+    assert problems(final) == []
+    # The deposit credited after the final draft was made: it no longer deducts what stands.
+    do_issue(owner, do_credit_note(owner, deposit, full=True))
     assert any("delete this draft and make the final invoice again" in p for p in problems(final))
     with pytest.raises(ValidationError):
         do_deposit_invoice(owner, quote)  # one deposit a quote, and none after the final

@@ -130,3 +130,36 @@ def test_patron_books_export_writes_the_archive(tmp_path):
     assert refused.returncode != 0 and "ends before it starts" in refused.stderr
     summary = patron(tmp_path, "books", "summary", "--from", start, "--to", end, "--json")
     assert json.loads(summary.stdout)["documents"][0]["currency"] in {"CHF", "EUR"}
+
+
+def test_the_archive_counts_a_deposit_and_its_final_invoice_once(owner_client, owner, business):
+    from tests.billing import scenarios
+
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), [("Website", "1", "10000", "21")])
+    deposit = scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
+    query = "start=2026-03-01&end=2026-03-31"
+    response = owner_client.get(f"/app/billing/books/documents.csv?{query}")
+    header, *rows = read_csv(b"".join(response.streaming_content))
+    column = {name: n for n, name in enumerate(header)}
+
+    def total(name):
+        return sum(Decimal(row[column[name]]) for row in rows)
+
+    # The deposit states 3,000.00 + 630.00, the final invoice 10,000.00 + 2,100.00 and
+    # deducts the deposit: 3,000.00 and 630.00 in its last two columns.
+    assert [row[0] for row in rows] == [deposit.number, final.number]
+    assert rows[1][-2:] == ["3000.00", "630.00"] and rows[0][-2:] == ["0.00", "0.00"]
+    # The totals less what is deducted: the job once, 10,000.00 and 2,100.00.
+    assert total("Total excl. VAT") - total("Deposit deducted excl. VAT") == Decimal("10000.00")
+    assert total("VAT amount") - total("Deposit VAT deducted") == Decimal("2100.00")
+    response = owner_client.get(f"/app/billing/books/lines.csv?{query}")
+    header, *lines = read_csv(b"".join(response.streaming_content))
+    # 3,000.00 (deposit) + 10,000.00 (final) − 3,000.00 (its deposit, on a row of its own)
+    net = header.index("Net")
+    assert [line[net] for line in lines] == ["3000.00", "10000.00", "-3000.00"]
+    assert lines[2][3] == "" and lines[2][4] == "Deposit deducted"
+    assert sum(Decimal(line[net]) for line in lines) == Decimal("10000.00")
+    # The page's summary: 10,000.00 invoiced excl. VAT and 2,100.00 of VAT, not 13,000 / 2,730.
+    page = owner_client.get(f"/app/billing/books/?{query}").text
+    assert "€10,000.00" in page and "€2,100.00" in page and "€13,000.00" not in page

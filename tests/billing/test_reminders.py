@@ -296,3 +296,37 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
         assert missing.returncode != 0 and "There is no reminder 999999." in missing.stderr
     finally:
         controller.stop()
+
+
+def test_the_late_payment_rates_follow_the_law_s_formula_from_the_ecb_rate():
+    from patron.billing.late_interest import ECB_MRO, RATES, by_rule, ecb_rate
+
+    # tax-figures-2026.md §1: the MRO rate is 2.15 % since 11 June 2025.
+    assert ECB_MRO[-1].valid_from == date(2025, 6, 11) and ecb_rate(date(2026, 3, 1)) == Decimal(
+        "2.15"
+    )
+    # France 2024 H1: 4.50 % on 1 January + 10 = 14.50 %; Belgium 2024 H2: 4.25 % before
+    # 1 July + 8 = 12.25 %, rounded up to the half point: 12.50 %.
+    assert by_rule("FR", date(2024, 1, 1)) == Decimal("14.50")
+    assert by_rule("BE", date(2024, 7, 1)) == Decimal("12.50")
+    for row in RATES:
+        assert by_rule(row.country, row.valid_from) == row.percent, row
+    for country in ("BE", "FR"):
+        rows = sorted((r for r in RATES if r.country == country), key=lambda r: r.valid_from)
+        # Every half-year from 2024 H1 to 2026 H2, one after the other.
+        assert (rows[0].valid_from, rows[-1].valid_to) == (date(2024, 1, 1), date(2026, 12, 31))
+        assert all(
+            a.valid_to + timedelta(days=1) == b.valid_from
+            for a, b in zip(rows, rows[1:], strict=False)
+        )
+        # Only the second half of 2026 is not confirmed (the ECB decisions after 5 Feb 2026).
+        assert [r.valid_from for r in rows if r.unconfirmed] == [date(2026, 7, 1)]
+
+
+def test_a_rate_not_confirmed_is_said_so_on_the_reminders_page(owner_client):
+    cost = late_cost("FR", date(2026, 6, 20), Decimal("1000.00"), date(2026, 7, 10))
+    assert cost.provisional and "1 July 2026" in cost.unconfirmed
+    page = owner_client.get("/app/billing/reminders/").text
+    assert "Late-payment interest rates" in page and "[UNCONFIRMED]" in page
+    french = owner_client.get("/app/billing/reminders/", HTTP_ACCEPT_LANGUAGE="fr").text
+    assert "Taux des intérêts de retard" in french and "[NON CONFIRMÉ]" in french

@@ -51,7 +51,12 @@ def test_the_rates_of_a_year_are_dated():
     assert micro_rates("fr-micro-bnc", date(2025, 3, 1))[0].social == D("24.6")
     assert micro_rates("fr-micro-bnc", date(2030, 1, 1)) == (rates, True)  # no end date yet
     assert micro_rates("fr-micro-bnc", date(2019, 1, 1)) == (None, False)
-    assert belgian_scale(2026) == (SCALE_2025, False)  # 2026 not confirmed: said so
+    scale_2026, confirmed = belgian_scale(2026)
+    # tax-figures-2026.md §6: 2026 brackets 75,024.54 and 110,562.42, minimum 890.42.
+    assert (scale_2026.limit_1, scale_2026.limit_2, scale_2026.minimum_quarter) == (
+        D("75024.54"), D("110562.42"), D("890.42"))  # fmt: skip
+    assert confirmed and scale_2026.unconfirmed  # its fund's fee is worked out, not published
+    assert belgian_scale(2027) == (scale_2026, False)  # 2027 not known: 2026's, said so
 
 
 @pytest.fixture
@@ -129,3 +134,37 @@ def test_patron_books_social_needs_a_regime(tmp_path):
     found = json.loads(patron(tmp_path, "books", "social", "--json").stdout)
     assert found["regime"] == "be-main" and found["asked"] == "900.00"
     assert patron(tmp_path, "books", "social", "--year", "1999").returncode != 0
+
+
+def test_a_belgian_estimate_counts_a_deposit_and_its_final_invoice_once(owner, business):
+    scenarios.set_regime(social_regime="be-main")
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), [("Website", "1", "10000", "21")])
+    scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))  # 3,000.00 excl. VAT
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))  # 10,000.00 less 3,000.00
+    assert final.total_excl_vat == D("10000.00")
+    Expense.objects.create(on=date(2026, 3, 5), supplier="Papeterie", amount_excl_vat=D("2000"))
+    found = belgian_estimate(Business.objects.get(), 2026, date(2026, 6, 30))
+    # Invoiced 3,000.00 + 7,000.00 = 10,000.00, less 2,000.00 of expenses: 8,000.00 earned
+    # in the 181 days to 30 June, about 8,000 × 365 / 181 = 16,132.60 for the year.
+    assert (found.earned, found.days, found.estimated) == (D("8000.00"), 181, D("16132.60"))
+
+
+def test_a_french_micro_s_quarters_take_a_refund_off_without_its_vat(owner):
+    lyon = scenarios.french_vat_business(owner)
+    scenarios.set_regime(legal_form="micro", social_regime="fr-micro-bnc")
+    scenarios.french_job_with_a_refunded_deposit(owner, lyon)
+    found = micro_declarations(Business.objects.get(), 2026, date(2026, 6, 30))
+    # Q1: the deposit's 3,000.00 received (3,600.00 less its 600.00 of VAT), less the
+    # 1,000.00 refunded (1,200.00 less 200.00): 2,000.00. Q2: the final invoice's 8,000.00.
+    assert [p.turnover for p in found.periods] == [D("2000.00"), D("8000.00")]
+    # 25.6 % of 2,000.00 = 512.00; CFP 0.2 % = 4.00 (2026, décret 2025-943).
+    assert (found.periods[0].social, found.periods[0].cfp) == (D("512.00"), D("4.00"))
+
+
+def test_the_books_page_marks_the_figures_not_confirmed(owner_client, owner, business):
+    scenarios.set_regime(social_regime="be-main")
+    page = owner_client.get("/app/billing/books/").text
+    assert "Provisional social contributions" in page
+    assert "[UNCONFIRMED]" in page and "legal maximum was not found" in page
+    french = owner_client.get("/app/billing/books/", HTTP_ACCEPT_LANGUAGE="fr").text
+    assert "[NON CONFIRMÉ]" in french

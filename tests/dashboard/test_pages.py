@@ -11,7 +11,7 @@ from patron.billing.payments import do_record_payment
 from patron.billing.vat_return import vat_return
 from patron.business.models import Business
 from patron.contacts.models import Contact
-from patron.dashboard.figures import vat_to_pay
+from patron.dashboard.figures import figures, vat_to_pay
 from patron.pricing.scenarios import do_save_scenario
 from patron.work.models import Expense, Project, TimeEntry
 from tests.billing import scenarios
@@ -166,3 +166,32 @@ def test_the_french_vat_to_set_aside_is_the_vat_return_of_the_year(owner):
     # France, on payments: half of the invoice paid, so 100.00 of VAT, less 10.00 deductible.
     assert vat_to_pay(business, today) == (D("90.00"), "payments")
     assert vat_return(Period(date(today.year, 1, 1), today), business).box("28").vat == D("90.00")
+
+
+def test_the_belgian_vat_to_set_aside_counts_a_deposit_once(owner, business):
+    today = timezone.localdate()
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), [("Website", "1", "10000", "21")])
+    scenarios.deposit_invoice(owner, quote, date(today.year, 3, 3))  # VAT 630.00
+    scenarios.final_invoice(owner, quote, date(today.year, 3, 20))  # VAT 2,100.00 less 630.00
+    # 630.00 + 1,470.00 = 2,100.00, the return's box 71; not 630.00 + 2,100.00 = 2,730.00.
+    assert vat_to_pay(business, today) == (D("2100.00"), "invoices")
+    year = vat_return(Period(date(today.year, 1, 1), today), business)
+    assert year.box("71").amount == D("2100.00")
+
+
+def test_the_french_vat_to_set_aside_takes_a_refunded_deposit_off(owner):
+    today = timezone.localdate()
+    lyon = scenarios.french_vat_business(owner)
+    quote = scenarios.accepted_quote(owner, lyon, [("Website", "1", "10000", "20")])
+    deposit = scenarios.deposit_invoice(owner, quote, date(today.year, 3, 2))
+    do_record_payment(owner, client=lyon, date=date(today.year, 3, 5), amount="3600",
+                      documents=[deposit])  # fmt: skip
+    note = scenarios.credit_note(owner, deposit, date(today.year, 3, 10))  # the whole deposit
+    do_record_payment(owner, client=lyon, date=date(today.year, 3, 12), amount="3600",
+                      direction="refunded", documents=[note])  # fmt: skip
+    business = Business.objects.get()
+    # 600.00 of VAT received with the deposit, 600.00 given back with the refund: 0.00.
+    assert vat_to_pay(business, today) == (D("0.00"), "payments")
+    # And of the money: 3,600.00 received less 3,600.00 refunded, nothing of it VAT.
+    data = figures(business, today).yours
+    assert (data.received, data.received_excl_vat, data.vat) == (D("0"), D("0.00"), D("0.00"))

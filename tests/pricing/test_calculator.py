@@ -94,16 +94,29 @@ def test_french_micro_bnc_with_versement_liberatoire_by_hand():
 
 def test_french_micro_bic_without_versement_liberatoire_by_hand():
     # BIC services 2026: 21.2 % + CFP 0.2 % = 21.4 %; income tax on half the turnover
-    # (50 % allowance) with the barème for one part (0 % to 11,497, 11 % to 29,315).
-    # Net 24,000, no costs. T = 31,101.68: taxable 15,550.84, tax (15,550.84 − 11,497)
-    # × 11 % = 445.9224; contributions 6,655.75952; together 7,101.68192 → 7,101.68;
-    # net 24,000.00. One cent less: together 7,101.67923 → 7,101.68, net 23,999.99.
+    # (50 % allowance) with the barème for one part of the latest known year, the income of
+    # 2025 (LF 2026: 0 % to 11,600, 11 % to 29,579), the 2026 one being unknown.
+    # Net 24,000, no costs. T = 31,086.18: taxable 15,543.09, tax (15,543.09 − 11,600)
+    # × 11 % = 433.7399; contributions 6,652.44252; together 7,086.18242 → 7,086.18;
+    # net 24,000.00. One cent less: together 7,086.17973 → 7,086.18, net 23,999.99.
     inputs = replace(TYPICAL, regime="fr-micro-bic", net_monthly=D(2000), costs_yearly=D(0))
     result = compute(inputs, ON)
-    assert result.yearly_turnover == D("31101.68")
-    assert result.contributions == D("6655.76")
-    assert result.income_tax == D("445.92")
+    assert result.yearly_turnover == D("31086.18")
+    assert result.contributions == D("6652.44")
+    assert result.income_tax == D("433.74")
     assert result.net_yearly == D("24000.00")
+    assert result.unconfirmed == (
+        "The income tax scale of 2026 is not known yet: that of 2025 is used.",
+    )
+
+
+def test_french_micro_bnc_of_2025_by_hand():
+    # 2025 BNC: 24.6 % + CFP 0.2 % = 24.8 %; without the versement libératoire, the barème of
+    # the income of 2025 (its own year, confirmed) on 66 % of the turnover (34 % allowance).
+    # 40,000: contributions 9,920.00; taxable 26,400, tax (26,400 − 11,600) × 11 % = 1,628.00.
+    regime = REGIMES["fr-micro-bnc"]
+    takes = regime.takes(D(40000), D(0), replace(TYPICAL, regime="fr-micro-bnc"), 2025)
+    assert (takes.contributions, takes.income_tax, takes.notes) == (D("9920.00"), D("1628.00"), ())
 
 
 def test_belgian_main_occupation_by_hand():
@@ -125,12 +138,15 @@ def test_belgian_main_occupation_by_hand():
 
 
 def test_belgian_minimum_contributions_are_due_even_on_nothing():
-    # 871.71 × 4 × 1.0305 = 3,593.19; no tax under the allowance.
+    # 2026 minimum 890.42 a quarter: 890.42 × 4 × 1.0305 = 3,670.31124 → 3,670.31; no tax
+    # under the allowance.
     inputs = replace(TYPICAL, regime="be-main", net_monthly=D(0), costs_yearly=D(0))
     result = compute(inputs, ON)
-    assert result.contributions == D("3593.19")
+    assert result.contributions == D("3670.31")
     assert result.income_tax == D("0.00")
-    assert result.yearly_turnover == D("3593.19")
+    assert result.yearly_turnover == D("3670.31")
+    # The fund's fee is worked out, and the income tax scale of 2026 is not published.
+    assert len(result.unconfirmed) == 2 and "legal maximum" in result.unconfirmed[0]
 
 
 def test_micro_ceiling_warning():

@@ -131,3 +131,15 @@ def test_a_scenario_name_is_shown_as_text(owner_client):
     owner_client.post(URL, {**FORM, "save": "1", "name": "<script>alert(1)</script>"})
     page = owner_client.get(URL).content.decode()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_the_result_marks_the_figures_not_confirmed(owner_client):
+    # A Belgian main occupation this year: the fund's fee is worked out from one fund's
+    # figures, and the income tax scale of a year not yet published is the last one known.
+    response = owner_client.post(URL, {**FORM, "regime": "be-main"}, HTTP_HX_REQUEST="true")
+    assert "[UNCONFIRMED]" in response.text and "legal maximum was not found" in response.text
+    french = owner_client.post(URL, {**FORM, "regime": "be-main"}, HTTP_HX_REQUEST="true",
+                               HTTP_ACCEPT_LANGUAGE="fr")  # fmt: skip
+    assert "[NON CONFIRMÉ]" in french.text
+    plain = owner_client.post(URL, FORM, HTTP_HX_REQUEST="true")  # typed percentages only
+    assert "[UNCONFIRMED]" not in plain.text

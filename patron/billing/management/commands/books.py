@@ -89,7 +89,8 @@ class Command(BaseCommand):
             return
         for box in found.boxes:
             amounts = "  ".join(f"{v:>12}" for v in (box.amount, box.vat) if v is not None)
-            self.stdout.write(f"{box.code:>3}  {amounts}  {box.label}")
+            mark = f"  {_('[UNCONFIRMED]')} {box.unconfirmed}" if box.unconfirmed else ""
+            self.stdout.write(f"{box.code:>3}  {amounts}  {box.label}{mark}")
         for note in found.notes:
             self.stdout.write(note)
 
