@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from patron.billing.mentions import payment_terms
+from patron.billing.mentions import payment_terms, sole_trader_mention
 from patron.billing.models import Kind
 from patron.billing.totals import compute, line_amounts
 from patron.billing.vat import EXEMPT, OUTSIDE, REVERSE, exemption
@@ -99,9 +99,7 @@ def party_name(party):
 
 def seller_legal_information(seller):
     """BT-33: "EI" for a French sole trader (C. com. R123-237), else nothing."""
-    if seller.get("country") == "FR" and seller.get("legal_form") in ("sole_trader", "micro"):
-        return "EI"
-    return ""
+    return sole_trader_mention(seller)
 
 
 def type_code(document):
