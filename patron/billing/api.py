@@ -37,6 +37,7 @@ from patron.billing.issuing import do_issue
 from patron.billing.models import Document, Kind, Payment, Sending
 from patron.billing.payments import (
     STATES,
+    LargeOverpayment,
     do_delete_payment,
     do_record_payment,
     do_use_credit,
@@ -456,6 +457,9 @@ class PaymentIn(Schema):
     reference: str = ""
     note: str = ""
     direction: str = Payment.Direction.RECEIVED
+    # A payment more than twice what it settles (or with nothing due) is refused (422,
+    # errors.amount) unless this says it is meant; the rest is the client's credit.
+    confirm_overpayment: bool = False
 
 
 class PaymentFilters(Schema):
@@ -503,7 +507,12 @@ def create_payment(request: HttpRequest, payload: PaymentIn):
             request.user, client=client, date=payload.date, amount=payload.amount,
             currency=currency, method=payload.method, reference=payload.reference,
             note=payload.note, direction=payload.direction, documents=chosen or None,
+            overpayment_confirmed=payload.confirm_overpayment,
         )  # fmt: skip
+    except LargeOverpayment as e:
+        status, body = validation_errors(e, refused)
+        body["errors"]["confirm_overpayment"] = ["Send confirm_overpayment: true to record it."]
+        return status, body
     except ValidationError as e:
         return validation_errors(e, refused)
     return 201, get_object_or_404(payments(), pk=recorded.payment.pk)
