@@ -446,7 +446,8 @@ class PaymentOut(Schema):
 class PaymentIn(Schema):
     """A payment received (settling invoices) or refunded (settling credit notes). Without
     document_ids it settles the client's open ones, oldest first; the rest of a payment
-    stays as the client's credit."""
+    stays as the client's credit, up to as much again as it settles: beyond that (or with
+    nothing due) it is refused unless confirm_overpayment is true."""
 
     client_id: int | None = None
     document_ids: list[int] = []
@@ -457,8 +458,6 @@ class PaymentIn(Schema):
     reference: str = ""
     note: str = ""
     direction: str = Payment.Direction.RECEIVED
-    # A payment more than twice what it settles (or with nothing due) is refused (422,
-    # errors.amount) unless this says it is meant; the rest is the client's credit.
     confirm_overpayment: bool = False
 
 

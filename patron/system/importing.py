@@ -144,18 +144,6 @@ class ImportPlan:
         return not self.errors
 
 
-def too_long(value, limit, what):
-    """The row error's message when `value` does not fit a column of `limit` characters,
-    else "": an import never cuts a name or a number to fit."""
-    if len(value) <= limit:
-        return ""
-    return _("%(what)s is %(count)s characters long; Patron takes at most %(limit)s.") % {
-        "what": what,
-        "count": len(value),
-        "limit": limit,
-    }
-
-
 def shortened(value, limit):
     """A free text cut to `limit` characters, its end marked "…" so that nobody takes it for
     the whole; RowWarning says it to the user."""
