@@ -39,6 +39,7 @@ from patron.billing.issuing import do_issue
 from patron.billing.models import ChargeReason, Document, Kind, Payment, Sending
 from patron.billing.payments import (
     STATES,
+    LargeOverpayment,
     do_delete_payment,
     do_record_payment,
     do_use_credit,
@@ -574,7 +575,8 @@ class PaymentOut(Schema):
 class PaymentIn(Schema):
     """A payment received (settling invoices) or refunded (settling credit notes). Without
     document_ids it settles the client's open ones, oldest first; the rest of a payment
-    stays as the client's credit."""
+    stays as the client's credit, up to as much again as it settles: beyond that (or with
+    nothing due) it is refused unless confirm_overpayment is true."""
 
     client_id: int | None = None
     document_ids: list[int] = []
@@ -585,6 +587,7 @@ class PaymentIn(Schema):
     reference: str = ""
     note: str = ""
     direction: str = Payment.Direction.RECEIVED
+    confirm_overpayment: bool = False
 
 
 class PaymentFilters(Schema):
@@ -632,7 +635,12 @@ def create_payment(request: HttpRequest, payload: PaymentIn):
             request.user, client=client, date=payload.date, amount=payload.amount,
             currency=currency, method=payload.method, reference=payload.reference,
             note=payload.note, direction=payload.direction, documents=chosen or None,
+            overpayment_confirmed=payload.confirm_overpayment,
         )  # fmt: skip
+    except LargeOverpayment as e:
+        status, body = validation_errors(e, refused)
+        body["errors"]["confirm_overpayment"] = ["Send confirm_overpayment: true to record it."]
+        return status, body
     except ValidationError as e:
         return validation_errors(e, refused)
     return 201, get_object_or_404(payments(), pk=recorded.payment.pk)

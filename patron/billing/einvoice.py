@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from patron.billing.mentions import payment_terms
+from patron.billing.mentions import payment_terms, sole_trader_mention
 from patron.billing.models import Kind, reason_label
 from patron.billing.quotes import deposits_of
 from patron.billing.totals import Applied, line_amounts
@@ -103,9 +103,7 @@ def party_name(party):
 
 def seller_legal_information(seller):
     """BT-33: "EI" for a French sole trader (C. com. R123-237), else nothing."""
-    if seller.get("country") == "FR" and seller.get("legal_form") in ("sole_trader", "micro"):
-        return "EI"
-    return ""
+    return sole_trader_mention(seller)
 
 
 def type_code(document):

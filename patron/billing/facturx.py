@@ -32,6 +32,7 @@ from patron.billing.einvoice import (
     party_name,
     seller_legal_information,
 )
+from patron.billing.mentions import registered_name
 from patron.billing.pdf import document_css, document_html
 from patron.billing.vat import OUTSIDE
 from patron.business.models import Business
@@ -204,9 +205,7 @@ def allowance_charge(piece):
 
 def party(target, data, vat, tax_registration, *, seller):
     name = party_name(data)
-    if seller and seller_legal_information(data):
-        name = f"{name} {seller_legal_information(data)}"
-    target.name = name
+    target.name = registered_name(name, data) if seller else name
     if seller and seller_legal_information(data):
         target.description = seller_legal_information(data)
     registration = legal_id(data)

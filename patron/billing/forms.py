@@ -321,6 +321,18 @@ class PaymentForm(forms.ModelForm):
             ]
         else:
             del self.fields["also"]
+        if self.data.get(self.add_prefix("confirm_overpayment")):
+            self.ask_to_confirm()
+
+    def ask_to_confirm(self, credit=""):
+        """The box that confirms a payment far beyond what it settles (payments.py's
+        LargeOverpayment), shown once the payment has been refused for it."""
+        label = (
+            _("Yes, keep %(credit)s as the client's credit") % {"credit": credit}
+            if credit
+            else _("Yes, keep the difference as the client's credit")
+        )
+        self.fields["confirm_overpayment"] = forms.BooleanField(label=label, required=False)
 
     def clean_amount(self):
         try:

@@ -109,6 +109,10 @@ def do_propose(lines):
     return proposed
 
 
+def shortened(text, limit):
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @transaction.atomic
 def do_confirm_line(user, line, document=None):
     """Record the payment a credit line is: of its proposed invoice, or of `document` (another
@@ -128,10 +132,15 @@ def do_confirm_line(user, line, document=None):
     recorded = do_record_payment(
         user, client=document.client, date=line.booking_date, amount=line.amount,
         currency=line.currency, method=Payment.Method.TRANSFER,
-        reference=line.communication or line.bank_reference,
+        # The payment's reference holds 140 characters, a communication 500: the whole of it
+        # stays on the statement line the payment is linked to.
+        reference=shortened(line.communication or line.bank_reference, 140),
         note=_("Bank statement %(name)s, row %(row)s")
         % {"name": line.statement.file_name, "row": line.row},
         documents=[document],
+        # The bank's amount, not a typed one: the money came. What goes beyond the invoice
+        # is the client's credit, and the confirmation's message says so.
+        overpayment_confirmed=True,
     )  # fmt: skip
     chosen = document.pk != line.document_id
     line.state, line.payment, line.document = State.CONFIRMED, recorded.payment, document

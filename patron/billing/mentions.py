@@ -5,6 +5,8 @@ in the translation catalogue: their wording is the law's, not a translator's. Fi
 dated (rule 1 of the design) with their source (../shared/reference/invoicing-rules.md).
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -102,3 +104,50 @@ def operation_category(seller_country, language):
     if seller_country != "FR":
         return ""
     return OPERATION_CATEGORY.get(language) or OPERATION_CATEGORY["en"]
+
+
+# France, C. com. R123-237 and L526-22: an individual entrepreneur's name is "immediately
+# preceded or followed" by the words "entrepreneur individuel" or the initials "EI".
+SOLE_TRADER_FORMS = ("sole_trader", "micro")
+SOLE_TRADER_MENTION = "EI"
+# The mention as people already write it in their name: EI, E.I., (EI), E I, the words
+# (either gender) and the EIRL of before 2022, which carries the words.
+CARRIED_MENTIONS = (
+    ("ei",), ("e", "i"), ("eirl",), ("e", "i", "r", "l"),
+    ("entrepreneur", "individuel"), ("entrepreneure", "individuelle"),
+    ("entrepreneuse", "individuelle"),
+    ("entrepreneur", "individuel", "a", "responsabilite", "limitee"),
+)  # fmt: skip
+LONGEST_MENTION = max(len(words) for words in CARRIED_MENTIONS)
+
+
+def sole_trader_mention(seller):
+    """BT-33 and the name's suffix: "EI" for a French sole trader, else ""."""
+    if seller.get("country") == "FR" and seller.get("legal_form") in SOLE_TRADER_FORMS:
+        return SOLE_TRADER_MENTION
+    return ""
+
+
+def words_of(name):
+    """The name's words, lower case, accents and punctuation gone: "(E.I.)" is e, i."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return re.findall(r"[^\W_]+", plain)
+
+
+def carries_sole_trader_mention(name):
+    """True when the name already starts or ends with the mention, however written."""
+    words = words_of(name)
+    for size in range(1, LONGEST_MENTION + 1):
+        if tuple(words[:size]) in CARRIED_MENTIONS or tuple(words[-size:]) in CARRIED_MENTIONS:
+            return True
+    return False
+
+
+def registered_name(name, seller):
+    """The seller's name as the PDF, the CII and the UBL print it: followed by "EI" for a
+    French sole trader, unless the name already carries the mention."""
+    mention = sole_trader_mention(seller)
+    if not mention or not name or carries_sole_trader_mention(name):
+        return name
+    return f"{name} {mention}"

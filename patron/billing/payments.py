@@ -221,6 +221,44 @@ def checked_documents(documents, client, currency, direction):
             )
 
 
+# What a payment may leave as the client's credit without a question, as a share of what it
+# settles: as much again. A client rounding up, paying a bank fee back or sending the same
+# payment twice is recorded as it came, the rest kept as credit (and said). An extra zero
+# typed (ten times), a thousand times the balance, or money with nothing due to settle is
+# a mistake more often than not: the user confirms it first.
+OVERPAYMENT_TOLERANCE = Decimal("1")
+
+
+class LargeOverpayment(ValidationError):
+    """A payment that would leave as the client's credit more than OVERPAYMENT_TOLERANCE of
+    what it settles; the page, the API and the command line each say how to confirm."""
+
+    def __init__(self, amount, settled, currency):
+        self.amount, self.settled, self.credit = amount, settled, amount - settled
+        if settled:
+            message = _(
+                "%(amount)s is %(credit)s more than the %(settled)s still due: the difference "
+                "would be kept as the client's credit. Check the amount, or confirm it."
+            )
+        else:
+            message = _(
+                "Nothing is due on what this payment settles: all of %(amount)s would be kept "
+                "as the client's credit. Check the amount, or confirm it."
+            )
+        values = {
+            "amount": format_money(amount, currency),
+            "credit": format_money(self.credit, currency),
+            "settled": format_money(settled, currency),
+        }
+        super().__init__({"amount": [ValidationError(message % values, code="overpayment")]})
+
+
+def check_overpayment(amount, settled, currency):
+    """LargeOverpayment when `amount` leaves more than the tolerance of `settled` unsettled."""
+    if amount - settled > settled * OVERPAYMENT_TOLERANCE:
+        raise LargeOverpayment(amount, settled, currency)
+
+
 @dataclass
 class Recorded:
     payment: Payment
@@ -252,18 +290,28 @@ def also_payable(document, limit=50):
 @transaction.atomic
 def do_record_payment(
     user, *, client, date, amount, currency="EUR", method=Payment.Method.TRANSFER,
-    reference="", note="", direction=RECEIVED, documents=None,
+    reference="", note="", direction=RECEIVED, documents=None, overpayment_confirmed=False,
 ):  # fmt: skip
     """Record a payment (or a refund) and spread it over `documents` in their order, each up
     to what it still asks, else over the client's open ones, oldest first. A payment's rest
-    stays as the client's credit; a refund may not give back more than is owed. Refused
-    with a ValidationError, and nothing recorded, when the input cannot be right."""
+    stays as the client's credit, unasked up to as much again as it settles, beyond that
+    only when `overpayment_confirmed` (see OVERPAYMENT_TOLERANCE); a refund may not give back more
+    than is owed. Refused with a ValidationError, and nothing recorded, when the input
+    cannot be right."""
     client = Contact.objects.select_for_update().get(pk=client.pk)  # see the module's docstring
     amount, date = checked_amount(amount), checked_date(date)
     if direction not in (RECEIVED, REFUNDED):
         raise ValidationError(_("A payment is received or refunded."))
     if method not in Payment.Method.values:
         raise ValidationError(_("Choose how it was paid."))
+    reference, note = " ".join(reference.split()), note.strip()
+    for field, value in (("reference", reference), ("note", note)):
+        limit = Payment._meta.get_field(field).max_length
+        if len(value) > limit:
+            raise ValidationError(
+                {field: _("At most %(limit)s characters (it has %(count)s).")
+                 % {"limit": limit, "count": len(value)}}
+            )  # fmt: skip
     if documents:
         documents = list(
             Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("issue_date", "pk")
@@ -277,23 +325,27 @@ def do_record_payment(
     else:
         documents = open_documents(client, currency, direction)
     available = client_credit(client, currency)  # what a refund may give back beyond documents
-    payment = Payment.objects.create(
-        client=client, direction=direction, date=date, amount=amount, currency=currency,
-        method=method, reference=" ".join(reference.split())[:140], note=note.strip()[:500],
-    )  # fmt: skip
-    allocated, left = {}, amount
+    parts, left = [], amount
     for document in documents:
         part = min(left, open_amount(document))
         if part > 0:
-            Allocation.objects.create(payment=payment, document=document, amount=part)
-            allocated[document.number] = part
+            parts.append((document, part))
             left -= part
     if direction == REFUNDED and left > available:
-        # Raised inside the transaction: the payment and its allocations are undone.
         raise ValidationError(
             _("This refunds more than the client is owed (%(owed)s).")
             % {"owed": amount - left + available}
         )
+    if direction == RECEIVED and not overpayment_confirmed:
+        check_overpayment(amount, amount - left, currency)
+    payment = Payment.objects.create(
+        client=client, direction=direction, date=date, amount=amount, currency=currency,
+        method=method, reference=reference, note=note,
+    )  # fmt: skip
+    allocated = {}
+    for document, part in parts:
+        Allocation.objects.create(payment=payment, document=document, amount=part)
+        allocated[document.number] = part
     record(user, "create", payment, {"allocated": {k: str(v) for k, v in allocated.items()}})
     return Recorded(payment, allocated, left if direction == RECEIVED else ZERO)
 

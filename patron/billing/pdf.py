@@ -22,9 +22,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from patron.billing.einvoice import clean, facts, seller_legal_information
+from patron.billing.einvoice import clean, facts
 from patron.billing.epc import epc_qr_svg
-from patron.billing.mentions import locale_of, operation_category, payment_terms
+from patron.billing.mentions import (
+    locale_of,
+    operation_category,
+    payment_terms,
+    registered_name,
+)
 from patron.billing.models import Kind
 from patron.billing.totals import euro_groups
 from patron.billing.vat import STANDARD, ZERO
@@ -124,8 +129,8 @@ def identity(party, fmt, *, seller):
     """The lines that identify a party: names, address, VAT and company numbers."""
     names = []
     legal = party.get("legal_name") or party.get("display_name") or ""
-    if seller and seller_legal_information(party):
-        legal = f"{legal} {seller_legal_information(party)}"
+    if seller:
+        legal = registered_name(legal, party)
     trading = party.get("trading_name") if seller else ""
     if trading and trading != party.get("legal_name"):
         names = [trading, legal]

@@ -25,8 +25,15 @@ from lxml import etree
 from patron.audit.log import record
 from patron.billing.matching import do_propose
 from patron.billing.models import BankMapping, Statement, StatementLine
-from patron.system.importing import ImportPlan, ImportRefused, RowError, check_size, decode_text
-from patron.system.untrusted_xml import child, children, local, parse_xml, text
+from patron.system.importing import (
+    ImportPlan,
+    ImportRefused,
+    RowError,
+    check_size,
+    decode_text,
+    marked_encoding,
+)
+from patron.system.untrusted_xml import child, children, local, looks_like_xml, parse_xml, text
 
 MAX_AMOUNT = Decimal("9999999999.99")
 LIMITS = {"counterparty": 200, "iban": 34, "communication": 500, "bank_reference": 140}
@@ -36,9 +43,8 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 
 
 def detect_format(data):
-    """camt053 for XML, csv for anything else."""
-    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return Statement.Format.CAMT053 if start == b"<" else Statement.Format.CSV
+    """camt053 for XML (in any of the encodings XML may come in), csv for anything else."""
+    return Statement.Format.CAMT053 if looks_like_xml(data) else Statement.Format.CSV
 
 
 # camt.053 ---------------------------------------------------------------------------------
@@ -145,7 +151,8 @@ def find_mapping(name):
 
 
 def csv_text(data, mapping):
-    if mapping.encoding == BankMapping.Encoding.AUTO:
+    # A byte order mark says the encoding more surely than a saved mapping can.
+    if mapping.encoding == BankMapping.Encoding.AUTO or marked_encoding(data):
         return decode_text(data)
     if b"\x00" in data[:8192]:
         raise ImportRefused(_("This is not a text file."))
@@ -300,7 +307,7 @@ class StatementImporter:
         check_size(len(data))
         if not data.strip():
             raise ImportRefused(_("The file is empty."))
-        if b"\x00" in data[:8192]:
+        if b"\x00" in data[:8192] and not marked_encoding(data):
             raise ImportRefused(_("This is not a text file."))
         kind = detect_format(data)
         if kind == Statement.Format.CAMT053:
@@ -313,9 +320,14 @@ class StatementImporter:
             account, records = "", csv_records(data, mapping)
         if not records:
             raise ImportRefused(_("The statement has no lines."))
+        if len(account) > StatementLine._meta.get_field("iban").max_length:
+            raise ImportRefused(
+                _("The statement's account (%(account)s…) is longer than an IBAN can be.")
+                % {"account": account[:34]}
+            )
         plan = ImportPlan(counts={"statement lines": 0})
         plan.statement = {"format": kind, "sha256": hashlib.sha256(data).hexdigest(),
-                          "account_iban": account[:34], "mapping": mapping}  # fmt: skip
+                          "account_iban": account, "mapping": mapping}  # fmt: skip
         seen, occurrences = set(), {}
         for row, values, problems in records:
             problems = problems or check_values(values)

@@ -19,6 +19,7 @@ from patron.billing.einvoice import (
     rate,
     seller_legal_information,
 )
+from patron.billing.mentions import registered_name
 from patron.billing.vat import OUTSIDE
 
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -170,9 +171,7 @@ def party(b, parent, data, vat, tax_registration, *, seller):
         b.cbc(b.cac(scheme, "TaxScheme"), "ID", "TAX")
     entity = b.cac(parent, "PartyLegalEntity")
     name = party_name(data)
-    if seller and seller_legal_information(data):
-        name = f"{name} {seller_legal_information(data)}"
-    b.cbc(entity, "RegistrationName", name)
+    b.cbc(entity, "RegistrationName", registered_name(name, data) if seller else name)
     registration = legal_id(data)
     if registration:
         b.cbc(entity, "CompanyID", registration[1], schemeID=registration[0])

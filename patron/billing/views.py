@@ -37,6 +37,7 @@ from patron.billing.models import Document, Kind, Payment, Status
 from patron.billing.payments import (
     REFUNDED,
     STATES,
+    LargeOverpayment,
     also_payable,
     client_credit,
     describe,
@@ -402,11 +403,16 @@ def document_payment(request, pk):
         direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
         fields = dict(form.cleaned_data)
         also = list(fields.pop("also", None) or [])
+        confirmed = fields.pop("confirm_overpayment", False)
         try:
             recorded = do_record_payment(
                 request.user, client=document.client, currency=document.currency,
-                direction=direction, documents=[document, *also], **fields,
+                direction=direction, documents=[document, *also], overpayment_confirmed=confirmed,
+                **fields,
             )  # fmt: skip
+        except LargeOverpayment as e:
+            form.ask_to_confirm(format_money(e.credit, document.currency))
+            form.add_error(None, e)
         except ValidationError as e:
             form.add_error(None, e)
         else:

@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from patron.api.errors import ValidationErrors, api_actor, form_errors
+from patron.business.countries import iban_hint
 from patron.business.forms import ProfileForm
 from patron.business.models import PROFILE_FIELDS, Business
 from patron.business.profile import do_save_business, get_business
@@ -45,10 +46,16 @@ class BusinessOut(Schema):
     accent_colour: str
     typeface: str
     has_logo: bool
+    iban_hint: str
 
     @staticmethod
     def resolve_has_logo(obj):
         return bool(obj.logo)
+
+    @staticmethod
+    def resolve_iban_hint(obj):
+        """A caution about an accepted IBAN whose bank code Patron does not know, or ""."""
+        return iban_hint(obj.iban)
 
 
 class BusinessPatch(Schema):

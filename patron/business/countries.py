@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum import bic, iban
 from stdnum.be import vat as be_vat
+from stdnum.exceptions import InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren, siret
 from stdnum.fr import tva as fr_tva
+from stdnum.util import get_cc_module
 
 
 @dataclass(frozen=True)
@@ -89,14 +91,50 @@ COUNTRY_CHOICES = [(code, country.name) for code, country in COUNTRIES.items()]
 
 
 def check_iban(value):
+    """The IBAN in groups of four, or a ValidationError: its checksum and its country's
+    format decide. A bank code missing from python-stdnum's registry of banks is no reason
+    to refuse a number whose check digits are right (the registry lags behind the banks):
+    iban_hint says it instead."""
     try:
-        return iban.format(iban.validate(value))
+        number = iban.validate(value, check_country=False)
+        national_check(number)
     except StdnumError:
         raise ValidationError(
             _("“%(value)s” is not a valid IBAN: check the digits."),
             code="invalid",
             params={"value": value},
         ) from None
+    return iban.format(number)
+
+
+def national_check(number):
+    """The country's own check digits inside the IBAN, where python-stdnum knows them (BE,
+    ES, ME, NO); True when they are right but the bank code is not in its registry."""
+    module = get_cc_module(number[:2], "iban")
+    if module is None:
+        return False
+    try:
+        module.validate(number)
+    except InvalidComponent:
+        return True
+    return False
+
+
+def iban_hint(value):
+    """A word of caution about an IBAN check_iban accepts, or "": its bank code is not in
+    the registry of banks python-stdnum carries (a new bank, or a rare typing mistake that
+    the check digits missed)."""
+    try:
+        number = iban.validate(value or "", check_country=False)
+        unknown_bank = national_check(number)
+    except StdnumError:
+        return ""
+    if not unknown_bank:
+        return ""
+    return _(
+        "Patron's list of banks does not know the bank code of %(value)s. Its check digits "
+        "are right, so it is accepted: compare it once more with your bank's statement."
+    ) % {"value": iban.format(number)}
 
 
 def check_bic(value):

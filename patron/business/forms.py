@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from patron.business.brand import TYPEFACE_CHOICES, check_colour
-from patron.business.countries import COUNTRIES, check_bic, check_iban
+from patron.business.countries import COUNTRIES, check_bic, check_iban, iban_hint
 from patron.business.logos import check_logo
 from patron.business.models import PROFILE_FIELDS, Business
 from patron.money import check_currency
@@ -44,6 +44,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Asked of the French only; a profile saved without it keeps the usual quarter.
         self.fields["declaration_period"].required = False
+        # A saved IBAN whose bank Patron does not know: said under the field, not refused.
+        self.iban_hint = "" if self.is_bound else iban_hint(self.instance.iban)
+        if self.iban_hint:
+            self.fields["iban"].help_text = self.iban_hint
 
     def clean_declaration_period(self):
         return self.cleaned_data.get("declaration_period") or Business.DeclarationPeriod.QUARTER
@@ -53,7 +57,11 @@ class ProfileForm(forms.ModelForm):
 
     def clean_iban(self):
         value = self.cleaned_data["iban"]
-        return check_iban(value) if value else ""
+        if not value:
+            return ""
+        value = check_iban(value)
+        self.iban_hint = iban_hint(value)
+        return value
 
     def clean_bic(self):
         value = self.cleaned_data["bic"]

@@ -28,6 +28,8 @@ def profile_page(request, template, next_url, step=None):
             # Saved meanwhile from another tab: show that one rather than a second.
             return redirect("business:settings_profile")
         messages.success(request, _("The business profile has been saved."))
+        if form.iban_hint:
+            messages.warning(request, form.iban_hint)
         warn_if_below(request, form.instance.default_hourly_rate, form.instance.currency)
         return redirect(next_url)
     return render(

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.contacts.forms import is_linkedin
-from patron.contacts.models import Contact
-from patron.contacts.network import get_tags, parse_tags
+from patron.contacts.models import Contact, Tag
+from patron.contacts.network import MAX_TAGS, get_tags, parse_tags
 from patron.system.importing import ImportPlan, ImportRefused, RowError, decode_text
 
 # Fields an import may fill, with their longest value.
@@ -40,6 +40,7 @@ TEXT_FIELDS = {
     "country": 2,
     "language": 2,
 }
+TAG_LIMIT = Tag._meta.get_field("name").max_length
 COUNTRY_NAMES = {
     "belgium": "BE",
     "belgique": "BE",
@@ -88,9 +89,34 @@ def keys_of(values):
     return keys
 
 
+def tag_names(names):
+    """Tag names as parse_tags makes them, but none cut and none dropped: check_record
+    refuses a row whose tags do not fit."""
+    found, seen = [], set()
+    for name in names:
+        for part in name.split(","):
+            part = " ".join(part.split())
+            if part and part.casefold() not in seen:
+                seen.add(part.casefold())
+                found.append(part)
+    return found
+
+
 def check_record(values):
     """The problems of one record, as messages (empty when it can be imported)."""
     problems = []
+    tags = values.get("tags", [])
+    for tag in tags:
+        if len(tag) > TAG_LIMIT:
+            problems.append(
+                _("the tag “%(tag)s…” is longer than %(limit)s characters.")
+                % {"tag": tag[:30], "limit": TAG_LIMIT}
+            )
+    if len(tags) > MAX_TAGS:
+        problems.append(
+            _("%(count)s tags; a contact takes at most %(limit)s.")
+            % {"count": len(tags), "limit": MAX_TAGS}
+        )
     for field, limit in TEXT_FIELDS.items():
         value = values.get(field, "")
         if len(value) > limit:
@@ -476,10 +502,10 @@ def card_values(card):
         values["language"] = lang
     note = first(card, "note")
     if note:
-        values["notes"] = str(card.note.value)[:5000]
+        values["notes"] = str(card.note.value)  # the whole of it: notes have no limit
     tags = []
     for categories in getattr(card, "categories_list", []):
         value = categories.value
         tags.extend(value if isinstance(value, list) else str(value).split(","))
-    values["tags"] = parse_tags(", ".join(str(t) for t in tags))
+    values["tags"] = tag_names(str(t) for t in tags)
     return {k: v for k, v in values.items() if v not in ("", None) or k == "is_organisation"}

@@ -12,9 +12,26 @@ import re
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from patron.system.importing import ImportRefused
+from patron.system.importing import ImportRefused, marked_encoding
 
-DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+DECLARATIONS = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+HEAD = 65536
+
+
+def head_text(data):
+    """The first bytes of `data` as text, in the encoding its byte order mark gives (UTF-16
+    and UTF-32 XML carry one), else read byte for byte, NULs dropped (UTF-16 without its
+    mark, which the parser also reads): what the checks before parsing see."""
+    marked = marked_encoding(data)
+    if marked is None:
+        return data[:HEAD].replace(b"\x00", b"").decode("latin-1")
+    encoding, skip = marked
+    return data[skip : skip + HEAD].decode(encoding, errors="replace")
+
+
+def looks_like_xml(data):
+    """True when the file's first character, past a byte order mark and spaces, is "<"."""
+    return head_text(data[: HEAD + 4]).lstrip(" \t\r\n")[:1] == "<"
 
 
 def xml_parser():
@@ -27,7 +44,7 @@ def xml_parser():
 def parse_xml(data):
     """The root element of `data`, or ImportRefused saying why it cannot be read."""
     # Refused before parsing as well as after: no DOCTYPE, whatever it declares.
-    if DECLARATIONS.search(data[:65536]):
+    if DECLARATIONS.search(head_text(data)):
         raise ImportRefused(
             _("This XML file declares a DOCTYPE or entities, which none of the files Patron "
               "imports needs: refused.")

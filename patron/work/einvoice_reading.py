@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from patron.money import check_currency
 from patron.system.importing import ImportRefused
-from patron.system.untrusted_xml import child, children, local, namespace, parse_xml, text
+from patron.system.untrusted_xml import (
+    child,
+    children,
+    local,
+    looks_like_xml,
+    namespace,
+    parse_xml,
+    text,
+)
 
 # The embedded file names Factur-X, ZUGFeRD (1 and 2) and XRechnung use.
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
@@ -115,7 +123,7 @@ def read_einvoice(data):
         invoice = read_xml(embedded_xml(data))
         invoice.format = "facturx"
         return invoice
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"<":
+    if not looks_like_xml(data):
         raise EInvoiceRefused(
             _("This is neither a PDF nor XML: Patron reads supplier invoices as Factur-X or "
               "ZUGFeRD PDF, CII XML or UBL XML.")
@@ -203,7 +211,13 @@ def iso_date(raw):
 def required_text(value, term, rule, limit):
     if not value:
         raise EInvoiceRefused(_("%(term)s is missing.") % {"term": term}, rule)
-    return value[:limit]
+    if len(value) > limit:
+        raise EInvoiceRefused(
+            _("%(term)s is %(count)s characters long; Patron takes at most %(limit)s.")
+            % {"term": term, "count": len(value), "limit": limit},
+            rule,
+        )
+    return value
 
 
 def in_currency(elements, currency):
@@ -452,19 +466,20 @@ def make_line(*, goods, quantity, price, net, tax, tax_names):
     category and rate in this syntax."""
     category, rate = tax_names
     return Line(
-        description=(text(goods, "Name") or text(goods, "Description"))[:500],
+        # Not cut here: supplier_invoices.py checks what fits an expense.
+        description=text(goods, "Name") or text(goods, "Description"),
         quantity=amount(quantity, _("A line's quantity (BT-129)")),
-        unit=(quantity.get("unitCode", "") if quantity is not None else "")[:3],
+        unit=(quantity.get("unitCode", "") if quantity is not None else "").strip(),
         unit_price=price_per_unit(*price),
         net_amount=amount(net, _("A line's net amount (BT-131)")),
-        vat_category=text(tax, category)[:2],
+        vat_category=text(tax, category),
         vat_rate=amount(child(tax, rate), _("A line's VAT rate (BT-152)"), required=False),
     )
 
 
 def make_group(*, category, rate, taxable, tax):
     return VatGroup(
-        category=category[:2],
+        category=category,
         rate=amount(rate, _("A VAT rate (BT-119)"), required=False),
         taxable_amount=amount(taxable, _("A VAT taxable amount (BT-116)")),
         tax_amount=amount(tax, _("A VAT amount (BT-117)")),

@@ -94,6 +94,17 @@ class ExpenseDetailOut(ExpenseOut):
     vat_groups: list[ExpenseVatOut]
 
 
+class ImportedExpenseOut(ExpenseDetailOut):
+    """The expense a supplier's e-invoice was booked as, and what the import said of it: a
+    line's description shortened to fit, a new supplier's detail left out."""
+
+    warnings: list[str]
+
+    @staticmethod
+    def resolve_warnings(obj):
+        return getattr(obj, "import_warnings", [])
+
+
 class Refusal(Schema):
     detail: str
     rule: str
@@ -205,7 +216,7 @@ def read_expense(request: HttpRequest, expense_id: int):
 
 @router.post(
     "/import",
-    response={201: ExpenseDetailOut, 200: ExpenseDetailOut, 422: Refusal},
+    response={201: ImportedExpenseOut, 200: ImportedExpenseOut, 422: Refusal},
     url_name="expenses_import",
     summary="Book a supplier's e-invoice (Factur-X/ZUGFeRD PDF, CII or UBL XML; multipart, "
     "field `file`): 201 new, 200 already booked",
@@ -217,7 +228,9 @@ def import_einvoice(request: HttpRequest, file: UploadedFile = File(...)):  # no
         )
     except ImportRefused as e:
         return 422, {"detail": str(e), "rule": getattr(e, "rule", "")}
-    return (201 if booked.created else 200), detailed(booked.expense.pk)
+    expense = detailed(booked.expense.pk)
+    expense.import_warnings = [str(warning) for warning in booked.warnings]
+    return (201 if booked.created else 200), expense
 
 
 def locked_fields(expense, given):

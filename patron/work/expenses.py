@@ -466,6 +466,8 @@ def expense_import(request):
                     request,
                     _("Invoice %(number)s from “%(supplier)s” is booked as this expense.") % params,
                 )
+                for warning in booked.warnings:
+                    messages.warning(request, warning)
             else:
                 messages.info(
                     request,

@@ -40,7 +40,15 @@ from django.utils import timezone
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
-from patron.system.importing import ImportPlan, ImportRefused, RowError, check_size, decode_text
+from patron.system.importing import (
+    ImportPlan,
+    ImportRefused,
+    RowError,
+    RowWarning,
+    check_size,
+    decode_text,
+    shortened,
+)
 from patron.work.models import Project, Tag, Task, TimeEntry
 from patron.work.timing import MAX_ENTRY_SECONDS, parse_duration
 
@@ -64,8 +72,9 @@ class Row:
     tags: tuple = ()
 
 
-def cell_text(value, limit):
-    return " ".join((value or "").split())[:limit]
+def cell_text(value):
+    """A cell's text, whitespace collapsed; never cut: check_row says what is too long."""
+    return " ".join((value or "").split())
 
 
 # Clients, projects and tasks: the same few names on thousands of lines.
@@ -121,13 +130,13 @@ class TimeImporter:
         identity = (user, email, client, project, task, description, stamp(start), stamp(end))
         return Row(  # by position, in the order of Row's fields: a third of the keywords' cost
             number,
-            name_text(project, 200) or NO_PROJECT,
+            name_text(project) or NO_PROJECT,
             start,
             end,
             fingerprint(self.kind, *identity),
-            name_text(client, 200),
-            name_text(task, 200),
-            cell_text(description, 500),
+            name_text(client),
+            name_text(task),
+            cell_text(description),
             billable.casefold() in YES if billable else True,
             tags_of(tags),
         )
@@ -147,6 +156,9 @@ class TimeImporter:
             if problem := check_row(row):
                 plan.errors.append(RowError(row.number, problem))
                 bad.add(row.number)
+            elif len(row.note) > NOTE_LIMIT:
+                plan.warnings.append(RowWarning(row.number, long_note(row.note)))
+                row.note = shortened(row.note, NOTE_LIMIT)
         known = set(
             TimeEntry.objects.filter(source__startswith=f"{self.kind}:").values_list(
                 "source", flat=True
@@ -324,7 +336,25 @@ EARLIEST_ENTRY = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_ENTRY = datetime(2100, 1, 1, tzinfo=UTC)
 
 
+# The longest of each name an entry refers to, as their columns hold them.
+NAME_LIMITS = (
+    ("project", Project._meta.get_field("name").max_length, "its project name"),
+    ("client", Contact._meta.get_field("name").max_length, "its client name"),
+    ("task", Task._meta.get_field("title").max_length, "its task"),
+)
+TAG_LIMIT = Tag._meta.get_field("name").max_length
+NOTE_LIMIT = TimeEntry._meta.get_field("note").max_length
+
+
 def check_row(row):
+    """The row's problem in words, or "". A name too long for its column is an error (cut,
+    it would name another project, or merge two); a long note is only shortened (plan)."""
+    for attribute, limit, what in NAME_LIMITS:
+        if len(getattr(row, attribute)) > limit:
+            return f"{what} is {len(getattr(row, attribute))} characters long; Patron takes at most {limit}."
+    for tag in row.tags:
+        if len(tag) > TAG_LIMIT:
+            return f"its tag “{tag[:30]}…” is {len(tag)} characters long; Patron takes at most {TAG_LIMIT}."
     if row.start < EARLIEST_ENTRY or row.end > LATEST_ENTRY:
         return "its dates are not between 1970 and 2100."
     if row.end <= row.start:
@@ -332,6 +362,13 @@ def check_row(row):
     if (row.end - row.start).total_seconds() > MAX_ENTRY_SECONDS:
         return "it lasts more than 24 hours; Patron takes entries of a day at most."
     return ""
+
+
+def long_note(note):
+    return (
+        f"its description is {len(note)} characters long; Patron keeps the first "
+        f"{NOTE_LIMIT - 1}, ending in “…”."
+    )
 
 
 def overlaps(rows, zone):
@@ -557,7 +594,7 @@ def picker(index, names):
 
 @functools.lru_cache(maxsize=4096)  # a file repeats the same few tag lists
 def tags_of(text):
-    return tuple(t for t in (cell_text(t, 50) for t in text.split(",")) if t)
+    return tuple(t for t in (cell_text(t) for t in text.split(",")) if t)
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d"]
@@ -816,10 +853,10 @@ class HarvestImporter(TimeImporter):
             rows.append(
                 Row(
                     number=number,
-                    client=cell_text(client, 200),
-                    project=cell_text(project, 200) or NO_PROJECT,
-                    task=cell_text(task, 200),
-                    note=cell_text(notes, 500),
+                    client=cell_text(client),
+                    project=cell_text(project) or NO_PROJECT,
+                    task=cell_text(task),
+                    note=cell_text(notes),
                     start=start,
                     end=end,
                     billable=billable.casefold() in YES if billable else True,
@@ -842,6 +879,13 @@ class WatsonImporter(TimeImporter):
             frames = json.loads(decode_text(data))
         except ValueError as e:
             raise ImportRefused(f"This is not a Watson frames file: {e}.") from e
+        except RecursionError:
+            # json gives up on lists in lists in lists… deeper than Python's stack: a frames
+            # file nests three deep, so this is no frames file (or a hostile one).
+            raise ImportRefused(
+                "This is not a Watson frames file: it is nested far too deeply "
+                "(a frames file is a list of frames, each a list)."
+            ) from None
         if not isinstance(frames, list):
             raise ImportRefused("This is not a Watson frames file: it should be a JSON list.")
         rows, errors = [], []
@@ -874,10 +918,10 @@ class WatsonImporter(TimeImporter):
             rows.append(
                 Row(
                     number=number,
-                    project=cell_text(project, 200),
+                    project=cell_text(project),
                     start=begin,
                     end=end,
-                    tags=tuple(t for t in (cell_text(t, 50) for t in tags) if t),
+                    tags=tuple(t for t in (cell_text(t) for t in tags) if t),
                     source=f"watson:{frame_id.replace('-', '')}",
                 )
             )

@@ -14,7 +14,7 @@ A supplier credit note is an expense with negative amounts.
 import hashlib
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import record
 from patron.contacts.models import Contact
-from patron.system.importing import ImportPlan, ImportRefused, check_size
+from patron.system.importing import ImportPlan, ImportRefused, check_size, shortened
 from patron.work.einvoice_reading import EInvoiceRefused, read_einvoice
 from patron.work.models import Expense, ExpenseLine, ExpenseVat
 from patron.work.receipts import MAX_RECEIPT_BYTES, check_pdf
@@ -37,6 +37,71 @@ class Booked:
     expense: Expense
     created: bool  # False: the invoice was already booked as this expense
     new_supplier: bool = False
+    warnings: list = field(default_factory=list)  # what fitted(invoice) said
+
+
+def column(model, name):
+    return model._meta.get_field(name).max_length
+
+
+def fitted(invoice):
+    """What of the invoice does not fit Patron's columns: EInvoiceRefused for a name, a
+    number or a code (cut, it would be another one); the warnings, in words, for free text
+    shortened to fit (a line's description, ending in "…") and a new supplier's details
+    left out. The original file is kept as the receipt: nothing is lost."""
+    seller = invoice.seller
+    identities = [
+        (invoice.number, column(Expense, "number"), _("The invoice number (BT-1)"), "BR-02"),
+        (seller.name, column(Expense, "supplier"), _("The seller's name (BT-27)"), "BR-06"),
+        (compact(seller.vat_number), column(Contact, "vat_number"),
+         _("The seller's VAT number (BT-31)"), ""),
+        (compact(seller.company_number), column(Contact, "company_number"),
+         _("The seller's legal registration (BT-30)"), ""),
+    ]  # fmt: skip
+    for number, line in enumerate(invoice.lines, start=1):
+        identities += [
+            (line.unit, column(ExpenseLine, "unit"),
+             _("The unit of line %(line)s (BT-130)") % {"line": number}, "BR-CL-23"),
+            (line.vat_category, column(ExpenseLine, "vat_category"),
+             _("The VAT category of line %(line)s (BT-151)") % {"line": number}, "BR-CL-18"),
+        ]  # fmt: skip
+    identities += [
+        (group.category, column(ExpenseVat, "vat_category"), _("A VAT category (BT-118)"),
+         "BR-CL-18")
+        for group in invoice.vat_groups
+    ]  # fmt: skip
+    for value, limit, term, rule in identities:
+        if len(value) > limit:
+            raise EInvoiceRefused(
+                _("%(term)s is %(count)s characters long; Patron takes at most %(limit)s.")
+                % {"term": term, "count": len(value), "limit": limit},
+                rule,
+            )
+    warnings = []
+    limit = column(ExpenseLine, "description")
+    for number, line in enumerate(invoice.lines, start=1):
+        if len(line.description) > limit:
+            warnings.append(
+                _("Line %(line)s: its description is %(count)s characters long; Patron keeps "
+                  "the first %(limit)s, ending in “…” (the whole is in the original file, kept "
+                  "as the receipt).")
+                % {"line": number, "count": len(line.description), "limit": limit - 1}
+            )  # fmt: skip
+            line.description = shortened(line.description, limit)
+    details = [
+        ("street", _("street (BT-35)")), ("postcode", _("postcode (BT-38)")),
+        ("city", _("city (BT-37)")), ("email", _("email (BT-34)")),
+    ]  # fmt: skip
+    for name, label in details:
+        value = getattr(seller, name)
+        if len(value) > column(Contact, name) and find_supplier(seller) is None:
+            warnings.append(
+                _("The seller's %(detail)s is %(count)s characters long: the new supplier "
+                  "contact is made without it.")
+                % {"detail": label, "count": len(value)}
+            )  # fmt: skip
+            setattr(seller, name, "")
+    return warnings
 
 
 def compact(identifier):
@@ -59,11 +124,11 @@ def einvoice_key(invoice):
 
 def find_supplier(party):
     """The contact this seller already is (by VAT number, company number, then name)."""
-    for field, value in (
+    for number, value in (
         ("vat_number", compact(party.vat_number)),
         ("company_number", compact(party.company_number)),
     ):
-        found = Contact.objects.filter(**{f"{field}__iexact": value}).first() if value else None
+        found = Contact.objects.filter(**{f"{number}__iexact": value}).first() if value else None
         if found:
             return found
     return Contact.objects.filter(is_organisation=True, name__iexact=party.name.strip()).first()
@@ -81,15 +146,15 @@ def supplier_contact(party, user, actor):
     country = party.country.upper() if re.fullmatch(r"[A-Za-z]{2}", party.country) else ""
     contact = Contact.objects.create(
         is_organisation=True,
-        name=party.name[:200],
+        name=party.name,
         is_supplier=True,
-        vat_number=compact(party.vat_number)[:20],
-        company_number=compact(party.company_number)[:20],
-        street=party.street[:200],
-        postcode=party.postcode[:20],
-        city=party.city[:100],
+        vat_number=compact(party.vat_number),
+        company_number=compact(party.company_number),
+        street=party.street,
+        postcode=party.postcode,
+        city=party.city,
         country=country,
-        email=party.email[:254] if "@" in party.email else "",
+        email=party.email if "@" in party.email else "",
     )
     record(user, "create", contact, actor=actor)
     return contact, True
@@ -129,13 +194,14 @@ def expense_fields(invoice):
         description += " " + _("(+%(count)s lines)") % {"count": more}
     return {
         "on": invoice.issued_on,
-        "supplier": invoice.seller.name[:200],
-        "description": description[:500],
+        "supplier": invoice.seller.name,
+        # Patron's own summary of the lines, which keep their descriptions in full.
+        "description": shortened(description, column(Expense, "description")),
         "amount_excl_vat": cents(invoice.totals.excl_vat, sign),
         "vat_rate": largest.rate.quantize(CENT),
         "vat_amount": cents(vat, sign),
         "currency": invoice.currency,
-        "number": invoice.number[:100],
+        "number": invoice.number,
         "due_on": invoice.due_on,
         "einvoice_format": invoice.format,
     }
@@ -151,6 +217,7 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
     existing = Expense.objects.filter(einvoice_key=key).first()
     if existing is not None:
         return Booked(existing, created=False)
+    warnings = fitted(invoice)
     fields = expense_fields(invoice)
     receipt = receipt_file(data, invoice)
     sign = -1 if invoice.is_credit_note else 1
@@ -203,7 +270,7 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
     except BaseException:
         expense.receipt.storage.delete(stored)
         raise
-    return Booked(expense, created=True, new_supplier=new_supplier)
+    return Booked(expense, created=True, new_supplier=new_supplier, warnings=warnings)
 
 
 class ExpenseImporter:
@@ -215,8 +282,8 @@ class ExpenseImporter:
     def plan(self, data):
         check_size(len(data))
         invoice = read_einvoice(data)
-        plan = ImportPlan(items=[(data, invoice)])
         known = Expense.objects.filter(einvoice_key=einvoice_key(invoice)).exists()
+        plan = ImportPlan(items=[(data, invoice)], warnings=[] if known else fitted(invoice))
         plan.counts = {"supplier invoices already booked" if known else "supplier invoices": 1}
         return plan
 

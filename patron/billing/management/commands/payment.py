@@ -11,14 +11,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from patron.billing.models import Document, Kind, Payment, Status
-from patron.billing.payments import REFUNDED, describe, do_record_payment
+from patron.billing.payments import REFUNDED, LargeOverpayment, describe, do_record_payment
 from patron.work.management.commands._cli import date_option
 
 
 class Command(BaseCommand):
     help = (
         "Payments: `patron payment add NUMBER AMOUNT [--also NUMBER …] [--date D] [--method M] "
-        "[--reference R]`, "
+        "[--reference R] [--confirm-overpayment]`, "
         "`patron payment list [--json]`."
     )
 
@@ -45,6 +45,12 @@ class Command(BaseCommand):
         add.add_argument("--method", choices=Payment.Method.values, default="transfer")
         add.add_argument("--reference", default="", help="The bank's reference.")
         add.add_argument("--note", default="")
+        add.add_argument(
+            "--confirm-overpayment",
+            action="store_true",
+            help="Record a payment of more than twice what is due (or with nothing due): the rest "
+            "becomes the client's credit. Refused without it: a typing mistake, most often.",
+        )
         listing = actions.add_parser("list", help="Every payment and refund, newest first.")
         listing.add_argument("--json", action="store_true", help="A JSON list of objects.")
 
@@ -53,7 +59,7 @@ class Command(BaseCommand):
         return getattr(self, action)(**options)
 
     def add(self, number, amount, date=None, method="transfer", reference="", note="", also=(),
-            **_):  # fmt: skip
+            confirm_overpayment=False, **_):  # fmt: skip
         document = self.issued(number)
         others = [self.issued(other) for other in also]
         for other in others:
@@ -70,7 +76,13 @@ class Command(BaseCommand):
                 None, client=document.client, date=date or timezone.localdate(), amount=amount,
                 currency=document.currency, method=method, reference=reference, note=note,
                 direction=direction, documents=[document, *others],
+                overpayment_confirmed=confirm_overpayment,
             )  # fmt: skip
+        except LargeOverpayment as e:
+            raise CommandError(
+                f"Nothing was recorded. {' '.join(e.messages)} Add --confirm-overpayment to "
+                "record it."
+            ) from None
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
         self.stdout.write(describe(recorded, document, others))

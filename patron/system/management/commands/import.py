@@ -66,6 +66,11 @@ class Command(BaseCommand):
                 )
                 % {"count": len(plan.errors)}
             )
+        for warning in plan.warnings[:MAX_ERRORS_SHOWN]:
+            self.stderr.write(f"Warning: {warning}")
+        more = len(plan.warnings) - MAX_ERRORS_SHOWN
+        if more > 0:
+            self.stderr.write(f"… and {more} more warnings.")
         summary = describe_counts(plan.counts)
         if dry_run:
             self.stdout.write(f"Dry run, nothing written: {summary or 'nothing to do'}.")
