@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from patron.billing.validation.rules import Finding
-from patron.system.untrusted_xml import DECLARATIONS, xml_parser
+from patron.system.untrusted_xml import DECLARATIONS, head_text, xml_parser
 
 # The names Factur-X, ZUGFeRD 2, XRechnung and ZUGFeRD 1 give the XML, in that order.
 XML_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml")
@@ -37,7 +37,7 @@ class Embedded:
 def xmp_values(packet):
     """{local name: value} of the XMP properties Factur-X asks for, written as elements or
     as attributes; {} when the packet is missing or unreadable."""
-    if not packet or DECLARATIONS.search(packet):
+    if not packet or DECLARATIONS.search(head_text(packet)):
         return {}
     try:
         root = etree.fromstring(packet.strip(), parser=xml_parser())
