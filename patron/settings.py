@@ -271,6 +271,9 @@ EMAIL_HOST_PASSWORD = env_str("PATRON_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PATRON_EMAIL_TLS", False)
 EMAIL_USE_SSL = env_bool("PATRON_EMAIL_SSL", False)
 EMAIL_TIMEOUT = 20
+# A mail still "sending" this many seconds after a worker took it is interrupted (the worker
+# died): it shows so, and the workers send it again. Keep it well above EMAIL_TIMEOUT.
+OUTBOX_TIMEOUT = env_int("PATRON_OUTBOX_TIMEOUT", 300)
 DEFAULT_FROM_EMAIL = env_str("PATRON_EMAIL_FROM", "patron@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -47,7 +47,7 @@ from patron.billing.payments import (
 )
 from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
-from patron.billing.sending import default_message, do_send
+from patron.billing.sending import default_message, do_send, do_send_again
 from patron.billing.social import as_data, declarations
 from patron.billing.thresholds import checks
 from patron.billing.vat_return import vat_return
@@ -187,10 +187,15 @@ class SendingOut(Schema):
     document_id: int
     to: str
     subject: str
-    state: str
+    state: str  # queued, sending, interrupted (the worker died: sent again shortly), sent, failed
     error: str
+    message_id: str
     created_at: datetime
     sent_at: datetime | None
+
+    @staticmethod
+    def resolve_state(sending):
+        return sending.display_state
 
 
 def documents():
@@ -350,6 +355,19 @@ def send_document(request: HttpRequest, document_id: int, payload: SendIn):
 def document_sendings(request: HttpRequest, document_id: int):
     document = get_object_or_404(Document, pk=document_id)
     return list(Sending.objects.filter(document=document).order_by("-created_at", "-id"))
+
+
+@router.post("/sendings/{int:sending_id}/retry", response={202: SendingOut, 422: ValidationErrors},
+             url_name="billing_sending_retry",
+             summary="Send a failed or interrupted email again (the same message and Message-ID)")  # fmt: skip
+def retry_sending(request: HttpRequest, sending_id: int):
+    sending = get_object_or_404(Sending, pk=sending_id)
+    try:
+        do_send_again(request.user, sending)
+    except ValidationError as e:
+        return validation_errors(e, "The email was not sent again.")
+    sending.refresh_from_db()
+    return 202, sending
 
 
 def follow_up(request, document_id, make):

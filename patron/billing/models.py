@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from patron.billing.totals import compute, line_amounts
 from patron.billing.vat import Treatment, category
 from patron.contacts.models import Contact
+from patron.system.outbox import Outbox
 from patron.work.models import Project
 
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -253,23 +254,17 @@ class Line(models.Model):
         return self
 
 
-class Sending(models.Model):
-    """One email of a document to a client: queued by the page, sent once by the worker."""
+class Sending(Outbox):
+    """One email of a document to a client: queued by the page, sent once by the worker
+    (an outbox row: patron/system/outbox.py)."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    delivery = "patron.billing.sending.deliver"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="sendings")
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=10000)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/credit/", views.document_credit, name="credit"),
     path("<int:pk>/link/", views.document_link, name="link"),
     path("<int:pk>/send/", views.document_send, name="send"),
+    path("sendings/<int:pk>/retry/", views.sending_retry, name="sending_retry"),
     path("<int:pk>/file/<str:fmt>/", views.document_download, name="download"),
     path("<int:pk>/revoke-links/", views.document_revoke_links, name="revoke_links"),
     path("<int:pk>/payment/", views.document_payment, name="payment"),

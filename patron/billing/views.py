@@ -31,7 +31,7 @@ from patron.billing.forms import (
     SendForm,
 )
 from patron.billing.issuing import do_issue, problems
-from patron.billing.models import Document, Kind, Payment, Status
+from patron.billing.models import Document, Kind, Payment, Sending, Status
 from patron.billing.payments import (
     REFUNDED,
     STATES,
@@ -54,7 +54,7 @@ from patron.billing.quotes import (
     is_expired,
 )
 from patron.billing.rendering import download, formats_of
-from patron.billing.sending import default_message, do_send
+from patron.billing.sending import default_message, do_send, do_send_again
 from patron.billing.social import belgian_estimate, micro_declarations
 from patron.billing.thresholds import checks
 from patron.billing.vat import exemption, rates_for
@@ -439,6 +439,20 @@ def document_send(request, pk):
         for field, errors in form.errors.items():
             messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
     return redirect("billing:document", pk=pk)
+
+
+@owner_required
+@require_POST
+def sending_retry(request, pk):
+    """Send a failed or interrupted email again (the worker sends it in a moment)."""
+    sending = get_object_or_404(Sending, pk=pk)
+    try:
+        do_send_again(request.user, sending)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The email to %(to)s is on its way.") % {"to": sending.to})
+    return redirect("billing:document", pk=sending.document_id)
 
 
 @owner_required

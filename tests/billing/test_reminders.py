@@ -226,7 +226,7 @@ def test_a_failed_reminder_is_sent_again_from_the_invoice_page(
     assert [m["Subject"] for m in inbox.messages] == [f"Rappel : facture {invoice.number}"]
     # Sent: not again.
     response = owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/", follow=True)
-    assert "Only a reminder that failed can be sent again." in response.text
+    assert "Only a reminder that failed or was interrupted can be sent again." in response.text
     assert len(inbox.messages) == 1
 
 
@@ -296,3 +296,25 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
         assert missing.returncode != 0 and "There is no reminder 999999." in missing.stderr
     finally:
         controller.stop()
+
+
+def test_an_interrupted_reminder_shows_so_and_is_sent_again_with_its_message_id(
+    owner_client, invoice, inbox, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    from patron.billing.reminders import due_steps, write_reminder
+    from patron.system import outbox
+
+    day = days_after(invoice, 3)
+    [planned] = due_steps(day)
+    reminder = write_reminder(planned, day)
+    claimed = outbox.claim(Reminder, reminder.pk)  # then the worker was killed mid-send
+    Reminder.objects.update(
+        claimed_at=claimed.claimed_at - timedelta(seconds=settings.OUTBOX_TIMEOUT)
+    )
+    page = owner_client.get("/app/billing/reminders/").text
+    assert "Interrupted" in page and f"/app/billing/reminders/{reminder.pk}/retry/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/")
+    [message] = inbox.messages
+    assert message["Message-ID"] == claimed.message_id
+    assert Reminder.objects.get().state == "sent"

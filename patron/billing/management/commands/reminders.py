@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 "id": r.pk,
                 "invoice": r.document.number,
                 "step": r.step,
-                "state": r.state,
+                "state": r.display_state,
                 "to": r.to,
                 "days_late": r.days_late,
                 "outstanding": f"{r.outstanding:.2f}",
