@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/use-credit/", views.document_use_credit, name="use_credit"),
     path("payments/", views.payment_list, name="payments"),
     path("books/", views.books_page, name="books"),
+    path("books/archive/", views.books_archive, name="books_archive"),
     path("books/<str:name>", views.books_file, name="books_file"),
     path("payments/<int:pk>/delete/", views.payment_delete, name="payment_delete"),
     path("statements/", statement_views.statement_list, name="statements"),

@@ -1,12 +1,11 @@
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from patron.accounts.access import owner_required
 from patron.audit.log import record
 from patron.billing import books
+from patron.billing.archive import archive_of, request_archive
+from patron.billing.archive import download as archive_download
 from patron.billing.chasing_views import reminder_context
 from patron.billing.drafting import (
     do_create_from_work,
@@ -481,6 +482,7 @@ def books_page(request):
         "period": period,
         "presets": books.presets(today),
         "summary": books.summary(period) if period else None,
+        "archive": archive_of(period) if period else None,
         "files": ["documents", "lines", "payments", "expenses"],
         "vat": vat_return(period, request.business) if period else None,
         "franchise": request.business and request.business.vat_regime == "franchise",
@@ -491,6 +493,27 @@ def books_page(request):
     return render(request, "billing/books.html", context, status=200 if period else 422)
 
 
+def books_url(period):
+    query = f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+    return f"{reverse('billing:books')}?{query}#archive-title"
+
+
+@owner_required
+def books_archive(request):
+    """POST: have the worker prepare the period's archive (again); GET: how it is coming
+    along, the fragment the page polls while it is being prepared."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = PeriodForm(data)
+    if not form.is_valid():
+        raise Http404
+    period = form.cleaned_data["period"]
+    if request.method == "POST":
+        request_archive(period, again=True)
+        return redirect(books_url(period))
+    context = {"period": period, "archive": archive_of(period)}
+    return render(request, "billing/books.html#archive", context)
+
+
 @owner_required
 @require_GET
 def books_file(request, name):
@@ -498,10 +521,12 @@ def books_file(request, name):
     if period is None:
         raise Http404
     if name == "archive.zip":
-        out = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115 -- the response closes it
-        books.write_archive(period, out)
-        out.seek(0)
-        return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")
+        # Built by the worker (archive.py): here it is only handed over once it is ready.
+        response = archive_download(archive_of(period))
+        if response is None:
+            messages.info(request, _("Prepare the archive first: the worker builds it."))
+            return redirect(books_url(period))
+        return response
     tables = {table[0]: table for table in books.tables(period)}
     if name not in tables:
         raise Http404

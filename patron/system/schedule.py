@@ -4,7 +4,8 @@ Each job runs at most once per period however many workers run: the claim is
 a conditional UPDATE on the job's row, which only one worker can win.
 
 At every turn of the loop, each worker also sweeps for work a killed worker left half-done
-(SWEEPS): mail left "sending" (patron/system/outbox.py), recurring invoices left "issuing".
+(SWEEPS): mail left "sending" (patron/system/outbox.py), recurring invoices left "issuing",
+the accountant's archives left half-built.
 A sweep claims each row with a conditional UPDATE too, so workers sweeping together never
 take up the same row twice.
 """
@@ -17,6 +18,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from patron.billing.archive import resume_interrupted_builds
 from patron.billing.recurring import resume_interrupted_runs
 from patron.billing.tasks import create_recurring_invoices, send_reminders
 from patron.system.models import ScheduledJob
@@ -34,7 +36,7 @@ JOBS = [
 ]
 
 
-SWEEPS = [resume_interrupted, resume_interrupted_runs]
+SWEEPS = [resume_interrupted, resume_interrupted_runs, resume_interrupted_builds]
 
 
 def claim(name, period, now):
