@@ -144,10 +144,26 @@ TEMPLATES = [
     },
 ]
 
+
 # Database: SQLite in the data folder unless DATABASE_URL names another.
+def read_database_url(url):
+    """DATABASE_URL as Django's setting; only PostgreSQL's (the message never shows the URL:
+    it holds the password)."""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError:
+        database = {}
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be a PostgreSQL address such as "
+            "postgres://user:password@localhost:5432/patron (or unset, for SQLite)"
+        )
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": read_database_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {

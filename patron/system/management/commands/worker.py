@@ -2,7 +2,9 @@ import logging
 import threading
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
@@ -21,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
 
     def handle(self, *args, no_scheduler=False, batch=False, **options):
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                "The database is not up to date with this Patron: run `patron migrate` (or "
+                "`patron serve`, which backs up, migrates and starts the worker) first."
+            )
         if not isinstance(task_backends["default"], DatabaseBackend):
             return self.schedule_only(batch)
         if batch:
