@@ -33,7 +33,7 @@ def main():
         settings.DATABASES["default"]["NAME"] = f"{missing.as_uri()}?mode=rw"
     try:
         execute_from_command_line(sys.argv)
-    except DatabaseError as error:
+    except DatabaseError:
         if missing and not missing.exists():
             sys.exit(
                 f"patron: there is no Patron database in {missing.parent}. Run `patron migrate` "
