@@ -290,6 +290,8 @@ EMAIL_TIMEOUT = 20
 # A mail still "sending" this many seconds after a worker took it is interrupted (the worker
 # died): it shows so, and the workers send it again. Keep it well above EMAIL_TIMEOUT.
 OUTBOX_TIMEOUT = env_int("PATRON_OUTBOX_TIMEOUT", 300)
+if OUTBOX_TIMEOUT < 1:
+    raise ImproperlyConfigured(f"PATRON_OUTBOX_TIMEOUT must be 1 or more, not {OUTBOX_TIMEOUT}")
 DEFAULT_FROM_EMAIL = env_str("PATRON_EMAIL_FROM", "patron@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
