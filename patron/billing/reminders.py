@@ -14,8 +14,8 @@ Once a day, `run` (the worker's periodic job, or `patron reminders run`):
    second worker, finds the row and writes nothing;
 4. sends the queued rows one by one: each claimed queued → sending by a conditional UPDATE
    in its own transaction, sent, then marked sent. A worker killed mid-send leaves the row
-   "sending"; past the outbox timeout it shows as interrupted and the workers send it again
-   with the same Message-ID (patron/system/outbox.py).
+   "sending"; past the outbox timeout it shows as interrupted, and the workers (or the next
+   run) send it again with the same Message-ID (patron/system/outbox.py).
 """
 
 import hashlib
@@ -326,6 +326,7 @@ def run(today=None, dry_run=False):
     for item in planned:
         if write_reminder(item, today) is not None:
             result.written += 1
+    outbox.take_back(Reminder)  # those a killed run or worker left half-sent
     queued = Reminder.objects.filter(state=Reminder.State.QUEUED).order_by("pk")
     for reminder_id in list(queued.values_list("pk", flat=True)):
         outcome = deliver(reminder_id)

@@ -186,39 +186,51 @@ def outboxes():
 
 def resume_interrupted(now=None):
     """Steps, for every outbox (safe to run in several workers at once):
-    1. a row "sending" claimed before the timeout is queued again, or failed once it was
-       interrupted MAX_ATTEMPTS times; its delivery is enqueued;
+    1. rows "sending" claimed before the timeout are queued again (`take_back`) and their
+       delivery enqueued;
     2. a row queued before the timeout has its delivery enqueued again (a duplicate task
        finds it claimed and does nothing);
     each by a conditional UPDATE on the row as it was read, so one worker only acts on it.
     Returns the number of rows handed to the task queue."""
     now = now or timezone.now()
-    before = interrupted_before(now)
     resumed = 0
     for model in outboxes():
         task = import_string(model.delivery)
-        stale = model.objects.filter(
-            Q(state=Outbox.State.SENDING, claimed_at__lte=before)
-            | Q(state=Outbox.State.QUEUED, queued_at__lte=before)
+        lost = model.objects.filter(
+            state=Outbox.State.QUEUED, queued_at__lte=interrupted_before(now)
         )
-        rows = stale.order_by("pk").values("pk", "state", "claimed_at", "queued_at", "attempts")
-        for row in rows[:BATCH]:
-            if row["state"] == Outbox.State.QUEUED:
-                same = model.objects.filter(pk=row["pk"], state=row["state"])
-                won = same.filter(queued_at=row["queued_at"]).update(queued_at=now)
-            else:
-                same = model.objects.filter(
-                    pk=row["pk"], state=row["state"], claimed_at=row["claimed_at"]
-                )
-                if row["attempts"] >= MAX_ATTEMPTS:
-                    same.update(state=Outbox.State.FAILED, error=gave_up(row["attempts"]))
-                    continue
-                won = same.update(state=Outbox.State.QUEUED, queued_at=now)
-            if won:
-                log.info("Resuming %s %s (%s)", model._meta.label, row["pk"], row["state"])
-                task.enqueue(row["pk"])
-                resumed += 1
+        found = lost.order_by("pk").values_list("pk", "queued_at")[:BATCH]
+        again = [
+            pk
+            for pk, queued_at in found
+            if model.objects.filter(pk=pk, state=Outbox.State.QUEUED, queued_at=queued_at).update(
+                queued_at=now
+            )
+        ]
+        for pk in take_back(model, now) + again:
+            log.info("Resuming %s %s", model._meta.label, pk)
+            task.enqueue(pk)
+            resumed += 1
     return resumed
+
+
+def take_back(model, now=None):
+    """Queue again the rows of one outbox whose sending was interrupted (claimed before the
+    timeout), or fail those interrupted MAX_ATTEMPTS times; the ids queued again."""
+    now = now or timezone.now()
+    stale = model.objects.filter(
+        state=Outbox.State.SENDING, claimed_at__lte=interrupted_before(now)
+    )
+    queued = []
+    for pk, claimed_at, attempts in stale.order_by("pk").values_list(
+        "pk", "claimed_at", "attempts"
+    )[:BATCH]:
+        same = model.objects.filter(pk=pk, state=Outbox.State.SENDING, claimed_at=claimed_at)
+        if attempts >= MAX_ATTEMPTS:
+            same.update(state=Outbox.State.FAILED, error=gave_up(attempts))
+        elif same.update(state=Outbox.State.QUEUED, queued_at=now):
+            queued.append(pk)
+    return queued
 
 
 def gave_up(attempts):

@@ -318,3 +318,19 @@ def test_an_interrupted_reminder_shows_so_and_is_sent_again_with_its_message_id(
     [message] = inbox.messages
     assert message["Message-ID"] == claimed.message_id
     assert Reminder.objects.get().state == "sent"
+
+
+def test_the_next_run_sends_a_reminder_a_killed_run_left_half_sent(invoice, inbox, settings):
+    from patron.billing.reminders import write_reminder
+    from patron.system import outbox
+
+    planned = run(today=days_after(invoice, 3), dry_run=True).planned
+    reminder = write_reminder(planned[0], days_after(invoice, 3))
+    claimed = outbox.claim(Reminder, reminder.pk)  # the run was killed during DATA
+    assert run(today=days_after(invoice, 3)).sent == 0  # its worker may still be at it
+    Reminder.objects.update(
+        claimed_at=claimed.claimed_at - timedelta(seconds=settings.OUTBOX_TIMEOUT)
+    )
+    again = run(today=days_after(invoice, 4))
+    assert again.sent == 1 and [m["Message-ID"] for m in inbox.messages] == [claimed.message_id]
+    assert Reminder.objects.get().attempts == 2
