@@ -147,10 +147,26 @@ TEMPLATES = [
     },
 ]
 
+
 # Database: SQLite in the data folder unless DATABASE_URL names another.
+def read_database_url(url):
+    """DATABASE_URL as Django's setting; only PostgreSQL's (the message never shows the URL:
+    it holds the password)."""
+    try:
+        database = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError:
+        database = {}
+    if database.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must be a PostgreSQL address such as "
+            "postgres://user:password@localhost:5432/patron (or unset, for SQLite)"
+        )
+    return database
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": read_database_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -277,6 +293,11 @@ EMAIL_HOST_PASSWORD = env_str("PATRON_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("PATRON_EMAIL_TLS", False)
 EMAIL_USE_SSL = env_bool("PATRON_EMAIL_SSL", False)
 EMAIL_TIMEOUT = 20
+# A mail still "sending" this many seconds after a worker took it is interrupted (the worker
+# died): it shows so, and the workers send it again. Keep it well above EMAIL_TIMEOUT.
+OUTBOX_TIMEOUT = env_int("PATRON_OUTBOX_TIMEOUT", 300)
+if OUTBOX_TIMEOUT < 1:
+    raise ImproperlyConfigured(f"PATRON_OUTBOX_TIMEOUT must be 1 or more, not {OUTBOX_TIMEOUT}")
 DEFAULT_FROM_EMAIL = env_str("PATRON_EMAIL_FROM", "patron@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

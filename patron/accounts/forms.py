@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +9,7 @@ from patron.accounts.models import User
 from patron.accounts.owner import setup_code, setup_code_required
 from patron.accounts.throttling import normalise_username
 from patron.audit.log import snapshot
-from patron.system.mail import render_text
-from patron.system.tasks import send_email
+from patron.system.mail import queue_email, render_text
 
 
 class LoginForm(AuthenticationForm):
@@ -103,7 +101,7 @@ class ResetForm(PasswordResetForm):
     ):  # fmt: skip
         subject = "".join(render_text(subject_template_name, context).splitlines())
         body = render_text(email_template_name, context)
-        transaction.on_commit(lambda: send_email.enqueue(subject, body, [to_email]))
+        queue_email(subject, body, [to_email])
 
 
 class TokenForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from patron.accounts.models import User
 from patron.audit.log import changes_between, record, snapshot
-from patron.system.tasks import send_email
+from patron.system.mail import queue_email
 
 
 class OwnerExists(Exception):
@@ -78,4 +78,4 @@ def notify_email_changed(old_address, new_address):
         "The email address of your Patron account was changed to %(new)s. "
         "If you did not make this change, reset your password at once and check the address on your account."
     ) % {"new": new_address}
-    transaction.on_commit(lambda: send_email.enqueue(subject, body, [old_address]))
+    queue_email(subject, body, [old_address])

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -42,6 +44,15 @@ class AuditEntry(models.Model):
         "update": _("changed"),
         "revoke": _("revoked"),
         "delete": _("deleted"),
+        "issue": _("issued"),
+        "send": _("sent by email"),
+        "send again": _("sent again by email"),
+        "share": _("shared through a client link"),
+        "revoke links": _("client links revoked"),
+        "pause reminders": _("reminders paused"),
+        "resume reminders": _("reminders resumed"),
+        "accept": _("accepted by the client"),
+        "decline": _("declined by the client"),
     }
 
     @property
@@ -49,20 +60,50 @@ class AuditEntry(models.Model):
         return self.ACTIONS.get(self.action, self.action)
 
     def readable_changes(self):
-        """(field label, old, new) with the model's own labels and choice names."""
+        """A Change per entry of `changes`, with the model's own labels and choice names.
+
+        Entries come in two shapes: a field's [old, new], or a plain fact about the
+        action (the address an email went to, the amounts a payment settled…), which may
+        be any JSON value. Every shape is shown; none may break the page."""
         try:
             model = apps.get_model(self.object_type)
         except (LookupError, ValueError):
             model = None
+        changes = self.changes if isinstance(self.changes, dict) else {"": self.changes}
         rows = []
-        for name, (old, new) in self.changes.items():
-            try:
-                field = model._meta.get_field(name) if model else None
-            except FieldDoesNotExist:
-                field = None
-            if field is None:
-                rows.append((name, old, new))
-                continue
-            choices = dict(field.flatchoices)
-            rows.append((field.verbose_name, choices.get(old, old), choices.get(new, new)))
+        for name, value in changes.items():
+            field = field_of(model, name)
+            label = field.verbose_name if field else name
+            if isinstance(value, list) and len(value) == 2:
+                old, new = (shown(field, v) for v in value)
+                rows.append(Change(label, old, new, is_pair=True))
+            else:
+                rows.append(Change(label, None, shown(field, value), is_pair=False))
         return rows
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str | None
+    new: str | None
+    is_pair: bool
+
+
+def field_of(model, name):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def shown(field, value):
+    """One logged value as text: a choice by its name, a list or a mapping spelled out."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {shown(None, item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(shown(None, item)) for item in value)
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    return str(choices.get(value, value))

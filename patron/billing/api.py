@@ -7,14 +7,14 @@ form would; an accepted quote gives its deposit and final invoices, a pro-forma 
 """
 
 import json
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -23,6 +23,8 @@ from patron.api.errors import ValidationErrors, form_errors, validation_errors
 from patron.api.errors import api_actor as actor
 from patron.audit.log import record
 from patron.billing import books
+from patron.billing.archive import archive_of, request_archive
+from patron.billing.archive import download as archive_download
 from patron.billing.drafting import (
     Grouping,
     do_create_from_work,
@@ -50,7 +52,7 @@ from patron.billing.payments import (
 )
 from patron.billing.quotes import do_deposit_invoice, do_final_invoice, do_invoice_from_proforma
 from patron.billing.rendering import download
-from patron.billing.sending import default_message, do_send
+from patron.billing.sending import default_message, do_send, do_send_again
 from patron.billing.social import as_data, declarations
 from patron.billing.thresholds import checks
 from patron.billing.vat_return import vat_return
@@ -272,10 +274,15 @@ class SendingOut(Schema):
     document_id: int
     to: str
     subject: str
-    state: str
+    state: str  # queued, sending, interrupted (the worker died: sent again shortly), sent, failed
     error: str
+    message_id: str
     created_at: datetime
     sent_at: datetime | None
+
+    @staticmethod
+    def resolve_state(sending):
+        return sending.display_state
 
 
 def documents():
@@ -482,6 +489,19 @@ def document_sendings(request: HttpRequest, document_id: int):
     return list(Sending.objects.filter(document=document).order_by("-created_at", "-id"))
 
 
+@router.post("/sendings/{int:sending_id}/retry", response={202: SendingOut, 422: ValidationErrors},
+             url_name="billing_sending_retry",
+             summary="Send a failed or interrupted email again (the same message and Message-ID)")  # fmt: skip
+def retry_sending(request: HttpRequest, sending_id: int):
+    sending = get_object_or_404(Sending, pk=sending_id)
+    try:
+        do_send_again(request.user, sending)
+    except ValidationError as e:
+        return validation_errors(e, "The email was not sent again.")
+    sending.refresh_from_db()
+    return 202, sending
+
+
 def follow_up(request, document_id, make):
     try:
         invoice = make(request.user, get_object_or_404(Document, pk=document_id))
@@ -679,19 +699,79 @@ class PeriodIn(Schema):
     end: date
 
 
-@router.get("/books/archive", url_name="billing_books_archive",
-            response={200: None, 422: ValidationErrors},
-            summary="A ZIP for the accountant: documents, lines, payments and expenses as CSV, "
-                    "and each invoice's and credit note's PDF and XML, for a period")  # fmt: skip
-def books_archive(request: HttpRequest, query: Query[PeriodIn]):
+class ArchiveOut(Schema):
+    start: date
+    end: date
+    state: str  # queued, building, ready or failed
+    documents: int  # in the period (known once building)
+    done: int  # of those, in the archive so far
+    size: int
+    error: str
+    requested_at: datetime
+    built_at: datetime | None
+    status_url: str
+    download_url: str | None
+
+    @staticmethod
+    def resolve_status_url(archive):
+        return f"{reverse('api:billing_books_archive_status')}?{period_query(archive)}"
+
+    @staticmethod
+    def resolve_download_url(archive):
+        if archive.state != archive.State.READY:
+            return None
+        return f"{reverse('api:billing_books_archive')}?{period_query(archive)}"
+
+
+def period_query(archive):
+    return f"start={archive.start.isoformat()}&end={archive.end.isoformat()}"
+
+
+def asked_period(query):
     try:
-        period = books.Period(query.start, query.end)
+        return books.Period(query.start, query.end), None
     except ValidationError as e:
-        return validation_errors(e, "No archive was made.")
-    out = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115 -- closed by the response
-    books.write_archive(period, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")
+        return None, validation_errors(e, "No archive was made.")
+
+
+@router.get("/books/archive", url_name="billing_books_archive",
+            response={200: None, 202: ArchiveOut, 422: ValidationErrors},
+            summary="The accountant's ZIP of a period (documents, lines, payments and expenses "
+                    "as CSV, each invoice's and credit note's PDF and XML): 200 with the file "
+                    "once the worker has built it; until then 202, its preparation queued "
+                    "(shared by every request for the period), and a status URL to poll")  # fmt: skip
+def books_archive(request: HttpRequest, query: Query[PeriodIn]):
+    period, refused = asked_period(query)
+    if refused:
+        return refused
+    response = archive_download(archive_of(period))
+    if response is not None:
+        return response
+    return 202, request_archive(period)
+
+
+@router.post("/books/archive", url_name="billing_books_archive_prepare",
+             response={202: ArchiveOut, 422: ValidationErrors},
+             summary="Have the worker build the period's archive again (it replaces the "
+                     "one built before): 202 and the status URL")  # fmt: skip
+def books_archive_prepare(request: HttpRequest, payload: PeriodIn):
+    period, refused = asked_period(payload)
+    if refused:
+        return refused
+    return 202, request_archive(period, again=True)
+
+
+@router.get("/books/archive/status", url_name="billing_books_archive_status",
+            response={200: ArchiveOut, 404: dict, 422: ValidationErrors},
+            summary="How the period's archive is coming along; its download URL once ready")  # fmt: skip
+def books_archive_status(request: HttpRequest, query: Query[PeriodIn]):
+    period, refused = asked_period(query)
+    if refused:
+        return refused
+    archive = archive_of(period)
+    if archive is None:
+        return 404, {"detail": "No archive was asked for this period."}
+    return 200, archive
 
 
 class BoxOut(Schema):

@@ -198,16 +198,22 @@ def tables(period):
     ]
 
 
-def write_archive(period, out):
-    """Write the period's ZIP into the binary file `out`; the number of documents in it."""
+def write_archive(period, out, progress=None):
+    """Write the period's ZIP into the binary file `out`; the number of documents in it.
+    Slow when PDFs must be rendered: the worker runs it (archive.py), never a request.
+    `progress(done, total)` is called before the first document and after each."""
     documents = list(documents_of(period))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, header, rows in tables(period):
             archive.writestr(name, csv_bytes(header, rows))
-        for document in documents:
+        if progress:
+            progress(0, len(documents))
+        for done, document in enumerate(documents, start=1):
             for fmt in formats_of(document):
                 _name, _mimetype, data = rendering(document, fmt)
                 archive.writestr(f"documents/{filename(document, fmt)}", data)
+            if progress:
+                progress(done, len(documents))
     return len(documents)
 
 

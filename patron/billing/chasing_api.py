@@ -23,6 +23,7 @@ from patron.billing.recurring import do_delete_recurring, do_save_recurring, nex
 from patron.billing.reminders import do_pause, do_resume, do_retry, do_update_step, schedule
 from patron.billing.tasks import deliver_reminder
 from patron.contacts.models import Contact
+from patron.system.outbox import filter_display_state
 
 router = Router(tags=["billing"])
 
@@ -41,8 +42,13 @@ class ReminderOut(Schema):
     interest_rate: Decimal | None
     indemnity: Decimal
     error: str
+    message_id: str
     created_at: datetime
     sent_at: datetime | None
+
+    @staticmethod
+    def resolve_state(reminder):
+        return reminder.display_state  # "interrupted" for a send its worker did not finish
 
 
 class ReminderFilters(Schema):
@@ -128,7 +134,7 @@ def list_reminders(request: HttpRequest, filters: Query[ReminderFilters]):
     if filters.document_id is not None:
         reminders = reminders.filter(document_id=filters.document_id)
     if filters.state:
-        reminders = reminders.filter(state=filters.state)
+        reminders = filter_display_state(reminders, filters.state)
     return reminders
 
 

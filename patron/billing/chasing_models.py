@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from patron.billing.vat import Treatment
 from patron.contacts.models import Contact
+from patron.system.outbox import Outbox
 
 
 class StepKind(models.TextChoices):
@@ -43,23 +44,19 @@ class ReminderStep(models.Model):
         return self.get_kind_display()
 
 
-class Reminder(models.Model):
+class Reminder(Outbox):
     """The outbox row of one reminder: one per (invoice, step), never two (the unique
     constraint is the idempotency key). Claimed queued → sending in its own transaction
     before the SMTP conversation, marked sent after it: a worker killed in between leaves
-    it "sending", for a person to look at, and never sends it again."""
+    it "sending" until it shows as interrupted and is sent again, with the same Message-ID
+    (patron/system/outbox.py)."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending (interrupted?)")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    delivery = "patron.billing.tasks.deliver_reminder"
 
     document = models.ForeignKey(
         "billing.Document", on_delete=models.PROTECT, related_name="reminders"
     )
     step = models.CharField(max_length=10, choices=StepKind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=12000)
@@ -69,9 +66,7 @@ class Reminder(models.Model):
     interest = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     interest_rate = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     indemnity = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -82,6 +77,11 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_step_display()}: {self.document}"
+
+    def new_message_id(self):
+        from patron.billing.reminders import message_id
+
+        return message_id(self)
 
 
 class ReminderPause(models.Model):
@@ -179,7 +179,14 @@ class RecurringLine(models.Model):
 
 class RecurringRun(models.Model):
     """The invoice of one period of a retainer: unique per (retainer, period start), so a
-    period is invoiced exactly once however often, or however late, the job runs."""
+    period is invoiced exactly once however often, or however late, the job runs. A retainer
+    that is issued and emailed has its run "issuing" from the draft's creation until the
+    email is queued: a run left so by a process that died is taken up again (recurring.py)."""
+
+    class State(models.TextChoices):
+        DONE = "done", _("Done")
+        ISSUING = "issuing", _("Being issued and sent")
+        HELD = "held", _("Left as a draft")
 
     recurring = models.ForeignKey(Recurring, on_delete=models.CASCADE, related_name="runs")
     period_start = models.DateField()
@@ -189,6 +196,9 @@ class RecurringRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="recurring_runs",
     )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DONE)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from patron.billing.totals import MAX_AMOUNT, compute, euro_groups, line_amounts
 from patron.billing.vat import STANDARD, ZERO, Treatment, category
 from patron.contacts.models import Contact
 from patron.money import format_money
+from patron.system.outbox import Outbox
 from patron.work.models import Project
 
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -458,23 +459,17 @@ class Adjustment(DocumentPart):
         return self
 
 
-class Sending(models.Model):
-    """One email of a document to a client: queued by the page, sent once by the worker."""
+class Sending(Outbox):
+    """One email of a document to a client: queued by the page, sent once by the worker
+    (an outbox row: patron/system/outbox.py)."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+    delivery = "patron.billing.sending.deliver"
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="sendings")
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=200)
     body = models.TextField(max_length=10000)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -512,6 +507,37 @@ class Rendering(models.Model):
 
     def __str__(self):
         return f"{self.document} ({self.format})"
+
+
+class AccountantArchive(models.Model):
+    """The ZIP of a period for the accountant, built by the worker (archive.py): one per
+    period, so that requests for it share one job, and built again replaces the file."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)  # and at each document, while built
+    built_at = models.DateTimeField(null=True, blank=True)
+    documents = models.PositiveIntegerField(default=0)  # in the period
+    done = models.PositiveIntegerField(default=0)  # of those, in the ZIP so far
+    size = models.PositiveBigIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end"], name="one_archive_a_period")
+        ]
+
+    def __str__(self):
+        return f"archive {self.start} – {self.end}"
 
 
 class Payment(models.Model):

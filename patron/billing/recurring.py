@@ -6,7 +6,9 @@ of every period that has begun and has none yet: a draft to review, or issued an
 when the template says so. A period is invoiced exactly once: its run row is unique per
 (template, period start) and is written in the same transaction as the draft, so a second
 run, a second worker or a restart finds it and creates nothing. After downtime, the periods
-missed are each invoiced once, on the next run.
+missed are each invoiced once, on the next run. A run to issue and send stays "issuing"
+until its email is queued: one a killed worker left so is taken up by the workers' sweep
+(patron/system/schedule.py) once the outbox timeout has passed, and by the next run.
 """
 
 import calendar
@@ -25,6 +27,7 @@ from patron.billing.drafting import new_draft, save_lines
 from patron.billing.models import Line, Recurring, RecurringLine, RecurringRun, too_large_error
 from patron.billing.totals import MAX_AMOUNT, compute, line_amounts, too_large
 from patron.billing.vat import STANDARD
+from patron.system.outbox import interrupted_before
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +128,16 @@ def do_delete_recurring(user, recurring):
 
 
 def create_for_period(recurring, start, next_start, lines):
-    """The draft of one period with its run row, in one transaction; None if it exists."""
+    """The run of one period with its draft, in one transaction; None if it exists. A run
+    to issue and send starts "issuing", claimed by this process (see send_run)."""
+    auto = recurring.auto_send
     try:
         with transaction.atomic():
-            run = RecurringRun.objects.create(recurring=recurring, period_start=start)
+            run = RecurringRun.objects.create(
+                recurring=recurring, period_start=start,
+                state=RecurringRun.State.ISSUING if auto else RecurringRun.State.DONE,
+                claimed_at=timezone.now() if auto else None,
+            )  # fmt: skip
             document = new_draft(
                 recurring.client, currency=recurring.currency, treatment=recurring.treatment,
                 service_start=start, service_end=next_start - timedelta(days=1),
@@ -140,7 +149,7 @@ def create_for_period(recurring, start, next_start, lines):
             run.save(update_fields=["document"])
     except IntegrityError:  # another run made this period's invoice
         return None
-    return document
+    return run
 
 
 def copied(line):
@@ -151,28 +160,55 @@ def copied(line):
     )  # fmt: skip
 
 
-def send_automatically(document):
-    """Issue the draft and queue its email; a problem leaves it a draft, logged."""
+def send_run(run):
+    """Issue the run's draft and queue its email, then mark the run done; an invoice the
+    rules refuse stays a draft, the run "held" with the reason. Taken up where a process
+    that died left it: a draft is issued, an issued invoice never emailed is emailed."""
     from patron.billing.issuing import do_issue
     from patron.billing.sending import default_message, do_send
 
+    document = run.document
     try:
-        document = do_issue(None, document, actor="recurring")
-        if document.client.email:
+        if document is not None and document.is_draft:
+            document = do_issue(None, document, actor="recurring")
+        if document is not None and document.client.email and not document.sendings.exists():
             subject, body = default_message(document)
             do_send(None, document, to=document.client.email, subject=subject, body=body,
                     base_url=settings.BASE_URL)  # fmt: skip
     except ValidationError as e:
-        log.warning(
-            "Recurring invoice left as a draft (%s): %s", document.pk, "; ".join(e.messages)
+        reason = "; ".join(e.messages)
+        log.warning("Recurring invoice left as a draft (%s): %s", document.pk, reason)
+        RecurringRun.objects.filter(pk=run.pk).update(
+            state=RecurringRun.State.HELD, error=reason[:500]
         )
+        return document
+    RecurringRun.objects.filter(pk=run.pk).update(state=RecurringRun.State.DONE, error="")
     return document
 
 
+def resume_interrupted_runs(now=None):
+    """Take up the runs a process left "issuing" longer than the outbox timeout ago, each
+    claimed again by a conditional UPDATE so that one process only goes on with it."""
+    now = now or timezone.now()
+    stale = RecurringRun.objects.filter(
+        state=RecurringRun.State.ISSUING, claimed_at__lte=interrupted_before(now)
+    )
+    resumed = []
+    for run in stale.select_related("document__client").order_by("pk")[:100]:
+        won = RecurringRun.objects.filter(
+            pk=run.pk, state=RecurringRun.State.ISSUING, claimed_at=run.claimed_at
+        ).update(claimed_at=now)
+        if won:
+            log.info("Taking up the interrupted recurring invoice of %s", run)
+            resumed.append(send_run(run))
+    return resumed
+
+
 def run(today=None):
-    """Create the invoices of every period begun by `today` that has none (see the top)."""
+    """Create the invoices of every period begun by `today` that has none (see the top),
+    after taking up those a process that died left half-done."""
     today = today or timezone.localdate()
-    made = []
+    made = resume_interrupted_runs()
     templates = Recurring.objects.filter(active=True, start__lte=today).select_related("client")
     for recurring in templates.prefetch_related("lines"):
         done = set(recurring.runs.values_list("period_start", flat=True))
@@ -183,7 +219,7 @@ def run(today=None):
             if start in done:
                 continue
             try:
-                document = create_for_period(
+                made_run = create_for_period(
                     recurring, start, period_start(recurring, n + 1), lines
                 )
             except ValidationError as e:  # a template saved before its figures were checked
@@ -191,10 +227,9 @@ def run(today=None):
                     "Recurring invoice %s not made: %s", recurring.pk, "; ".join(e.messages)
                 )
                 break
-            if document is None:
+            if made_run is None:
                 continue
-            if recurring.auto_send:
-                document = send_automatically(document)
+            document = send_run(made_run) if recurring.auto_send else made_run.document
             made.append(document)
     return made
 

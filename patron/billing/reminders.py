@@ -14,7 +14,8 @@ Once a day, `run` (the worker's periodic job, or `patron reminders run`):
    second worker, finds the row and writes nothing;
 4. sends the queued rows one by one: each claimed queued → sending by a conditional UPDATE
    in its own transaction, sent, then marked sent. A worker killed mid-send leaves the row
-   "sending" and it is never sent again (a person looks; see security notes §3.6).
+   "sending"; past the outbox timeout it shows as interrupted, and the workers (or the next
+   run) send it again with the same Message-ID (patron/system/outbox.py).
 """
 
 import hashlib
@@ -41,6 +42,7 @@ from patron.billing.models import (
 )
 from patron.billing.payments import filter_state, with_states
 from patron.money import format_money
+from patron.system import outbox
 from patron.system.mail import connection, sender
 
 log = logging.getLogger(__name__)
@@ -283,39 +285,21 @@ def message_id(reminder):
     return f"<reminder-{reminder.document_id}-{reminder.step}-{key}@{domain}>"
 
 
-def claim(reminder_id):
-    """True when this process wins the row (queued → sending), in its own transaction."""
-    with transaction.atomic():
-        won = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.QUEUED).update(
-            state=Reminder.State.SENDING
-        )
-    return won == 1
-
-
 def deliver(reminder_id):
     """Send one queued reminder once: 'sent', 'failed' or 'skipped' (another has it)."""
-    if not claim(reminder_id):
-        return "skipped"
-    reminder = Reminder.objects.select_related("document__client").get(pk=reminder_id)
-    try:
-        message = EmailMessage(
-            reminder.subject, reminder.body, sender(), [reminder.to], connection=connection(),
-            headers={"Message-ID": message_id(reminder)},
-        )  # fmt: skip
-        if reminder.step == StepKind.NOTICE:
-            from patron.billing.notice import letter_pdf
+    return outbox.deliver(Reminder, reminder_id, compose)
 
-            message.attach(letter_name(reminder), letter_pdf(reminder), "application/pdf")
-        message.send()
-    except Exception as error:  # noqa: BLE001 -- any failure is the reminder's, shown to the user
-        Reminder.objects.filter(pk=reminder.pk).update(
-            state=Reminder.State.FAILED, error=str(error)[:500]
-        )
-        return "failed"
-    Reminder.objects.filter(pk=reminder.pk).update(
-        state=Reminder.State.SENT, sent_at=timezone.now()
+
+def compose(reminder):
+    reminder = Reminder.objects.select_related("document__client").get(pk=reminder.pk)
+    message = EmailMessage(
+        reminder.subject, reminder.body, sender(), [reminder.to], connection=connection()
     )
-    return "sent"
+    if reminder.step == StepKind.NOTICE:
+        from patron.billing.notice import letter_pdf
+
+        message.attach(letter_name(reminder), letter_pdf(reminder), "application/pdf")
+    return message
 
 
 def letter_name(reminder):
@@ -342,6 +326,7 @@ def run(today=None, dry_run=False):
     for item in planned:
         if write_reminder(item, today) is not None:
             result.written += 1
+    outbox.take_back(Reminder)  # those a killed run or worker left half-sent
     queued = Reminder.objects.filter(state=Reminder.State.QUEUED).order_by("pk")
     for reminder_id in list(queued.values_list("pk", flat=True)):
         outcome = deliver(reminder_id)
@@ -371,21 +356,20 @@ def do_retry(user, reminder):
     corrected); refused when it did not fail or its invoice no longer asks for anything."""
     from patron.billing.payments import outstanding
 
-    if reminder.state != Reminder.State.FAILED:
-        raise ValidationError(_("Only a reminder that failed can be sent again."))
+    refused = _("Only a reminder that failed or was interrupted can be sent again.")
+    if not reminder.can_send_again:
+        raise ValidationError(refused)
     document = reminder.document
     if outstanding(document) <= 0:
         raise ValidationError(
             _("%(number)s no longer asks for anything: no reminder is sent.")
             % {"number": document.number}
         )
+    was = reminder.display_state
     with transaction.atomic():
-        requeued = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.FAILED).update(
-            state=Reminder.State.QUEUED, error="", to=document.client.email
-        )
-        if not requeued:  # another request requeued it first
-            raise ValidationError(_("Only a reminder that failed can be sent again."))
-        record(user, "update", reminder, {"state": ["failed", "queued"]})
+        if not outbox.requeue(reminder, to=document.client.email):
+            raise ValidationError(refused)  # another request or a worker was first
+        record(user, "update", reminder, {"state": [was, "queued"]})
     return reminder
 
 

@@ -1,11 +1,11 @@
 """Sending a document by email: the client's language, the portal link in the body, the text
-editable per send; queued by the page and sent once by the worker, even if it restarts."""
+editable per send; queued by the page and sent once by the worker, even if it restarts, and
+sent again if the worker dies on the way (patron/system/outbox.py)."""
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
@@ -14,6 +14,7 @@ from patron.audit.log import record
 from patron.billing.models import Document, Sending, Status
 from patron.billing.rendering import formats_of, rendering
 from patron.portal.links import create_link, portal_path
+from patron.system import outbox
 from patron.system.mail import connection, render_text, sender
 
 LINK = "{link}"
@@ -68,29 +69,34 @@ def attachments(document):
 
 @task()
 def deliver(sending_id):
-    """Send one queued email. Claimed first, in its own transaction: a worker that restarts
-    never sends it twice (one that dies mid-send leaves it "sending", to look at)."""
+    """Send one queued email, once: claimed first, in its own transaction, so a worker that
+    restarts never sends it twice; one killed mid-send leaves it "sending" until the workers
+    send it again, with the same Message-ID (patron/system/outbox.py)."""
+    outcome = outbox.deliver(Sending, sending_id, compose)
+    if outcome == "sent":
+        document = Document.objects.get(sendings=sending_id)
+        if document.status == Status.ISSUED:
+            document.status = Status.SENT
+            document.save(update_fields=["status", "updated_at"])
+    return outcome
+
+
+def compose(sending):
+    message = EmailMessage(
+        sending.subject, sending.body, sender(), [sending.to], connection=connection()
+    )
+    for name, content, mime in attachments(Document.objects.get(pk=sending.document_id)):
+        message.attach(name, content, mime)
+    return message
+
+
+def do_send_again(user, sending):
+    """Queue a failed or interrupted email again, as it was written and with the Message-ID
+    it had: a copy that did leave is shown once by the client's mail program."""
     with transaction.atomic():
-        sending = Sending.objects.select_for_update().filter(pk=sending_id).first()
-        if sending is None or sending.state != Sending.State.QUEUED:
-            return "skipped"
-        sending.state = Sending.State.SENDING
-        sending.save(update_fields=["state"])
-    document = Document.objects.get(pk=sending.document_id)
-    try:
-        message = EmailMessage(
-            sending.subject, sending.body, sender(), [sending.to], connection=connection()
-        )
-        for name, content, mime in attachments(document):
-            message.attach(name, content, mime)
-        message.send()
-    except Exception as error:  # noqa: BLE001 -- any failure is the sending's, told to the user
-        Sending.objects.filter(pk=sending.pk).update(
-            state=Sending.State.FAILED, error=str(error)[:500]
-        )
-        return "failed"
-    Sending.objects.filter(pk=sending.pk).update(state=Sending.State.SENT, sent_at=timezone.now())
-    if document.status == Status.ISSUED:
-        document.status = Status.SENT
-        document.save(update_fields=["status", "updated_at"])
-    return "sent"
+        if not outbox.requeue(sending):
+            raise ValidationError(
+                _("Only an email that failed or was interrupted can be sent again.")
+            )
+        record(user, "send again", sending.document, {"to": sending.to})
+        transaction.on_commit(lambda: deliver.enqueue(sending.pk))

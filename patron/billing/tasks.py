@@ -41,3 +41,12 @@ def create_recurring_invoices():
     from patron.billing.recurring import run
 
     return len(run())
+
+
+@task()
+def build_accountant_archive(archive_id):
+    """Build the accountant's ZIP of a period into the data folder (archive.py): once,
+    whoever runs it."""
+    from patron.billing.archive import build
+
+    return build(archive_id)

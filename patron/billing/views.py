@@ -1,12 +1,11 @@
-import tempfile
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from patron.accounts.access import owner_required
 from patron.audit.log import record
 from patron.billing import books
+from patron.billing.archive import archive_of, request_archive
+from patron.billing.archive import download as archive_download
 from patron.billing.chasing_views import reminder_context
 from patron.billing.drafting import (
     do_create_from_work,
@@ -33,7 +34,7 @@ from patron.billing.forms import (
     SendForm,
 )
 from patron.billing.issuing import do_issue, problems
-from patron.billing.models import Document, Kind, Payment, Status
+from patron.billing.models import Document, Kind, Payment, Sending, Status
 from patron.billing.payments import (
     REFUNDED,
     STATES,
@@ -58,7 +59,7 @@ from patron.billing.quotes import (
     is_expired,
 )
 from patron.billing.rendering import download, formats_of
-from patron.billing.sending import default_message, do_send
+from patron.billing.sending import default_message, do_send, do_send_again
 from patron.billing.social import belgian_estimate, micro_declarations
 from patron.billing.thresholds import checks
 from patron.billing.validation.documents import checked_summary, do_check_document, stored_verdict
@@ -494,6 +495,20 @@ def document_send(request, pk):
 
 
 @owner_required
+@require_POST
+def sending_retry(request, pk):
+    """Send a failed or interrupted email again (the worker sends it in a moment)."""
+    sending = get_object_or_404(Sending, pk=pk)
+    try:
+        do_send_again(request.user, sending)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The email to %(to)s is on its way.") % {"to": sending.to})
+    return redirect("billing:document", pk=sending.document_id)
+
+
+@owner_required
 @require_GET
 def document_download(request, pk, fmt):
     return download(get_object_or_404(Document, pk=pk), fmt)
@@ -532,6 +547,7 @@ def books_page(request):
         "period": period,
         "presets": books.presets(today),
         "summary": books.summary(period) if period else None,
+        "archive": archive_of(period) if period else None,
         "files": ["documents", "lines", "payments", "expenses"],
         "vat": vat_return(period, request.business) if period else None,
         "franchise": request.business and request.business.vat_regime == "franchise",
@@ -542,6 +558,27 @@ def books_page(request):
     return render(request, "billing/books.html", context, status=200 if period else 422)
 
 
+def books_url(period):
+    query = f"start={period.start.isoformat()}&end={period.end.isoformat()}"
+    return f"{reverse('billing:books')}?{query}#archive-title"
+
+
+@owner_required
+def books_archive(request):
+    """POST: have the worker prepare the period's archive (again); GET: how it is coming
+    along, the fragment the page polls while it is being prepared."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = PeriodForm(data)
+    if not form.is_valid():
+        raise Http404
+    period = form.cleaned_data["period"]
+    if request.method == "POST":
+        request_archive(period, again=True)
+        return redirect(books_url(period))
+    context = {"period": period, "archive": archive_of(period)}
+    return render(request, "billing/books.html#archive", context)
+
+
 @owner_required
 @require_GET
 def books_file(request, name):
@@ -549,10 +586,12 @@ def books_file(request, name):
     if period is None:
         raise Http404
     if name == "archive.zip":
-        out = tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024)  # noqa: SIM115 -- the response closes it
-        books.write_archive(period, out)
-        out.seek(0)
-        return FileResponse(out, as_attachment=True, filename=f"patron-{period.slug}.zip")
+        # Built by the worker (archive.py): here it is only handed over once it is ready.
+        response = archive_download(archive_of(period))
+        if response is None:
+            messages.info(request, _("Prepare the archive first: the worker builds it."))
+            return redirect(books_url(period))
+        return response
     tables = {table[0]: table for table in books.tables(period)}
     if name not in tables:
         raise Http404

@@ -8,6 +8,11 @@ An archive is a gzipped tar with:
   SHA-256 of every other member, and the row count of every table in the
   database copy (counted in the same snapshot as the copy).
 
+Checking an archive reads the database's data back, as a restore would: SQLite's
+integrity check, or every data block of the dump through pg_restore; then the rows
+of each table are counted against the manifest. A dump damaged before it was
+hashed (a full disk, a failing pg_dump) is caught so, not only a damaged archive.
+
 A restore verifies the whole archive in a temporary folder first (member
 names, checksums, the database itself) and touches nothing when anything is
 off. An install that holds data is only replaced with force, and then only
@@ -18,6 +23,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -154,7 +160,7 @@ def write_archive(path, now):
         tarfile.open(fileobj=out, mode="w:gz") as archive,
     ):
         migrations = applied_migrations()
-        db_name, counts = dump_database(Path(tmp))
+        db_name, counts, schema = dump_database(Path(tmp))
         files = {db_name: add_file(archive, Path(tmp) / db_name, db_name)}
         media_root = Path(settings.MEDIA_ROOT)
         if media_root.is_dir():
@@ -177,6 +183,8 @@ def write_archive(path, now):
             "counts": counts,
             "migrations": migrations,
         }
+        if schema:
+            manifest["schema"] = schema  # where the counted tables are in the dump
         data = json.dumps(manifest, indent=2).encode()
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(data)
@@ -216,7 +224,8 @@ def prune(folder, label, keep):
 def dump_database(folder):
     """Write a consistent copy of the live database into folder.
 
-    Returns its file name and the row count of each table in that copy.
+    Returns its file name, the row count of each table in that copy, and (PostgreSQL)
+    the schema of those tables.
     """
     if engine() == "sqlite":
         target = folder / SQLITE_NAME
@@ -231,13 +240,15 @@ def dump_database(folder):
             raise BackupError(f"The database could not be copied: {e}") from e
         finally:
             dest.close()
-        return SQLITE_NAME, sqlite_counts(target)
+        return SQLITE_NAME, sqlite_counts(target), None
     if engine() == "postgresql":
-        return PG_NAME, dump_postgresql(folder / PG_NAME)
+        counts, schema = dump_postgresql(folder / PG_NAME)
+        return PG_NAME, counts, schema
     raise BackupError(f"Backups of a {engine()} database are not supported.")
 
 
 def dump_postgresql(target):
+    """pg_dump into target; the row count of each table, in the dump's own snapshot."""
     env, args, name = pg_env_and_args()
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
@@ -245,8 +256,8 @@ def dump_postgresql(target):
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # pg_dump reads through this transaction's snapshot, so the counts in
         # the manifest describe exactly the rows in the dump.
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_export_snapshot(), current_schema()")
+        snapshot, schema = cursor.fetchone()
         counts = {}
         for table in connection.introspection.table_names(cursor):  # names from the catalogue
             cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
@@ -255,7 +266,7 @@ def dump_postgresql(target):
         result = run_pg_tool([*pg_dump, *args, "-f", str(target), name], env=env)
     if result.returncode != 0:
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
-    return counts
+    return counts, schema
 
 
 def sqlite_uri(path):
@@ -326,7 +337,7 @@ def extract_verified(archive_path, folder, expected_engine=None):
     if manifest["engine"] == "sqlite":
         check_sqlite(folder / SQLITE_NAME, manifest["counts"])
     else:
-        check_pgdump(folder / PG_NAME)
+        check_pgdump(folder / PG_NAME, manifest["counts"], manifest.get("schema", "public"))
     return manifest
 
 
@@ -372,6 +383,8 @@ def check_manifest(manifest, names):
         raise BackupError("The archive's manifest.json is damaged (no file list).")
     if not isinstance(counts, dict) or not all(type(v) is int for v in counts.values()):
         raise BackupError("The archive's manifest.json is damaged (no row counts).")
+    if not isinstance(manifest.get("schema", ""), str):
+        raise BackupError("The archive's manifest.json is damaged (schema).")
     if set(files) != names - {MANIFEST}:
         raise BackupError(
             "The archive's files do not match its manifest: it is incomplete or altered."
@@ -427,13 +440,59 @@ def check_sqlite(path, counts):
         )
 
 
-def check_pgdump(path):
-    """pg_restore reads the dump's table of contents; without pg_restore, checksums must do."""
+# A table's data in pg_restore's SQL output: `COPY schema.table (columns) FROM stdin;`, then
+# one line per row (COPY's text format escapes the newlines inside values), then `\.`.
+COPY_START = re.compile(rb'^COPY ((?:"(?:[^"]|"")*"|[^".\s]+))\.((?:"(?:[^"]|"")*"|[^".\s]+)) ')
+COPY_END = b"\\.\n"
+
+
+def unquote(identifier):
+    name = identifier.decode(errors="replace")
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
+
+
+def pgdump_counts(path, schema):
+    """The row count of each table of `schema` in a custom-format dump, read from its data:
+    pg_restore decompresses every block, so a damaged or truncated dump fails here."""
     if shutil.which("pg_restore") is None:
-        return
-    result = run_pg_tool(["pg_restore", "--list", str(path)])
-    if result.returncode != 0:
-        raise BackupError(f"The database in the archive is damaged ({result.stderr.strip()}).")
+        raise missing_tool("pg_restore")
+    counts, table = {}, None
+    with tempfile.TemporaryFile() as errors:
+        script = subprocess.Popen(
+            ["pg_restore", "--data-only", "-f", "-", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        with script.stdout:
+            for line in script.stdout:
+                if table is not None:
+                    if line == COPY_END:
+                        table = None
+                    else:
+                        counts[table] += 1
+                elif match := COPY_START.match(line):
+                    table = unquote(match[2]) if unquote(match[1]) == schema else ""
+                    counts.setdefault(table, 0)
+        script.wait()
+        errors.seek(0)
+        detail = errors.read().decode(errors="replace").strip()
+    if script.returncode != 0 or table is not None:
+        raise BackupError(
+            f"The database in the archive is damaged ({detail or 'its data ends too early'})."
+        )
+    counts.pop("", None)  # tables of other schemas
+    return counts
+
+
+def check_pgdump(path, counts, schema):
+    """Every table's data read back from the dump, and its rows counted against the
+    manifest (counted in pg_dump's own snapshot when the backup was made)."""
+    found = pgdump_counts(path, schema)
+    if any(found.get(table, 0) != count for table, count in counts.items()):
+        raise BackupError(
+            "The database in the archive does not hold the rows its manifest lists: "
+            "the backup is inconsistent."
+        )
 
 
 # Restoring

@@ -3,9 +3,11 @@ from django.db import connection
 
 
 @register(Tags.database)
-def check_sqlite_pragmas(app_configs, **kwargs):
-    """Read back the SQLite PRAGMAs: a misplaced OPTIONS key fails silently."""
-    if connection.vendor != "sqlite":
+def check_sqlite_pragmas(app_configs, databases=None, **kwargs):
+    """Read back the SQLite PRAGMAs: a misplaced OPTIONS key fails silently. Only when the
+    database is asked for (`check --database default`, as `patron serve` does): a plain
+    `patron check` must not open, or create, the database."""
+    if connection.vendor != "sqlite" or "default" not in (databases or ()):
         return []
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")

@@ -8,9 +8,10 @@ import os
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 
-from patron.system.models import MailServer
+from patron.system.models import Email, MailServer
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -55,3 +56,16 @@ def render_text(template_name, context):
     ordinary string: pages escape it like any other.
     """
     return str.__str__(render_to_string(template_name, context))
+
+
+def queue_email(subject, body, recipients):
+    """Put a plain-text email to each recipient in the outbox; the worker sends them once
+    the caller's transaction commits (patron/system/tasks.py: deliver_email)."""
+    from patron.system.tasks import deliver_email
+
+    subject = " ".join(str(subject).split())[:200]
+    with transaction.atomic():
+        emails = [Email.objects.create(to=to, subject=subject, body=body) for to in recipients]
+        for email in emails:
+            transaction.on_commit(lambda pk=email.pk: deliver_email.enqueue(pk))
+    return emails

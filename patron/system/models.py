@@ -1,5 +1,7 @@
 from django.db import models
 
+from patron.system.outbox import Outbox
+
 
 class ScheduledJob(models.Model):
     """When a periodic job was last enqueued, shared by every worker."""
@@ -30,3 +32,23 @@ class MailServer(models.Model):
 
     def __str__(self):
         return f"{self.host}:{self.port}"
+
+
+class Email(Outbox):
+    """A plain-text email from Patron itself (a password reset, a notice to the owner): an
+    outbox row, sent once by the worker and again if it dies on the way (outbox.py)."""
+
+    delivery = "patron.system.tasks.deliver_email"
+    forget_when_sent = ("body",)  # a reset link stays in the database no longer than needed
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state"])]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"

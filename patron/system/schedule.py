@@ -2,6 +2,12 @@
 
 Each job runs at most once per period however many workers run: the claim is
 a conditional UPDATE on the job's row, which only one worker can win.
+
+At every turn of the loop, each worker also sweeps for work a killed worker left half-done
+(SWEEPS): mail left "sending" (patron/system/outbox.py), recurring invoices left "issuing",
+the accountant's archives left half-built.
+A sweep claims each row with a conditional UPDATE too, so workers sweeping together never
+take up the same row twice.
 """
 
 import logging
@@ -12,8 +18,11 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from patron.billing.archive import resume_interrupted_builds
+from patron.billing.recurring import resume_interrupted_runs
 from patron.billing.tasks import create_recurring_invoices, send_reminders
 from patron.system.models import ScheduledJob
+from patron.system.outbox import resume_interrupted
 from patron.system.tasks import prune_import_uploads, prune_login_failures
 
 log = logging.getLogger(__name__)
@@ -25,6 +34,9 @@ JOBS = [
     ("send-reminders", send_reminders, timedelta(days=1)),
     ("create-recurring-invoices", create_recurring_invoices, timedelta(days=1)),
 ]
+
+
+SWEEPS = [resume_interrupted, resume_interrupted_runs, resume_interrupted_builds]
 
 
 def claim(name, period, now):
@@ -48,11 +60,22 @@ def enqueue_due_jobs(now=None):
     return enqueued
 
 
+def sweep():
+    """Take up what killed workers left half-done; each sweep on its own, so that one that
+    fails does not hold back the others."""
+    for resume in SWEEPS:
+        try:
+            resume()
+        except Exception:
+            log.exception("Taking up interrupted work failed (%s)", resume.__name__)
+
+
 def run_scheduler(stop: threading.Event, interval=60):
     while not stop.is_set():
         try:
             for name in enqueue_due_jobs():
                 log.info("Enqueued the periodic job %s", name)
+            sweep()
         except Exception:
             log.exception("The scheduler failed; it tries again in %s s", interval)
         finally:

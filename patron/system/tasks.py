@@ -2,7 +2,6 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django_tasks import task
 
 from patron.accounts.throttling import prune_failures
@@ -10,9 +9,29 @@ from patron.accounts.throttling import prune_failures
 
 @task()
 def send_email(subject, body, recipients):
-    """Send a plain-text email from Patron's address. Mail leaves only through here,
-    so that no request waits for an SMTP server (or tells by its timing what it sent)."""
-    return send_mail(subject, body, None, recipients)
+    """Put a plain-text email in the outbox (tasks queued before the outbox existed still
+    name this one); `mail.queue_email` is what the code calls."""
+    from patron.system.mail import queue_email
+
+    return len(queue_email(subject, body, recipients))
+
+
+@task()
+def deliver_email(email_id):
+    """Send one email of the outbox, once (outbox.py). Mail leaves only from the worker, so
+    that no request waits for an SMTP server (or tells by its timing what it sent)."""
+    from django.core.mail import EmailMessage
+
+    from patron.system import outbox
+    from patron.system.mail import connection, sender
+    from patron.system.models import Email
+
+    def compose(email):
+        return EmailMessage(
+            email.subject, email.body, sender(), [email.to], connection=connection()
+        )
+
+    return outbox.deliver(Email, email_id, compose)
 
 
 @task()

@@ -244,10 +244,13 @@ def test_password_reset_mail_waits_for_the_worker(
 ):
     from django_tasks_db.models import DBTaskResult
 
+    from patron.system.models import Email
+
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/app/password/reset/", {"email": EMAIL})
     assert mail.outbox == []  # the request did not talk to the mail server
-    assert DBTaskResult.objects.get().task_path == "patron.system.tasks.send_email"
+    assert DBTaskResult.objects.get().task_path == "patron.system.tasks.deliver_email"
+    assert Email.objects.get().state == "queued"  # in the outbox, for the worker to send
 
 
 def test_password_reset_requests_are_limited_per_address(client, owner, business):

@@ -44,3 +44,105 @@ def test_times_are_shown_in_the_business_time_zone(owner_client, owner, business
     business.time_zone = "America/Montreal"
     business.save()
     assert "06:00" in owner_client.get("/app/settings/audit/").text
+
+
+# The page shows every kind of entry the code writes: a field's [old, new], and the facts
+# other actions log (an address, the amounts a payment settled, a count…).
+
+
+@pytest.fixture
+def acme(business):
+    from patron.contacts.models import Contact
+
+    return Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        email="compta@acme.example", language="en",
+    )  # fmt: skip
+
+
+def audit_page(owner_client):
+    response = owner_client.get("/app/settings/audit/")
+    assert response.status_code == 200
+    return response.text
+
+
+def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
+    owner_client, owner, acme
+):
+    import json
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from patron.accounts.models import create_token
+    from patron.billing.issuing import do_issue
+    from patron.billing.models import Document
+    from patron.billing.payments import do_record_payment
+    from patron.billing.sending import do_send
+    from tests.billing.test_issuing import draft
+    from tests.billing.test_views import header, lines_data
+
+    invoice = do_issue(owner, draft(acme, ("Design", "10", "85", "21")))
+    do_record_payment(owner, client=acme, date=timezone.localdate(), amount="100",
+                      documents=[invoice])  # fmt: skip
+    assert f"{invoice.number}: 100" in audit_page(owner_client)  # what the payment settled
+
+    saved = draft(acme)
+    line = {"description": "Hosting", "quantity": "1", "unit": "C62", "unit_price": "120",
+            "discount_percent": "", "vat_rate": "21"}  # fmt: skip
+    response = owner_client.post(f"/app/billing/{saved.pk}/", {**header(acme), **lines_data(line)})
+    assert response.status_code == 302
+    assert "Draft" in audit_page(owner_client) and "saved" in audit_page(owner_client)
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'audit')[1]}")
+    made = api.post("/api/billing/documents", json.dumps({"client_id": acme.pk}),
+                    content_type="application/json")  # fmt: skip
+    assert made.status_code == 201, made.content
+    assert Document.objects.filter(pk=made.json()["id"]).exists()
+    audit_page(owner_client)
+
+    do_send(owner, invoice, to="compta@acme.example", subject="Invoice", body="{link}",
+            base_url="http://testserver/")  # fmt: skip
+    page = audit_page(owner_client)
+    assert "sent by email" in page and "compta@acme.example" in page
+
+
+@pytest.mark.parametrize(
+    "changes, shown",
+    [
+        ({"city": ["Namur", "Liège"]}, "<del>Namur</del> → <ins>Liège</ins>"),
+        ({"name": [None, "script"]}, "<del>—</del> → <ins>script</ins>"),
+        ({"to": "compta@acme.example"}, "compta@acme.example"),
+        ({"draft": "saved"}, "saved"),
+        ({"lines": 3}, "3"),
+        ({"active": False}, "False"),
+        ({"allocated": {"F-2026-0001": "100.00"}}, "F-2026-0001: 100.00"),
+        ({"state": ["failed", "queued", "sent"]}, "failed, queued, sent"),
+        ({"nothing": None}, "—"),
+        ({"nested": {"a": [1, {"b": "<script>"}]}}, "a: 1, b: &lt;script&gt;"),
+        (["not", "a", "mapping"], "not, a, mapping"),
+    ],
+)
+def test_any_shape_of_logged_change_renders(owner_client, owner, business, changes, shown):
+    from patron.audit.models import AuditEntry
+
+    AuditEntry.objects.create(actor="x", action="update", object_type="business.business",
+                              object_repr="profile", changes=changes)  # fmt: skip
+    assert shown in audit_page(owner_client)
+
+
+def test_every_action_the_code_logs_has_a_label(owner_client, business):
+    """Scans the code for the actions it records: a new one needs its words on the page."""
+    import re
+    from pathlib import Path
+
+    import patron
+    from patron.audit.models import AuditEntry
+
+    source = "".join(p.read_text() for p in Path(patron.__file__).parent.rglob("*.py"))
+    actions = set(re.findall(r'\brecord\(\s*[\w.]+,\s*"([^"]+)"', source))
+    actions |= {"accept", "decline"}  # quotes.py records one or the other
+    assert {"create", "update", "send", "issue", "pause reminders"} <= actions
+    unlabelled = sorted(a for a in actions if a not in AuditEntry.ACTIONS)
+    assert unlabelled == []

@@ -95,3 +95,57 @@ def test_an_automatic_one_is_issued_and_emailed(
     assert document.number and document.status in (Status.ISSUED, Status.SENT)
     assert len(inbox.messages) == 1 and document.number in inbox.messages[0]["Subject"]
     assert run() == []
+
+
+def test_an_automatic_one_a_killed_worker_left_as_a_draft_is_issued_and_emailed_once(
+    acme, inbox, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    from django.utils import timezone
+
+    from patron.billing.recurring import create_for_period, resume_interrupted_runs
+
+    recurring = retainer(acme, start=timezone.localdate(), auto_send=True)
+    start = timezone.localdate()
+    # The worker made the period's draft, then died before issuing it.
+    made = create_for_period(recurring, start, start + timedelta(days=30), recurring.lines.all())
+    assert made.state == RecurringRun.State.ISSUING and made.document.is_draft
+    assert resume_interrupted_runs() == []  # not late yet: its worker may still be at it
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_TIMEOUT + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        [document] = resume_interrupted_runs(now=later)
+    assert document.number and len(inbox.messages) == 1
+    assert RecurringRun.objects.get().state == RecurringRun.State.DONE
+    # Nothing more: not by the sweep, not by the next run.
+    assert resume_interrupted_runs(now=later + timedelta(hours=1)) == [] and run() == []
+    assert len(inbox.messages) == 1 and Document.objects.count() == 1
+
+
+def test_an_automatic_one_issued_but_not_yet_emailed_is_emailed_once(
+    acme, owner, inbox, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    from django.utils import timezone
+
+    from patron.billing.issuing import do_issue
+    from patron.billing.recurring import create_for_period, resume_interrupted_runs
+
+    recurring = retainer(acme, start=timezone.localdate(), auto_send=True)
+    start = timezone.localdate()
+    made = create_for_period(recurring, start, start + timedelta(days=30), recurring.lines.all())
+    do_issue(None, made.document, actor="recurring")  # then the worker died
+    later = timezone.now() + timedelta(seconds=settings.OUTBOX_TIMEOUT + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        resume_interrupted_runs(now=later)
+    assert len(inbox.messages) == 1
+    assert Document.objects.get().sendings.count() == 1
+
+
+def test_an_automatic_one_the_rules_refuse_is_held_as_a_draft_with_the_reason(acme):
+    from django.utils import timezone
+
+    recurring = retainer(acme, start=timezone.localdate(), auto_send=True)
+    recurring.lines.update(vat_rate=7)  # not a Belgian rate: issuing refuses
+    [document] = run()
+    assert document.is_draft
+    held = RecurringRun.objects.get()
+    assert held.state == RecurringRun.State.HELD and "7 % is not a VAT rate" in held.error
+    assert run() == [] and Document.objects.get().is_draft  # left for the owner to look at

@@ -226,7 +226,7 @@ def test_a_failed_reminder_is_sent_again_from_the_invoice_page(
     assert [m["Subject"] for m in inbox.messages] == [f"Rappel : facture {invoice.number}"]
     # Sent: not again.
     response = owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/", follow=True)
-    assert "Only a reminder that failed can be sent again." in response.text
+    assert "Only a reminder that failed or was interrupted can be sent again." in response.text
     assert len(inbox.messages) == 1
 
 
@@ -330,3 +330,41 @@ def test_a_rate_not_confirmed_is_said_so_on_the_reminders_page(owner_client):
     assert "Late-payment interest rates" in page and "[UNCONFIRMED]" in page
     french = owner_client.get("/app/billing/reminders/", HTTP_ACCEPT_LANGUAGE="fr").text
     assert "Taux des intérêts de retard" in french and "[NON CONFIRMÉ]" in french
+
+
+def test_an_interrupted_reminder_shows_so_and_is_sent_again_with_its_message_id(
+    owner_client, invoice, inbox, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    from patron.billing.reminders import due_steps, write_reminder
+    from patron.system import outbox
+
+    day = days_after(invoice, 3)
+    [planned] = due_steps(day)
+    reminder = write_reminder(planned, day)
+    claimed = outbox.claim(Reminder, reminder.pk)  # then the worker was killed mid-send
+    Reminder.objects.update(
+        claimed_at=claimed.claimed_at - timedelta(seconds=settings.OUTBOX_TIMEOUT)
+    )
+    page = owner_client.get("/app/billing/reminders/").text
+    assert "Interrupted" in page and f"/app/billing/reminders/{reminder.pk}/retry/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/app/billing/reminders/{reminder.pk}/retry/")
+    [message] = inbox.messages
+    assert message["Message-ID"] == claimed.message_id
+    assert Reminder.objects.get().state == "sent"
+
+
+def test_the_next_run_sends_a_reminder_a_killed_run_left_half_sent(invoice, inbox, settings):
+    from patron.billing.reminders import write_reminder
+    from patron.system import outbox
+
+    planned = run(today=days_after(invoice, 3), dry_run=True).planned
+    reminder = write_reminder(planned[0], days_after(invoice, 3))
+    claimed = outbox.claim(Reminder, reminder.pk)  # the run was killed during DATA
+    assert run(today=days_after(invoice, 3)).sent == 0  # its worker may still be at it
+    Reminder.objects.update(
+        claimed_at=claimed.claimed_at - timedelta(seconds=settings.OUTBOX_TIMEOUT)
+    )
+    again = run(today=days_after(invoice, 4))
+    assert again.sent == 1 and [m["Message-ID"] for m in inbox.messages] == [claimed.message_id]
+    assert Reminder.objects.get().attempts == 2

@@ -82,8 +82,9 @@ def test_a_run_killed_mid_way_then_run_again_never_sends_twice(tmp_path):
     ids = [message["Message-ID"] for message in handler.messages]
     recipients = [message["To"] for message in handler.messages]
     assert len(set(ids)) == len(ids) and len(set(recipients)) == len(recipients)
-    # The message being sent when the worker died stays "sending" (a person looks), never
-    # sent again; every other invoice got its one reminder.
+    # The message being sent when the run died stays "sending" (until the outbox timeout,
+    # when the workers send it again: tests/system/test_outbox_restart.py), not sent twice
+    # by a run; every other invoice got its one reminder.
     assert states.count("\tsent\t") + states.count("\tsending\t") == INVOICES
     assert states.count("\tsending\t") <= 1
     stuck = states.count("\tsending\t")

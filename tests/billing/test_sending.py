@@ -137,3 +137,60 @@ def test_a_client_name_with_markup_stays_text_in_the_email_box(owner_client, own
     assert page.xpath("//*[@hx-post='/app/settings/tokens/']") == []
     [box] = page.xpath("//textarea[@name='body']")
     assert f" {hostile},\n" in box.text  # the name, as typed, in the text to send
+
+
+def interrupted(sending, settings):
+    """What a worker killed during the SMTP conversation leaves, once the timeout has passed."""
+    from datetime import timedelta
+
+    from patron.system import outbox
+
+    claimed = outbox.claim(Sending, sending.pk)
+    Sending.objects.filter(pk=sending.pk).update(
+        claimed_at=claimed.claimed_at - timedelta(seconds=settings.OUTBOX_TIMEOUT + 1)
+    )
+    return Sending.objects.get(pk=sending.pk)
+
+
+def test_an_interrupted_email_shows_so_and_is_sent_again_with_its_message_id(
+    owner_client, owner, inbox, invoice, immediate_tasks, on_commit, settings
+):
+    from patron.billing.sending import do_send
+
+    sending = do_send(owner, invoice, to="compta@acme.example", subject="Facture", body="{link}",
+                      base_url="http://testserver/")  # fmt: skip
+    sending = interrupted(sending, settings)
+    page = owner_client.get(f"/app/billing/{invoice.pk}/").text
+    assert "Interrupted" in page and f"/app/billing/sendings/{sending.pk}/retry/" in page
+    with on_commit():
+        response = owner_client.post(f"/app/billing/sendings/{sending.pk}/retry/", follow=True)
+    assert "The email to compta@acme.example is on its way." in response.text
+    [message] = inbox.messages
+    assert message["Message-ID"] == sending.message_id
+    sending.refresh_from_db()
+    assert sending.state == "sent"
+    response = owner_client.post(f"/app/billing/sendings/{sending.pk}/retry/", follow=True)
+    assert "Only an email that failed or was interrupted can be sent again." in response.text
+    assert len(inbox.messages) == 1
+
+
+def test_the_api_shows_an_interrupted_email_and_sends_it_again(
+    owner, invoice, inbox, immediate_tasks, on_commit, settings
+):
+    from django.test import Client
+
+    from patron.accounts.models import create_token
+    from patron.billing.sending import do_send
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}")
+    sending = do_send(owner, invoice, to="compta@acme.example", subject="Facture", body="{link}",
+                      base_url="http://testserver/")  # fmt: skip
+    sending = interrupted(sending, settings)
+    [shown] = api.get(f"/api/billing/documents/{invoice.pk}/sendings").json()
+    assert shown["state"] == "interrupted" and shown["message_id"] == sending.message_id
+    with on_commit():
+        response = api.post(f"/api/billing/sendings/{sending.pk}/retry")
+    assert response.status_code == 202, response.content
+    assert [m["Message-ID"] for m in inbox.messages] == [sending.message_id]
+    again = api.post(f"/api/billing/sendings/{sending.pk}/retry")
+    assert again.status_code == 422

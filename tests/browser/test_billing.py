@@ -162,6 +162,8 @@ def test_the_accountant_s_archive_downloads_from_the_books_page(
 ):
     import zipfile
 
+    from django.core.management import call_command
+
     from patron.billing.issuing import do_issue
     from tests.billing.test_issuing import draft
 
@@ -177,6 +179,9 @@ def test_the_accountant_s_archive_downloads_from_the_books_page(
     page.get_by_role("link", name="Ce mois-ci").click()
     expect(page.locator(".vat-return table")).to_contain_text("210,00 €")  # box 54
     screenshot(page, "billing-books")
+    page.get_by_role("button", name="Préparer l’archive (ZIP)").click()
+    expect(page.locator("#archive")).to_contain_text("En préparation")
+    call_command("worker", "--batch")  # the worker builds it; the page, polling, offers it
     with page.expect_download() as download:
         page.get_by_role("button", name="Télécharger l’archive (ZIP)").click()
     path = tmp_path / "books.zip"

@@ -241,6 +241,19 @@ def from_a_newer_patron(good):
     return pack(signed(good["members"], migrations=migrations))
 
 
+def database_cut_short_before_hashing(good):
+    """A database copy written only in part (a full disk, a pg_dump that died), hashed as
+    it was: the checksums agree, the data does not."""
+    data = good["members"][database_member()]
+    return pack(signed({**good["members"], database_member(): data[:-100]}))
+
+
+def counts_the_database_does_not_hold(good):
+    manifest = json.loads(good["members"]["manifest.json"])
+    counts = {**manifest["counts"], "accounts_user": manifest["counts"]["accounts_user"] + 1}
+    return pack(signed(good["members"], counts=counts))
+
+
 def manifest_not_json(good):
     return pack({**good["members"], "manifest.json": b"\x00\xff not json"})
 
@@ -261,6 +274,8 @@ DAMAGES = [
     (checksum_mismatch, "media/logos/logo.png in the archive is damaged"),
     (no_manifest, "has no manifest.json"),
     (garbage_database, "The database in the archive is damaged"),
+    (database_cut_short_before_hashing, "The database in the archive is damaged"),
+    (counts_the_database_does_not_hold, "does not hold the rows its manifest lists"),
     (manifest_of_wrong_types, "manifest.json is damaged"),
     (manifest_not_json, "manifest.json is damaged"),
     (duplicate_member, "twice"),

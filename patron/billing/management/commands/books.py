@@ -55,9 +55,16 @@ class Command(BaseCommand):
         return getattr(self, action)(period, **options)
 
     def export(self, period, out, **options):
+        """Built here, in this process (the page has the worker build it), telling how far
+        it is on stderr: rendering the PDFs still missing can take a while."""
         path = Path(out)
+
+        def progress(done, total):
+            if total and (done == total or done % 10 == 0):
+                self.stderr.write(f"{done}/{total} documents")
+
         with path.open("wb") as f:
-            count = write_archive(period, f)
+            count = write_archive(period, f, progress=progress)
         self.stdout.write(f"{count} documents, {path.stat().st_size} bytes: {path}")
 
     def summary(self, period, json=False, **options):

@@ -29,7 +29,8 @@ class Command(BaseCommand):
             help="YYYY-MM-DD: run as if it were that day.",
         )
         retry = actions.add_parser(
-            "retry", help="Send a failed reminder again, to the client's address as it is now."
+            "retry",
+            help="Send a failed or interrupted reminder again, to the client's address as it is now.",
         )
         retry.add_argument("id", type=int, help="The reminder's id (see `list`).")
         listing = actions.add_parser("list", help="The reminders written, newest first.")
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 "id": r.pk,
                 "invoice": r.document.number,
                 "step": r.step,
-                "state": r.state,
+                "state": r.display_state,
                 "to": r.to,
                 "days_late": r.days_late,
                 "outstanding": f"{r.outstanding:.2f}",

@@ -21,6 +21,17 @@ def pending_migrations():
     return plan, bool(applied)
 
 
+def control_socket():
+    """gunicorn's control socket (for `gunicornc`) in this install's data folder: its default,
+    one path in the user's home, is shared by every instance on the machine, each taking it
+    from the other and removing it when it stops. Off when the path is too long for a Unix
+    socket (about 100 bytes)."""
+    path = str(settings.DATA_DIR / "gunicorn.ctl")
+    if len(path.encode()) > 100:
+        return ["--no-control-socket"]
+    return ["--control-socket", path]
+
+
 class Command(BaseCommand):
     help = (
         "Serve Patron with gunicorn and run the background worker beside it. "
@@ -67,6 +78,7 @@ class Command(BaseCommand):
                     "10",
                     # Import Django once, then fork: the workers are up sooner.
                     "--preload",
+                    *control_socket(),
                     # No reset tokens or query strings in the access log.
                     "--logger-class",
                     "patron.system.gunicorn.MaskingLogger",
