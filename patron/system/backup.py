@@ -419,8 +419,31 @@ def check_migrations_known(manifest):
         )
 
 
+def sqlite_size_problem(path):
+    """Why the file cannot be a whole SQLite database by its size, or "": its header gives
+    the page size and the number of pages, and a copy cut short holds fewer. (SQLite reads
+    the missing end as zeros, which its integrity check may not notice.)"""
+    with open(path, "rb") as f:
+        header = f.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return "not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    size = Path(path).stat().st_size
+    if pages and size != pages * page_size:
+        return f"{size} bytes where its header announces {pages} pages of {page_size}"
+    if size % page_size:
+        return f"{size} bytes, not a whole number of {page_size}-byte pages"
+    return ""
+
+
 def check_sqlite(path, counts):
-    """SQLite's own integrity check, then the row counts the manifest promises."""
+    """The file's size against its header, SQLite's own integrity check, then the row
+    counts the manifest promises."""
+    problem = sqlite_size_problem(path)
+    if problem:
+        raise BackupError(f"The database in the archive is damaged ({problem}).")
     try:
         db = sqlite3.connect(sqlite_uri(path), uri=True)
         try:
