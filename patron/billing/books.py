@@ -264,17 +264,22 @@ def summary(period):
         )
         .order_by("currency")
     )
-    # A final invoice counts without the deposit it deducts (deposits.py).
-    deducted = deducted_totals(
-        Document.objects.filter(issue_date__gte=period.start, issue_date__lte=period.end)
-        .exclude(status=Status.DRAFT)
-    )  # fmt: skip
+    # A final invoice counts without the deposit it deducts, and so does the credit note
+    # that mirrors one (deposits.py).
+    issued = Document.objects.filter(
+        issue_date__gte=period.start, issue_date__lte=period.end
+    ).exclude(status=Status.DRAFT)
+    deducted = deducted_totals(issued.filter(kind=Kind.INVOICE))
+    deducted_back = deducted_totals(issued.filter(kind=Kind.CREDIT_NOTE))  # negative
     rows = []
     for row in documents:
         base, vat = deducted.get(row["currency"], (ZERO, ZERO))
+        base_back, vat_back = deducted_back.get(row["currency"], (ZERO, ZERO))
         invoiced, vat_invoiced = row["invoiced"] - base, row["vat"] - vat
-        rows.append({**row, "invoiced": invoiced, "vat": vat_invoiced,
-                     "net_vat": vat_invoiced - row["vat_credited"]})  # fmt: skip
+        credited, vat_credited = row["credited"] + base_back, row["vat_credited"] + vat_back
+        rows.append({**row, "invoiced": invoiced, "vat": vat_invoiced, "credited": credited,
+                     "vat_credited": vat_credited,
+                     "net_vat": vat_invoiced - vat_credited})  # fmt: skip
     return {
         "documents": rows,
         "payments": list(received),

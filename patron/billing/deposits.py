@@ -20,6 +20,8 @@ document) deducts the same share of each of its own groups.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
+
 from patron.billing.models import Document, Kind, Status
 from patron.billing.totals import ZERO, VatGroup, cents
 
@@ -46,10 +48,18 @@ def deductions(documents):
     a few queries whatever their number (the finals' deposits and the credit notes on them,
     with their lines). `documents` may be any documents: those deducting nothing are left
     out."""
-    finals = [d for d in documents if d.kind == Kind.INVOICE and not d.is_deposit and d.prepaid > 0]
+    finals = [d for d in documents if deducts(d)]
     if not finals:
         return {}
-    quotes = {f.quote_id for f in finals if f.quote_id}
+    # A full credit note of a final invoice deducts the deposit as its invoice did: its
+    # basis is the same quote's deposits.
+    corrected = [f.corrects_id for f in finals if f.kind == Kind.CREDIT_NOTE]
+    quote_of_invoice = dict(Document.objects.filter(pk__in=corrected).values_list("pk", "quote_id"))
+    quote_of = {
+        f.pk: f.quote_id if f.kind == Kind.INVOICE else quote_of_invoice.get(f.corrects_id)
+        for f in finals
+    }
+    quotes = {quote for quote in quote_of.values() if quote}
     issued = Document.objects.exclude(status=Status.DRAFT).prefetch_related("lines", "adjustments")
     deposits, credited = defaultdict(list), defaultdict(list)
     for deposit in issued.filter(kind=Kind.INVOICE, is_deposit=True, quote_id__in=quotes):
@@ -63,8 +73,8 @@ def deductions(documents):
     for final in finals:
         # What the deposits still stand for, group by group: their groups less the credit
         # notes on them.
-        basis = group_sums(deposits.get(final.quote_id, []))
-        for key, (base, vat) in group_sums(credited.get(final.quote_id, [])).items():
+        basis = group_sums(deposits.get(quote_of[final.pk], []))
+        for key, (base, vat) in group_sums(credited.get(quote_of[final.pk], [])).items():
             basis[key][0] -= base
             basis[key][1] -= vat
         basis_incl = sum((base + vat for base, vat in basis.values()), ZERO)
@@ -75,9 +85,19 @@ def deductions(documents):
     return deducted
 
 
+def deducts(document):
+    """Whether the document deducts a deposit: a final invoice, or the credit note that
+    mirrors one (drafting.do_credit_note)."""
+    if document.prepaid <= 0:
+        return False
+    return document.kind == Kind.CREDIT_NOTE or (
+        document.kind == Kind.INVOICE and not document.is_deposit
+    )
+
+
 def deduction_of(document):
     """The (VatGroup, …) one document deducts; () for one that deducts nothing."""
-    if document.kind != Kind.INVOICE or document.is_deposit or document.prepaid <= 0:
+    if not deducts(document):
         return ()
     return deductions([document]).get(document.pk, ())
 
@@ -93,18 +113,22 @@ def remainder(document, deducted=()):
 
 
 def deducted_totals(documents):
-    """{currency: (base, VAT)} the final invoices among `documents` (a queryset) deduct."""
-    finals = documents.filter(kind=Kind.INVOICE, is_deposit=False, prepaid__gt=0).prefetch_related(
-        "lines", "adjustments"
-    )
+    """{currency: (base, VAT)} what the documents among `documents` (a queryset) that deduct
+    a deposit deduct, signed as the documents count: a final invoice's positive, a credit
+    note's negative (it takes back less by as much)."""
+    finals = documents.filter(
+        Q(kind=Kind.INVOICE, is_deposit=False) | Q(kind=Kind.CREDIT_NOTE), prepaid__gt=0
+    ).prefetch_related("lines", "adjustments")
     finals = list(finals)
     totals = defaultdict(lambda: (ZERO, ZERO))
     by_pk = {final.pk: final for final in finals}
     for pk, groups in deductions(finals).items():
-        base, vat = totals[by_pk[pk].currency]
-        totals[by_pk[pk].currency] = (
-            base + sum((g.taxable for g in groups), ZERO),
-            vat + sum((g.vat for g in groups), ZERO),
+        document = by_pk[pk]
+        sign = -1 if document.kind == Kind.CREDIT_NOTE else 1
+        base, vat = totals[document.currency]
+        totals[document.currency] = (
+            base + sign * sum((g.taxable for g in groups), ZERO),
+            vat + sign * sum((g.vat for g in groups), ZERO),
         )
     return dict(totals)
 

@@ -275,10 +275,14 @@ def do_credit_note(user, invoice, *, full=True):
     if invoice.kind != Kind.INVOICE or invoice.is_draft:
         raise ValidationError(_("Only an issued invoice can be credited."))
     # At the invoice's exchange rate: the credit note takes back the VAT in euros it stated.
+    # A full one mirrors the invoice, the deposit it deducted included: crediting a final
+    # invoice takes back what it asked, the deposit invoice keeps its own (a credit note
+    # of its own takes that back).
     note = follow_up(
         invoice, Kind.CREDIT_NOTE, corrects=invoice, exchange_rate=invoice.exchange_rate,
         exchange_rate_date=invoice.exchange_rate_date,
         exchange_rate_source=invoice.exchange_rate_source,
+        prepaid=invoice.prepaid if full else Decimal("0.00"),
     )  # fmt: skip
     note.save()
     if full:

@@ -116,19 +116,26 @@ def problems(document, business=None):
         elif corrected.client_id != document.client_id:
             found.append(_("A credit note goes to the client of the invoice it corrects."))
         else:
+            # What each takes back of what the invoice asked: a final invoice asked the job
+            # less its deposit, and its full credit note deducts the deposit as it did.
             credited = (
                 corrected.credit_notes.exclude(pk=document.pk)
                 .exclude(status=Status.DRAFT)
-                .aggregate(total=Sum("total_incl_vat"))["total"]
+                .aggregate(total=Sum("amount_due"))["total"]
             ) or Decimal("0")
-            total = document.totals(lines, adjustments).incl_vat
-            if credited + total > corrected.total_incl_vat:
+            total = document.totals(lines, adjustments).due
+            if credited + total > corrected.amount_due:
                 found.append(
                     _("Together with the credit notes already issued (%(credited)s), this one "
                       "would credit more than invoice %(number)s's %(total)s.")
                     % {"credited": credited, "number": corrected.number,
-                       "total": corrected.total_incl_vat}
+                       "total": corrected.amount_due}
                 )  # fmt: skip
+            if document.prepaid and document.prepaid != corrected.prepaid:
+                found.append(
+                    _("A credit note deducts a deposit only as its invoice did (%(prepaid)s).")
+                    % {"prepaid": corrected.prepaid}
+                )
     return found
 
 

@@ -54,7 +54,9 @@ def money_sum(queryset, field):
 
 def with_balances(documents):
     """The documents annotated with `paid` (what payments allocated to them) and `credited`
-    (the issued credit notes against them), in the same query: a list costs no more."""
+    (what the issued credit notes against them take back of what they ask: a credit note of
+    a final invoice deducts the deposit as the invoice did), in the same query: a list costs
+    no more."""
     allocated = Allocation.objects.filter(document=OuterRef("pk")).values("document")
     credit_notes = (
         Document.objects.filter(corrects=OuterRef("pk"))
@@ -62,7 +64,7 @@ def with_balances(documents):
         .values("corrects")
     )
     return documents.annotate(
-        paid=money_sum(allocated, "amount"), credited=money_sum(credit_notes, "total_incl_vat")
+        paid=money_sum(allocated, "amount"), credited=money_sum(credit_notes, "amount_due")
     )
 
 
@@ -78,7 +80,7 @@ def filter_state(documents, state, today=None):
     state_of, in SQL, so that a filtered list still pages in the database."""
     today = today or timezone.localdate()
     invoice = Q(kind=Kind.INVOICE) & ~Q(status=Status.DRAFT)
-    credited = Q(credited__gte=F("total_incl_vat"), total_incl_vat__gt=0)
+    credited = Q(credited__gte=F("amount_due"), amount_due__gt=0)
     paid = Q(outstanding__lte=0)
     overdue = Q(due_date__lt=today)
     partly = Q(paid__gt=0)
@@ -120,7 +122,7 @@ def state_of(document, today=None):
     today = today or timezone.localdate()
     if document.kind == Kind.INVOICE and not document.is_draft:
         document = balanced(document)
-        if document.credited >= document.total_incl_vat > 0:
+        if document.credited >= document.amount_due > 0:
             return "credited"
         if outstanding(document) <= 0:
             return "paid"
@@ -147,7 +149,7 @@ def refundable(credit_note):
         Document.objects.filter(corrects=invoice)
         .exclude(status=Status.DRAFT)
         .order_by("-issued_at", "-pk")
-        .values_list("pk", "total_incl_vat")
+        .values_list("pk", "amount_due")
     )
     share = ZERO
     for pk, total in notes:

@@ -238,11 +238,10 @@ def paid_groups(allocations):
     deducted = deductions([allocation.document for allocation in allocations])
     for allocation in allocations:
         document = allocation.document
-        if document.kind == Kind.INVOICE:
-            share = share_of_rest(document, allocation.amount)
-        elif document.total_incl_vat > 0:
-            share = -allocation.amount / document.total_incl_vat
-        else:
+        share = share_of_rest(document, allocation.amount)
+        if document.kind == Kind.CREDIT_NOTE:
+            share = -share
+        if not share:
             continue
         for category, rate, base, vat in remainder(document, deducted.get(document.pk, ())):
             yield category, rate, base * share, vat * share

@@ -61,3 +61,33 @@ def test_a_final_invoice_without_its_deposit_document_deducts_its_share(owner, b
     _deposit, final = scenarios.deposit_and_final(owner)
     # 1,815.00 / 6,340.40 of each group: 5,240.00 → 1,500.00 and 1,100.40 → 315.00.
     assert deduction_of(final) == (VatGroup("S", D("21.00"), D("1500.00"), D("315.00")),)
+
+
+def test_a_final_invoice_and_its_deposit_credited_in_full_credit_the_job_once(owner, business):
+    from patron.billing.payments import state_of
+
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), WEBSITE)
+    deposit = scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
+    scenarios.credit_note(owner, final, date(2026, 3, 25))  # takes back 8,470.00
+    assert state_of(final) == "credited"
+    # Nothing more may be credited on the final invoice: it asked 8,470.00, all taken back.
+    with pytest.raises(ValidationError, match="would credit more than"):
+        scenarios.credit_note(owner, final, date(2026, 3, 26), [("More", "1", "1", "21")])
+    scenarios.credit_note(owner, deposit, date(2026, 3, 27))  # 3,630.00
+    assert state_of(deposit) == "credited"
+    # 8,470.00 + 3,630.00 = 12,100.00: the job, once.
+
+
+def test_a_credit_note_deducts_a_deposit_only_as_its_invoice_did(owner, business):
+    from patron.billing.drafting import do_credit_note
+    from patron.billing.issuing import problems
+    from patron.billing.models import Document
+
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), WEBSITE)
+    scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
+    note = do_credit_note(owner, final, full=True)
+    Document.objects.filter(pk=note.pk).update(prepaid=D("1.00"))  # a draft, changed by hand
+    note.refresh_from_db()
+    assert any("only as its invoice did (3630.00)" in problem for problem in problems(note))

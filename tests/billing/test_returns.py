@@ -415,3 +415,47 @@ def test_a_deposit_on_a_service_to_an_eu_business_is_marked_not_confirmed(owner,
     # confirmed (tax-figures-2026.md §2.3), and the box says so.
     assert found.box("44").amount == D("10000.00") and "box 44" in found.box("44").unconfirmed
     assert not found.box("03").unconfirmed
+
+
+def test_a_final_invoice_credited_in_full_takes_back_what_it_asked_not_the_deposit(owner, business):
+    quote = website_job(owner, scenarios.acme())
+    deposit = scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
+    note = scenarios.credit_note(owner, final, date(2026, 3, 25))
+    # The credit note mirrors the final invoice: 10,000.00 + 2,100.00 = 12,100.00, less the
+    # deposit 3,630.00 not credited here: it takes back the 8,470.00 the invoice asked.
+    assert (note.total_incl_vat, note.prepaid, note.amount_due) == (
+        D("12100.00"), D("3630.00"), D("8470.00"))  # fmt: skip
+    found = vat_return(MARCH, Business.objects.get())
+    # 03 = 3,000.00 + 7,000.00; 54 = 630.00 + 1,470.00 (as without the credit note);
+    # 49 = 7,000.00 and 64 = 1,470.00: what the final invoice added, not the 10,000.00 and
+    # 2,100.00 it states. XX = 2,100.00; YY = 1,470.00; 71 = 630.00, the deposit's VAT, which
+    # stands until the deposit itself is credited.
+    assert amounts(found) == {**NOTHING_BE, "03": D("10000.00"), "54": D("2100.00"),
+                              "49": D("7000.00"), "64": D("1470.00"), "XX": D("2100.00"),
+                              "YY": D("1470.00"), "71": D("630.00")}  # fmt: skip
+    scenarios.credit_note(owner, deposit, date(2026, 3, 28))  # the whole 3,630.00 too
+    found = vat_return(MARCH, Business.objects.get())
+    # 49 = 7,000.00 + 3,000.00; 64 = 1,470.00 + 630.00; 71 = 0: the job is cancelled.
+    assert amounts(found) == {**NOTHING_BE, "03": D("10000.00"), "54": D("2100.00"),
+                              "49": D("10000.00"), "64": D("2100.00"), "XX": D("2100.00"),
+                              "YY": D("2100.00")}  # fmt: skip
+
+
+def test_a_french_final_invoice_credited_and_refunded_gives_back_its_own_vat(owner):
+    lyon = scenarios.french_vat_business(owner)
+    quote = website_job(owner, lyon, rate="20")
+    deposit = scenarios.deposit_invoice(owner, quote, date(2026, 3, 2))
+    do_record_payment(owner, client=lyon, date=date(2026, 3, 5), amount="3600",
+                      documents=[deposit])  # fmt: skip
+    final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
+    do_record_payment(owner, client=lyon, date=date(2026, 3, 21), amount="8400",
+                      documents=[final])  # fmt: skip
+    note = scenarios.credit_note(owner, final, date(2026, 3, 25))
+    assert note.amount_due == D("8400.00")  # 12,000.00 less the deposit's 3,600.00
+    do_record_payment(owner, client=lyon, date=date(2026, 3, 26), amount="8400",
+                      direction=Payment.Direction.REFUNDED, documents=[note])  # fmt: skip
+    found = french_lines(vat_return(MARCH, Business.objects.get()))
+    # Received 3,600.00 (3,000.00 + 600.00) and 8,400.00 (7,000.00 + 1,400.00); refunded
+    # 8,400.00, which takes back 7,000.00 + 1,400.00: the deposit's 3,000.00 and 600.00 stay.
+    assert found["08"] == (D("3000.00"), D("600.00")) and found["16"] == (None, D("600.00"))
