@@ -75,7 +75,7 @@ def drafts(client, count, lines):
     from django.db import transaction
 
     from patron.billing.demo import line
-    from patron.billing.drafting import new_draft, save_lines
+    from patron.billing.documents.drafting import new_draft, save_lines
     from patron.billing.models import Unit
 
     made = []
@@ -104,10 +104,10 @@ def drafts(client, count, lines):
 def run(args):
     from django.db import connection
 
-    from patron.billing.facturx import cii_xml, facturx_pdf
-    from patron.billing.issuing import do_issue
-    from patron.billing.rendering import CII, PDF, UBL, do_store
-    from patron.billing.ubl import ubl_xml
+    from patron.billing.documents.issuing import do_issue
+    from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
+    from patron.billing.einvoice.rendering import CII, PDF, UBL, do_store
+    from patron.billing.einvoice.ubl import ubl_xml
 
     owner, client = setup()
     pending = drafts(client, args.invoices, args.lines)

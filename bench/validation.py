@@ -32,7 +32,7 @@ def one_process():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patron.settings")
     django.setup()
-    from patron.billing.validation import validate
+    from patron.billing.einvoice.validation import validate
 
     def timed(path):
         data = path.read_bytes()

@@ -107,7 +107,7 @@ def _flush_around_the_frozen_guard():
     lifts the guard, empties the tables and puts the guard back. Only tests flush."""
     from django.db.backends.sqlite3.base import DatabaseOperations
 
-    from patron.billing import frozen
+    from patron.billing.documents import frozen
 
     plain = DatabaseOperations.sql_flush
 
@@ -132,6 +132,6 @@ def behind_patrons_back(db):
     who altered the database by hand (what `patron verify` exists to find)."""
     from django.db import connection
 
-    from patron.billing import frozen
+    from patron.billing.documents import frozen
 
     return lambda: frozen.suspended(connection)

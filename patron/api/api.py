@@ -3,16 +3,7 @@ from ninja import NinjaAPI
 
 import patron
 from patron.api.auth import TokenAuth, token_or_owner_required
-from patron.billing.api import router as billing_router
-from patron.billing.chasing_api import router as chasing_router
-from patron.billing.statement_api import router as statements_router
-from patron.billing.validation.api import router as einvoice_router
-from patron.business.api import router as business_router
-from patron.contacts.api import router as contacts_router
-from patron.dashboard.api import router as dashboard_router
-from patron.pricing.api import router as pricing_router
-from patron.work.api import router as work_router
-from patron.work.expense_api import router as expenses_router
+from patron.system import registry
 
 api = NinjaAPI(
     title="Patron API",
@@ -54,13 +45,6 @@ def root(request):
     }
 
 
-api.add_router("/business", business_router)
-api.add_router("/contacts", contacts_router)
-api.add_router("/work", work_router)
-api.add_router("/expenses", expenses_router)
-api.add_router("/billing/statements", statements_router)
-api.add_router("/billing", billing_router)
-api.add_router("/billing", chasing_router)
-api.add_router("/einvoice", einvoice_router)
-api.add_router("/", dashboard_router)
-api.add_router("/pricing", pricing_router)
+# Each app declares its routers where the framework finds them (system/registry.py).
+for prefix, router in registry.api_routes():
+    api.add_router(prefix, router)

@@ -13,14 +13,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from patron.billing.drafting import (
+from patron.billing.documents.drafting import (
     do_create_from_work,
     do_credit_note,
     new_draft,
     save_adjustments,
     save_lines,
 )
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
+from patron.billing.documents.quotes import do_answer, do_deposit_invoice, do_final_invoice
 from patron.billing.models import (
     Adjustment,
     AllowanceReason,
@@ -31,11 +32,10 @@ from patron.billing.models import (
     Reminder,
     Unit,
 )
-from patron.billing.payments import do_record_payment
-from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
-from patron.billing.recurring import add_months
-from patron.billing.reminders import due_steps, write_reminder
-from patron.billing.vat import Treatment
+from patron.billing.payments.recording import do_record_payment
+from patron.billing.recurring.runs import add_months
+from patron.billing.reminders.dunning import due_steps, write_reminder
+from patron.billing.rules.vat import Treatment
 from patron.contacts.models import Contact
 
 ADDRESSES = {

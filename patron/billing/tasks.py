@@ -1,8 +1,8 @@
 from django_tasks import task
 
+from patron.billing.einvoice.rendering import do_store_renderings
+from patron.billing.einvoice.validation.documents import do_check_if_unchecked
 from patron.billing.models import Document
-from patron.billing.rendering import do_store_renderings
-from patron.billing.validation.documents import do_check_if_unchecked
 
 
 @task()
@@ -21,7 +21,7 @@ def render_document(document_id):
 @task()
 def send_reminders():
     """The daily reminders of overdue invoices (reminders.py): idempotent per invoice and step."""
-    from patron.billing.reminders import run
+    from patron.billing.reminders.dunning import run
 
     result = run()
     return {"written": result.written, "sent": result.sent, "failed": result.failed}
@@ -30,7 +30,7 @@ def send_reminders():
 @task()
 def deliver_reminder(reminder_id):
     """Send one queued reminder (one sent again by the user): once, whoever runs it."""
-    from patron.billing.reminders import deliver
+    from patron.billing.reminders.dunning import deliver
 
     return deliver(reminder_id)
 
@@ -38,7 +38,7 @@ def deliver_reminder(reminder_id):
 @task()
 def create_recurring_invoices():
     """The invoices of retainers whose period has come (recurring.py): once per period."""
-    from patron.billing.recurring import run
+    from patron.billing.recurring.runs import run
 
     return len(run())
 
@@ -47,6 +47,6 @@ def create_recurring_invoices():
 def build_accountant_archive(archive_id):
     """Build the accountant's ZIP of a period into the data folder (archive.py): once,
     whoever runs it."""
-    from patron.billing.archive import build
+    from patron.billing.books.archive import build
 
     return build(archive_id)

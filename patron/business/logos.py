@@ -18,6 +18,8 @@ from lxml import etree
 from patron.system.uploads import reencode_image
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
+# The types a stored logo is served as, by its file extension (what saving it gave it).
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 MAX_LOGO_PIXELS = 25_000_000
 
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -9,14 +9,13 @@ from patron.audit.log import record
 from patron.business.brand import contrast_warnings
 from patron.business.forms import BrandForm, ProfileForm
 from patron.business.letterhead import letterhead_context
+from patron.business.logos import LOGO_TYPES
 from patron.business.profile import BusinessExists, do_save_business
 from patron.pricing.warnings import warn_if_below
 from patron.system.mail import from_environment, mail_server
 from patron.system.mailforms import MailServerForm
 from patron.system.models import MailServer
 from patron.system.tasks import send_test_email
-
-LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}
 
 
 def profile_page(request, template, next_url, step=None):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from patron.audit.log import record
 from patron.contacts.forms import is_linkedin
@@ -509,3 +510,31 @@ def card_values(card):
         tags.extend(value if isinstance(value, list) else str(value).split(","))
     values["tags"] = tag_names(str(t) for t in tags)
     return {k: v for k, v in values.items() if v not in ("", None) or k == "is_organisation"}
+
+
+# What this importer's counts mean, in plural forms: a plan's (what would be done) and
+# then apply's (what was done); `patron import` and the pages read them (system/registry).
+PHRASES = {
+    "create": ngettext_lazy("%(count)s contact to create", "%(count)s contacts to create", "count"),
+    "merge": ngettext_lazy(
+        "%(count)s contact to merge into an existing one",
+        "%(count)s contacts to merge into existing ones",
+        "count",
+    ),
+    "skip": ngettext_lazy(
+        "%(count)s contact already there", "%(count)s contacts already there", "count"
+    ),
+    "organisations": ngettext_lazy(
+        "%(count)s organisation to create", "%(count)s organisations to create", "count"
+    ),
+    "created": ngettext_lazy("%(count)s new contact", "%(count)s new contacts", "count"),
+    "merged": ngettext_lazy("%(count)s contact merged", "%(count)s contacts merged", "count"),
+    "unchanged": ngettext_lazy(
+        "%(count)s contact already there",
+        "%(count)s contacts already there",
+        "count",
+    ),
+    "organisations created": ngettext_lazy(
+        "%(count)s new organisation", "%(count)s new organisations", "count"
+    ),
+}

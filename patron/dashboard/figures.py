@@ -13,10 +13,10 @@ from decimal import Decimal
 from django.db.models import Case, Count, F, Q, Sum, When
 from django.utils import timezone
 
-from patron.billing.books import Period
-from patron.billing.deposits import deducted_totals
+from patron.billing.books.tables import Period
+from patron.billing.documents.deposits import deducted_totals
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
-from patron.billing.payments import filter_state, with_states
+from patron.billing.payments.ledger import filter_state, with_states
 from patron.contacts.models import Contact
 from patron.pricing.effective import (
     ZERO,

@@ -13,13 +13,13 @@ from django.utils.translation import override
 from django.views.decorators.http import require_GET, require_POST
 
 from patron.accounts.throttling import client_ip
-from patron.billing.epc import epc_qr_svg
+from patron.billing.documents.quotes import do_answer, is_expired, why_not_answerable
+from patron.billing.einvoice.epc import epc_qr_svg
+from patron.billing.einvoice.rendering import download, formats_of
 from patron.billing.models import Kind
-from patron.billing.quotes import do_answer, is_expired, why_not_answerable
-from patron.billing.rendering import download, formats_of
-from patron.billing.views import vat_mentions
+from patron.billing.rules.vat import vat_mentions
 from patron.business.brand import font_stack
-from patron.business.views import LOGO_TYPES
+from patron.business.logos import LOGO_TYPES
 from patron.portal.forms import AcceptForm, DeclineForm
 from patron.portal.links import find_link
 

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from patron.billing import thresholds
+from patron.billing.books import thresholds
 from patron.business.contributions import cents
 from patron.pricing.regimes import REGIMES
 

@@ -8,106 +8,19 @@ second time: importers recognise what they already brought in.
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
 
-# KIND of `patron import KIND FILE` -> "module:Class" of its importer.
-IMPORTERS = {
-    "linkedin": "patron.contacts.importers:LinkedInImporter",
-    "vcard": "patron.contacts.importers:VCardImporter",
-    "toggl": "patron.work.importers:TogglImporter",
-    "clockify": "patron.work.importers:ClockifyImporter",
-    "harvest": "patron.work.importers:HarvestImporter",
-    "watson": "patron.work.importers:WatsonImporter",
-    # camt.053 or CSV, told apart by the file itself, as on the page: one kind to remember.
-    "statement": "patron.billing.statements:StatementImporter",
-    # A supplier's e-invoice (Factur-X / ZUGFeRD PDF, CII or UBL XML) booked as an expense.
-    "expense": "patron.work.supplier_invoices:ExpenseImporter",
-}
-
-
-# What an importer's counts mean, in plural forms: a plan's (what would be done)
-# and then apply's (what was done).
-COUNT_PHRASES = {
-    "create": ngettext_lazy("%(count)s contact to create", "%(count)s contacts to create", "count"),
-    "merge": ngettext_lazy(
-        "%(count)s contact to merge into an existing one",
-        "%(count)s contacts to merge into existing ones",
-        "count",
-    ),
-    "skip": ngettext_lazy(
-        "%(count)s contact already there", "%(count)s contacts already there", "count"
-    ),
-    "organisations": ngettext_lazy(
-        "%(count)s organisation to create", "%(count)s organisations to create", "count"
-    ),
-    "import": ngettext_lazy(
-        "%(count)s time entry to import", "%(count)s time entries to import", "count"
-    ),
-    "skip as already imported": ngettext_lazy(
-        "%(count)s time entry already imported",
-        "%(count)s time entries already imported",
-        "count",
-    ),
-    "create as new projects": ngettext_lazy(
-        "%(count)s project to create", "%(count)s projects to create", "count"
-    ),
-    "create as new clients": ngettext_lazy(
-        "%(count)s client to create", "%(count)s clients to create", "count"
-    ),
-    "created": ngettext_lazy("%(count)s new contact", "%(count)s new contacts", "count"),
-    "merged": ngettext_lazy("%(count)s contact merged", "%(count)s contacts merged", "count"),
-    "unchanged": ngettext_lazy(
-        "%(count)s contact already there",
-        "%(count)s contacts already there",
-        "count",
-    ),
-    "organisations created": ngettext_lazy(
-        "%(count)s new organisation", "%(count)s new organisations", "count"
-    ),
-    "time entries": ngettext_lazy("%(count)s time entry", "%(count)s time entries", "count"),
-    "new projects": ngettext_lazy("%(count)s new project", "%(count)s new projects", "count"),
-    "new clients": ngettext_lazy("%(count)s new client", "%(count)s new clients", "count"),
-    "statement lines": ngettext_lazy(
-        "%(count)s statement line", "%(count)s statement lines", "count"
-    ),
-    "duplicated statement lines": ngettext_lazy(
-        "%(count)s line repeated in the file (same bank reference)",
-        "%(count)s lines repeated in the file (same bank reference)",
-        "count",
-    ),
-    "statement lines already imported": ngettext_lazy(
-        "%(count)s statement line already imported",
-        "%(count)s statement lines already imported",
-        "count",
-    ),
-    "proposed matches": ngettext_lazy(
-        "%(count)s match proposed", "%(count)s matches proposed", "count"
-    ),
-    "supplier invoices": ngettext_lazy(
-        "%(count)s supplier invoice booked as an expense",
-        "%(count)s supplier invoices booked as expenses",
-        "count",
-    ),
-    "supplier invoices already booked": ngettext_lazy(
-        "%(count)s supplier invoice already booked (nothing new)",
-        "%(count)s supplier invoices already booked (nothing new)",
-        "count",
-    ),
-    "new suppliers": ngettext_lazy("%(count)s new supplier", "%(count)s new suppliers", "count"),
-    "skipped as already imported": ngettext_lazy(
-        "%(count)s skipped as already imported", "%(count)s skipped as already imported", "count"
-    ),
-}
+from patron.system import registry
 
 
 def describe_counts(counts):
-    """An importer's counts in words, with the right plural forms: 4 time entries, 1 new client."""
+    """An importer's counts in words, with the right plural forms: 4 time entries, 1 new client
+    (the phrases are each importer's own: registry.import_phrases)."""
+    phrases = registry.import_phrases()
     return ", ".join(
-        COUNT_PHRASES[what] % {"count": count} if what in COUNT_PHRASES else f"{count} {what}"
+        phrases[what] % {"count": count} if what in phrases else f"{count} {what}"
         for what, count in counts.items()
     )
 
@@ -152,14 +65,13 @@ def shortened(value, limit):
 
 def get_importer(kind, **options):
     try:
-        path = IMPORTERS[kind]
+        path = registry.importers()[kind]
     except KeyError:
         raise ImportRefused(
             _("Unknown import “%(kind)s”: choose one of %(kinds)s.")
-            % {"kind": kind[:30], "kinds": ", ".join(sorted(IMPORTERS))}
+            % {"kind": kind[:30], "kinds": ", ".join(sorted(registry.importers()))}
         ) from None
-    module, name = path.split(":")
-    return getattr(import_module(module), name)(**options)
+    return registry.load(path)(**options)
 
 
 def check_size(size):

@@ -1,10 +1,11 @@
-"""The periodic jobs `patron worker` enqueues, and the small loop that does it.
+"""The periodic jobs `patron worker` enqueues (each app's `jobs`, system/registry.py), and
+the small loop that does it.
 
 Each job runs at most once per period however many workers run: the claim is
 a conditional UPDATE on the job's row, which only one worker can win.
 
 At every turn of the loop, each worker also sweeps for work a killed worker left half-done
-(SWEEPS): mail left "sending" (patron/system/outbox.py), recurring invoices left "issuing",
+(each app's `sweeps`, system/registry.py): mail left "sending" (patron/system/outbox.py), recurring invoices left "issuing",
 the accountant's archives left half-built.
 A sweep claims each row with a conditional UPDATE too, so workers sweeping together never
 take up the same row twice.
@@ -12,31 +13,15 @@ take up the same row twice.
 
 import logging
 import threading
-from datetime import timedelta
 
 from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from patron.billing.archive import resume_interrupted_builds
-from patron.billing.recurring import resume_interrupted_runs
-from patron.billing.tasks import create_recurring_invoices, send_reminders
+from patron.system import registry
 from patron.system.models import ScheduledJob
-from patron.system.outbox import resume_interrupted
-from patron.system.tasks import prune_import_uploads, prune_login_failures
 
 log = logging.getLogger(__name__)
-
-# (name, task, period).
-JOBS = [
-    ("prune-login-failures", prune_login_failures, timedelta(days=1)),
-    ("prune-import-uploads", prune_import_uploads, timedelta(hours=6)),
-    ("send-reminders", send_reminders, timedelta(days=1)),
-    ("create-recurring-invoices", create_recurring_invoices, timedelta(days=1)),
-]
-
-
-SWEEPS = [resume_interrupted, resume_interrupted_runs, resume_interrupted_builds]
 
 
 def claim(name, period, now):
@@ -53,7 +38,7 @@ def claim(name, period, now):
 def enqueue_due_jobs(now=None):
     now = now or timezone.now()
     enqueued = []
-    for name, task, period in JOBS:
+    for name, task, period in registry.jobs():
         if claim(name, period, now):
             task.enqueue()
             enqueued.append(name)
@@ -63,7 +48,7 @@ def enqueue_due_jobs(now=None):
 def sweep():
     """Take up what killed workers left half-done; each sweep on its own, so that one that
     fails does not hold back the others."""
-    for resume in SWEEPS:
+    for resume in registry.sweeps():
         try:
             resume()
         except Exception:

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
-from patron.work.demo_einvoice import demo_invoice
+from patron.work.expenses.demo_einvoice import demo_invoice
+from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, Project, Task, TimeEntry
-from patron.work.supplier_invoices import do_import_supplier_invoice
 from patron.work.timing import do_save_entry
 
 CLIENTS = [

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
@@ -926,3 +927,29 @@ class WatsonImporter(TimeImporter):
                 )
             )
         return rows, errors
+
+
+# What this importer's counts mean, in plural forms: a plan's (what would be done) and
+# then apply's (what was done); `patron import` and the pages read them (system/registry).
+PHRASES = {
+    "import": ngettext_lazy(
+        "%(count)s time entry to import", "%(count)s time entries to import", "count"
+    ),
+    "skip as already imported": ngettext_lazy(
+        "%(count)s time entry already imported",
+        "%(count)s time entries already imported",
+        "count",
+    ),
+    "create as new projects": ngettext_lazy(
+        "%(count)s project to create", "%(count)s projects to create", "count"
+    ),
+    "create as new clients": ngettext_lazy(
+        "%(count)s client to create", "%(count)s clients to create", "count"
+    ),
+    "time entries": ngettext_lazy("%(count)s time entry", "%(count)s time entries", "count"),
+    "new projects": ngettext_lazy("%(count)s new project", "%(count)s new projects", "count"),
+    "new clients": ngettext_lazy("%(count)s new client", "%(count)s new clients", "count"),
+    "skipped as already imported": ngettext_lazy(
+        "%(count)s skipped as already imported", "%(count)s skipped as already imported", "count"
+    ),
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patron.work import views
+from patron.work import calendar, views
 
 urlpatterns = [
     path("", views.project_list, name="projects"),
@@ -21,4 +21,9 @@ urlpatterns = [
     path("timer/stop/", views.timer_stop, name="timer_stop"),
     path("week/", views.week, name="week"),
     path("week/rows/", views.week_row, name="week_row"),
+    # The calendar feed of due dates and follow-ups, beside the time it plans.
+    path("calendar/", calendar.feed_settings, name="calendar"),
+    path("calendar/<int:pk>/revoke/", calendar.revoke_feed, name="calendar_revoke"),
+    # Public: the token in the address is the only key (calendar apps cannot log in).
+    path("feed/<str:token>.ics", calendar.feed, name="feed"),
 ]

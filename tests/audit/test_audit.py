@@ -76,10 +76,10 @@ def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
     from django.utils import timezone
 
     from patron.accounts.models import create_token
-    from patron.billing.issuing import do_issue
+    from patron.billing.documents.issuing import do_issue
+    from patron.billing.documents.sending import do_send
     from patron.billing.models import Document
-    from patron.billing.payments import do_record_payment
-    from patron.billing.sending import do_send
+    from patron.billing.payments.recording import do_record_payment
     from tests.billing.test_issuing import draft
     from tests.billing.test_views import header, lines_data
 

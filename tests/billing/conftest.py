@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from patron.accounts.models import create_token
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import BankMapping
 from patron.contacts.models import Contact
 from tests.billing.statement_samples import numbered

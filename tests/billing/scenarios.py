@@ -1,7 +1,7 @@
 """Issued documents of every kind Patron must render legally, and how the tests validate them.
 
 Each scenario builds its drafts through the models and issues them with do_issue, as the
-application does. einvoice_errors() runs Patron's validator (patron.billing.validation) on a
+application does. einvoice_errors() runs Patron's validator (patron.billing.einvoice.validation) on a
 file and, when ../shared/einvoice/validate.py is beside the project, that independent one as a
 second opinion, which must reach the same verdict.
 """
@@ -15,12 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
-from patron.billing.drafting import do_credit_note, save_adjustments
-from patron.billing.issuing import do_issue
+from patron.billing.documents.drafting import do_credit_note, save_adjustments
+from patron.billing.documents.issuing import do_issue
+from patron.billing.documents.quotes import do_answer, do_deposit_invoice, do_final_invoice
+from patron.billing.einvoice.validation import validate
 from patron.billing.models import Adjustment, Document, Kind, Line
-from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
-from patron.billing.validation import validate
-from patron.billing.vat import Treatment
+from patron.billing.rules.vat import Treatment
 from patron.business.forms import ProfileForm
 from patron.business.models import Business
 from patron.business.profile import do_save_business
@@ -407,7 +407,7 @@ BELGIAN_SCENARIOS = {
 def issuing_on(day):
     """Issue documents as if on `day`. do_issue dates a document from the clock, so the clock
     of the issuing module alone is set (payments and expenses are given their dates)."""
-    from patron.billing import issuing
+    from patron.billing.documents import issuing
 
     class Clock:
         @staticmethod
@@ -424,7 +424,7 @@ def issuing_on(day):
 
 def accepted_quote(owner, contact, lines, percent="30", **fields):
     """An issued quote of `lines` asking a `percent` deposit, accepted by the client."""
-    from patron.billing.quotes import do_answer
+    from patron.billing.documents.quotes import do_answer
 
     quote = issue(owner, contact, lines, kind=Kind.QUOTE, deposit_percent=Decimal(percent),
                   **fields)  # fmt: skip
@@ -434,14 +434,14 @@ def accepted_quote(owner, contact, lines, percent="30", **fields):
 
 
 def deposit_invoice(owner, quote, on):
-    from patron.billing.quotes import do_deposit_invoice
+    from patron.billing.documents.quotes import do_deposit_invoice
 
     with issuing_on(on):
         return do_issue(owner, do_deposit_invoice(owner, quote))
 
 
 def final_invoice(owner, quote, on):
-    from patron.billing.quotes import do_final_invoice
+    from patron.billing.documents.quotes import do_final_invoice
 
     with issuing_on(on):
         return do_issue(owner, do_final_invoice(owner, quote))
@@ -449,7 +449,7 @@ def final_invoice(owner, quote, on):
 
 def credit_note(owner, invoice, on, lines=None):
     """An issued credit note of `invoice`: in full, or of `lines` (as `draft` takes them)."""
-    from patron.billing.drafting import do_credit_note, save_lines
+    from patron.billing.documents.drafting import do_credit_note, save_lines
 
     note = do_credit_note(owner, invoice, full=lines is None)
     if lines is not None:
@@ -475,7 +475,7 @@ def french_job_with_a_refunded_deposit(owner, lyon):
     - 10 Mar final invoice 10,000.00 + 2,000.00 less the 2,400.00 left of the deposit:
       9,600.00 (8,000.00 + 1,600.00), paid on 2 Apr 2026."""
     from patron.billing.models import Payment
-    from patron.billing.payments import do_record_payment
+    from patron.billing.payments.recording import do_record_payment
 
     quote = accepted_quote(owner, lyon, [("Website", "1", "10000", "20")])
     deposit = deposit_invoice(owner, quote, date(2026, 2, 10))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from patron.billing import frozen
+from patron.billing.documents import frozen
 from patron.billing.models import Document
 
 DATA = Path(__file__).parent.parent / "data" / "statements"

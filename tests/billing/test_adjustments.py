@@ -11,13 +11,13 @@ from django.core.exceptions import ValidationError
 from lxml import etree
 from pypdf import PdfReader
 
-from patron.billing.drafting import do_credit_note, save_adjustments
-from patron.billing.facturx import cii_xml, facturx_pdf
-from patron.billing.issuing import do_issue, problems
+from patron.billing.documents.drafting import do_credit_note, save_adjustments
+from patron.billing.documents.issuing import do_issue, problems
+from patron.billing.documents.quotes import do_answer, do_deposit_invoice, do_final_invoice
+from patron.billing.documents.verify import verify
+from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
+from patron.billing.einvoice.ubl import ubl_xml
 from patron.billing.models import Adjustment, Document, Kind, Status
-from patron.billing.quotes import do_answer, do_deposit_invoice, do_final_invoice
-from patron.billing.ubl import ubl_xml
-from patron.billing.verify import verify
 from tests.billing import scenarios
 
 UBL = {
@@ -269,7 +269,7 @@ def test_the_pdf_shows_each_discount_and_charge_and_the_totals_they_make(owner, 
 
 def test_issued_documents_of_before_keep_their_hash(owner, business, acme):
     invoice = scenarios.issue(owner, acme, [("Design", "1", "100", "21")])
-    from patron.billing.issuing import canonical
+    from patron.billing.documents.issuing import canonical
 
     content = json.loads(canonical(invoice, list(invoice.lines.all())))
     assert not {"adjustments", "exchange_rate", "deducts"} & set(content)

@@ -13,9 +13,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from patron.billing.issuing import problems
+from patron.billing.documents.issuing import problems
 from patron.billing.models import Document, Line, Recurring, RecurringLine
-from patron.billing.recurring import run
+from patron.billing.recurring.runs import run
 from patron.business.models import Business
 from patron.money import check_currency
 from tests.billing import scenarios

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 
 from patron.accounts.models import create_token
+from patron.billing.documents.quotes import do_answer
 from patron.billing.models import Document, Payment, Sending, Status
-from patron.billing.quotes import do_answer
 from patron.contacts.models import Contact
 
 

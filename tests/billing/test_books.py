@@ -13,9 +13,9 @@ import pytest
 from django.utils import timezone
 
 from patron.accounts.models import create_token
-from patron.billing.books import Period, presets
-from patron.billing.issuing import do_issue
-from patron.billing.payments import do_record_payment
+from patron.billing.books.tables import Period, presets
+from patron.billing.documents.issuing import do_issue
+from patron.billing.payments.recording import do_record_payment
 from patron.contacts.models import Contact
 from patron.work.models import Expense
 from tests.billing.test_issuing import draft

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from patron.billing.archive import path_of, request_archive, resume_interrupted_builds
-from patron.billing.books import Period
-from patron.billing.issuing import do_issue
+from patron.billing.books.archive import path_of, request_archive, resume_interrupted_builds
+from patron.billing.books.tables import Period
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import AccountantArchive, Rendering
 from patron.billing.tasks import build_accountant_archive
 from tests.billing.test_issuing import draft

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, ReminderPause, ReminderStep
-from patron.billing.reminders import run
+from patron.billing.reminders.dunning import run
 from tests.billing.test_api import api  # noqa: F401 -- the fixture
 from tests.billing.test_issuing import draft
 from tests.billing.test_reminders import acme_contact

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, Reminder, ReminderPause, ReminderStep
-from patron.billing.reminders import run, schedule
+from patron.billing.reminders.dunning import run, schedule
 from tests.billing.test_issuing import draft
 from tests.billing.test_reminders import acme_contact
 

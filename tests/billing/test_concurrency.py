@@ -24,7 +24,7 @@ Contact.objects.create(is_organisation=True, name="Acme SA", street="Avenue Loui
 ISSUE = f"""
 from decimal import Decimal
 from patron.accounts.models import User
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Document, Line
 from patron.contacts.models import Contact
 owner, client = User.objects.get(), Contact.objects.get()

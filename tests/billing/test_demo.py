@@ -12,7 +12,7 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     check = patron(
         tmp_path, "shell", "-c",
         "from patron.billing.models import Document\n"
-        "from patron.billing.einvoice import facts\n"
+        "from patron.billing.einvoice.facts import facts\n"
         "final = Document.objects.get(quote__isnull=False, is_deposit=False)\n"
         "deposit = Document.objects.get(quote__isnull=False, is_deposit=True)\n"
         "print(final.prepaid > 0, final.amount_due < final.total_incl_vat,\n"

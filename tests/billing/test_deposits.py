@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from patron.billing.deposits import deduction_of, remainder
-from patron.billing.quotes import do_deposit_invoice, do_final_invoice
-from patron.billing.totals import VatGroup
+from patron.billing.documents.deposits import deduction_of, remainder
+from patron.billing.documents.quotes import do_deposit_invoice, do_final_invoice
+from patron.billing.rules.totals import VatGroup
 from tests.billing import scenarios
 
 D = Decimal
@@ -64,7 +64,7 @@ def test_a_final_invoice_without_its_deposit_document_deducts_its_share(owner, b
 
 
 def test_a_final_invoice_and_its_deposit_credited_in_full_credit_the_job_once(owner, business):
-    from patron.billing.payments import state_of
+    from patron.billing.payments.ledger import state_of
 
     quote = scenarios.accepted_quote(owner, scenarios.acme(), WEBSITE)
     deposit = scenarios.deposit_invoice(owner, quote, date(2026, 3, 3))
@@ -80,8 +80,8 @@ def test_a_final_invoice_and_its_deposit_credited_in_full_credit_the_job_once(ow
 
 
 def test_a_credit_note_deducts_a_deposit_only_as_its_invoice_did(owner, business):
-    from patron.billing.drafting import do_credit_note
-    from patron.billing.issuing import problems
+    from patron.billing.documents.drafting import do_credit_note
+    from patron.billing.documents.issuing import problems
     from patron.billing.models import Document
 
     quote = scenarios.accepted_quote(owner, scenarios.acme(), WEBSITE)

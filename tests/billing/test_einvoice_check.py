@@ -6,11 +6,11 @@ import hashlib
 
 from django.urls import reverse
 
+from patron.billing.einvoice.rendering import UBL, do_store_renderings, filename
+from patron.billing.einvoice.validation import rules
+from patron.billing.einvoice.validation.documents import do_check_document, stored_verdict
 from patron.billing.models import Document, Kind, Rendering
-from patron.billing.rendering import UBL, do_store_renderings, filename
 from patron.billing.tasks import render_document
-from patron.billing.validation import rules
-from patron.billing.validation.documents import do_check_document, stored_verdict
 from tests.billing import scenarios
 
 

@@ -17,14 +17,14 @@ from django.utils import timezone
 from lxml import etree
 from pypdf import PdfReader
 
-from patron.billing.drafting import do_credit_note
-from patron.billing.exchange import RateUnavailable, parse_ecb
-from patron.billing.facturx import cii_xml, facturx_pdf
-from patron.billing.issuing import do_issue, problems
+from patron.billing.documents.drafting import do_credit_note
+from patron.billing.documents.exchange import RateUnavailable, parse_ecb
+from patron.billing.documents.issuing import do_issue, problems
+from patron.billing.documents.verify import verify
+from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
+from patron.billing.einvoice.rendering import do_store_renderings
+from patron.billing.einvoice.ubl import ubl_xml
 from patron.billing.models import Document
-from patron.billing.rendering import do_store_renderings
-from patron.billing.ubl import ubl_xml
-from patron.billing.verify import verify
 from tests.billing import scenarios
 
 # The layout of https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml, shortened.

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from patron.accounts.models import create_token
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.contacts.models import Contact
 from patron.portal.links import create_link
 from tests.billing.test_issuing import draft

@@ -8,9 +8,9 @@ import pytest
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from patron.billing import frozen
-from patron.billing.drafting import save_adjustments
-from patron.billing.issuing import do_issue
+from patron.billing.documents import frozen
+from patron.billing.documents.drafting import save_adjustments
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Adjustment, Document, Line, Sequence, Status
 from patron.contacts.models import Contact
 from patron.work.models import Project

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from patron.billing.issuing import do_issue, problems, structured_reference
+from patron.billing.documents.issuing import do_issue, problems, structured_reference
+from patron.billing.documents.verify import verify
 from patron.billing.models import Document, Kind, Line, Sequence, Status
-from patron.billing.vat import Treatment
-from patron.billing.verify import verify
+from patron.billing.rules.vat import Treatment
 from patron.contacts.models import Contact
 
 
@@ -100,7 +100,9 @@ def test_what_would_make_it_invalid_is_said_before_anything_is_numbered(owner, b
 
 def test_a_failure_while_issuing_leaves_a_draft_and_uses_no_number(owner, business, acme):
     document = draft(acme, ("Design", "1", "100", "21"))
-    with mock.patch("patron.billing.issuing.record", side_effect=RuntimeError("disk full")):
+    with mock.patch(
+        "patron.billing.documents.issuing.record", side_effect=RuntimeError("disk full")
+    ):
         with pytest.raises(RuntimeError):
             do_issue(owner, document)
     document.refresh_from_db()

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from patron.accounts.models import create_token
 from patron.audit.models import AuditEntry
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Allocation, Payment
-from patron.billing.payments import client_credit, do_record_payment
+from patron.billing.payments.ledger import client_credit
+from patron.billing.payments.recording import do_record_payment
 from patron.contacts.models import Contact
 from tests.billing.test_issuing import draft
 

@@ -11,22 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patron.audit.models import AuditEntry
-from patron.billing.drafting import do_credit_note, save_lines
-from patron.billing.issuing import do_issue
-from patron.billing.listing import rows
+from patron.billing.documents.drafting import do_credit_note, save_lines
+from patron.billing.documents.issuing import do_issue
+from patron.billing.documents.listing import rows
 from patron.billing.models import Allocation, Document, Kind, Line, Payment
-from patron.billing.payments import (
+from patron.billing.payments.ledger import (
     STATES,
     client_credit,
-    do_delete_payment,
-    do_record_payment,
-    do_use_credit,
     filter_state,
     outstanding,
     refundable,
     state_of,
     with_states,
 )
+from patron.billing.payments.recording import do_delete_payment, do_record_payment, do_use_credit
 from patron.contacts.models import Contact
 from tests.billing.test_issuing import draft
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from patron.billing.models import Document, Recurring, RecurringRun, Status
-from patron.billing.recurring import add_months, next_date, periods, run
+from patron.billing.recurring.runs import add_months, next_date, periods, run
 from tests.billing.test_reminders import acme_contact
 
 
@@ -102,7 +102,7 @@ def test_an_automatic_one_a_killed_worker_left_as_a_draft_is_issued_and_emailed_
 ):
     from django.utils import timezone
 
-    from patron.billing.recurring import create_for_period, resume_interrupted_runs
+    from patron.billing.recurring.runs import create_for_period, resume_interrupted_runs
 
     recurring = retainer(acme, start=timezone.localdate(), auto_send=True)
     start = timezone.localdate()
@@ -125,8 +125,8 @@ def test_an_automatic_one_issued_but_not_yet_emailed_is_emailed_once(
 ):
     from django.utils import timezone
 
-    from patron.billing.issuing import do_issue
-    from patron.billing.recurring import create_for_period, resume_interrupted_runs
+    from patron.billing.documents.issuing import do_issue
+    from patron.billing.recurring.runs import create_for_period, resume_interrupted_runs
 
     recurring = retainer(acme, start=timezone.localdate(), auto_send=True)
     start = timezone.localdate()

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from patron.billing.drafting import do_credit_note
-from patron.billing.issuing import do_issue
-from patron.billing.late_interest import late_cost
+from patron.billing.documents.drafting import do_credit_note
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Reminder, ReminderStep, StepKind
-from patron.billing.payments import do_record_payment
-from patron.billing.reminders import do_pause, do_resume, do_update_step, run, schedule
+from patron.billing.payments.recording import do_record_payment
+from patron.billing.reminders.dunning import do_pause, do_resume, do_update_step, run, schedule
+from patron.billing.rules.late_interest import late_cost
 from patron.contacts.models import Contact
 from tests.billing.test_issuing import draft
 
@@ -231,7 +231,7 @@ def test_a_failed_reminder_is_sent_again_from_the_invoice_page(
 
 
 def test_a_failed_reminder_of_an_invoice_paid_since_is_not_sent_again(owner, invoice, inbox):
-    from patron.billing.reminders import do_retry
+    from patron.billing.reminders.dunning import do_retry
 
     reminder = fail_then_fix(invoice, inbox)
     do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
@@ -299,7 +299,7 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
 
 
 def test_the_late_payment_rates_follow_the_law_s_formula_from_the_ecb_rate():
-    from patron.billing.late_interest import ECB_MRO, RATES, by_rule, ecb_rate
+    from patron.billing.rules.late_interest import ECB_MRO, RATES, by_rule, ecb_rate
 
     # tax-figures-2026.md §1: the MRO rate is 2.15 % since 11 June 2025.
     assert ECB_MRO[-1].valid_from == date(2025, 6, 11) and ecb_rate(date(2026, 3, 1)) == Decimal(
@@ -335,7 +335,7 @@ def test_a_rate_not_confirmed_is_said_so_on_the_reminders_page(owner_client):
 def test_an_interrupted_reminder_shows_so_and_is_sent_again_with_its_message_id(
     owner_client, invoice, inbox, immediate_tasks, django_capture_on_commit_callbacks, settings
 ):
-    from patron.billing.reminders import due_steps, write_reminder
+    from patron.billing.reminders.dunning import due_steps, write_reminder
     from patron.system import outbox
 
     day = days_after(invoice, 3)
@@ -355,7 +355,7 @@ def test_an_interrupted_reminder_shows_so_and_is_sent_again_with_its_message_id(
 
 
 def test_the_next_run_sends_a_reminder_a_killed_run_left_half_sent(invoice, inbox, settings):
-    from patron.billing.reminders import write_reminder
+    from patron.billing.reminders.dunning import write_reminder
     from patron.system import outbox
 
     planned = run(today=days_after(invoice, 3), dry_run=True).planned

@@ -18,7 +18,7 @@ from tests.system.test_commands import patron
 INVOICES = 6
 SETUP = """
 from datetime import timedelta
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.business.forms import ProfileForm
 from patron.business.profile import do_save_business
 from patron.contacts.models import Contact

@@ -12,11 +12,11 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from patron.billing.epc import epc_payload
-from patron.billing.facturx import at_midnight, cii_xml, facturx_pdf
-from patron.billing.pdf import document_html
-from patron.billing.rendering import do_store_renderings, formats_of, rendering
-from patron.billing.ubl import NotForPeppol, ubl_xml
+from patron.billing.einvoice.epc import epc_payload
+from patron.billing.einvoice.facturx import at_midnight, cii_xml, facturx_pdf
+from patron.billing.einvoice.pdf import document_html
+from patron.billing.einvoice.rendering import do_store_renderings, formats_of, rendering
+from patron.billing.einvoice.ubl import NotForPeppol, ubl_xml
 from patron.system.pdf import LocalFetcher, RefusedURL, media_root, static_url, write_pdf
 from tests.billing import scenarios
 from tests.billing.scenarios import ARTIFACTS

@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patron.billing.books import Period
-from patron.billing.drafting import do_credit_note, save_lines
+from patron.billing.books.tables import Period
+from patron.billing.books.thresholds import checks
+from patron.billing.books.vat_return import vat_return
+from patron.billing.documents.drafting import do_credit_note, save_lines
 from patron.billing.models import Line, Payment
-from patron.billing.payments import do_record_payment
-from patron.billing.thresholds import checks
-from patron.billing.vat import Treatment
-from patron.billing.vat_return import vat_return
+from patron.billing.payments.recording import do_record_payment
+from patron.billing.rules.vat import Treatment
 from patron.business.models import Business
 from patron.work.models import Expense
 from tests.billing import scenarios
@@ -52,7 +52,7 @@ def test_the_belgian_return_of_a_month(owner, business, month, today):
     note = do_credit_note(owner, design, full=False)
     save_lines(note, [Line(description="Geste", quantity=1, unit_price=D("100"),
                            vat_rate=D("21"))])  # fmt: skip
-    from patron.billing.issuing import do_issue
+    from patron.billing.documents.issuing import do_issue
 
     do_issue(owner, note)  # 49: 100, 64: 21
     expense(today, "100", "21")  # 82: 100, 59: 21

@@ -2,9 +2,9 @@
 
 import pytest
 
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
+from patron.billing.documents.sending import deliver
 from patron.billing.models import Sending, Status
-from patron.billing.sending import deliver
 from patron.contacts.models import Contact
 from patron.system.mail import mail_server
 from patron.system.models import MailServer
@@ -155,7 +155,7 @@ def interrupted(sending, settings):
 def test_an_interrupted_email_shows_so_and_is_sent_again_with_its_message_id(
     owner_client, owner, inbox, invoice, immediate_tasks, on_commit, settings
 ):
-    from patron.billing.sending import do_send
+    from patron.billing.documents.sending import do_send
 
     sending = do_send(owner, invoice, to="compta@acme.example", subject="Facture", body="{link}",
                       base_url="http://testserver/")  # fmt: skip
@@ -180,7 +180,7 @@ def test_the_api_shows_an_interrupted_email_and_sends_it_again(
     from django.test import Client
 
     from patron.accounts.models import create_token
-    from patron.billing.sending import do_send
+    from patron.billing.documents.sending import do_send
 
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'tests')[1]}")
     sending = do_send(owner, invoice, to="compta@acme.example", subject="Facture", body="{link}",

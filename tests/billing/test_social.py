@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patron.billing.payments import do_record_payment
-from patron.billing.social import belgian_estimate, micro_declarations
-from patron.billing.vat import Treatment
+from patron.billing.books.social import belgian_estimate, micro_declarations
+from patron.billing.payments.recording import do_record_payment
+from patron.billing.rules.vat import Treatment
 from patron.business.contributions import (
     belgian_contributions,
     belgian_net_income,

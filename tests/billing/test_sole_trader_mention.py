@@ -7,10 +7,10 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from patron.billing.facturx import cii_xml, facturx_pdf
-from patron.billing.mentions import registered_name
-from patron.billing.ubl import ubl_xml
-from patron.billing.vat import Treatment
+from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
+from patron.billing.einvoice.ubl import ubl_xml
+from patron.billing.rules.mentions import registered_name
+from patron.billing.rules.vat import Treatment
 from patron.business.forms import ProfileForm
 from patron.business.profile import do_save_business
 from tests.billing import scenarios

@@ -5,7 +5,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from patron.billing.models import BankMapping, Document, Payment, Statement, StatementLine
-from patron.billing.payments import state_of
+from patron.billing.payments.ledger import state_of
 from tests.billing.statement_samples import BNP, CAMT, XXE
 
 URL = "/api/billing/statements"

@@ -4,10 +4,10 @@ payment's reference stays whole on its line when the line is confirmed."""
 
 import pytest
 
-from patron.billing.matching import do_confirm_line
 from patron.billing.models import Payment, Statement
 from patron.billing.models import StatementLine as Line
-from patron.billing.statements import StatementImporter
+from patron.billing.statements.matching import do_confirm_line
+from patron.billing.statements.reading import StatementImporter
 from patron.system.importing import ImportRefused
 from tests.billing.statement_samples import CAMT
 

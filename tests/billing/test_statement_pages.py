@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from patron.billing.models import BankMapping, Document, Payment, Statement, StatementLine
-from patron.billing.payments import state_of
+from patron.billing.payments.ledger import state_of
 from tests.billing.statement_samples import BNP, CAMT, XXE
 from tests.billing.test_statements import load
 

@@ -7,8 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from patron.billing.issuing import do_issue
-from patron.billing.matching import (
+from patron.billing.documents.issuing import do_issue
+from patron.billing.models import Allocation, BankMapping, Document, Payment, Statement
+from patron.billing.models import StatementLine as Line
+from patron.billing.payments.ledger import outstanding, state_of
+from patron.billing.payments.recording import do_delete_payment
+from patron.billing.statements.matching import (
     do_confirm_line,
     do_confirm_proposed,
     do_ignore_line,
@@ -17,10 +21,7 @@ from patron.billing.matching import (
     same_name,
     structured_digits,
 )
-from patron.billing.models import Allocation, BankMapping, Document, Payment, Statement
-from patron.billing.models import StatementLine as Line
-from patron.billing.payments import do_delete_payment, outstanding, state_of
-from patron.billing.statements import StatementImporter
+from patron.billing.statements.reading import StatementImporter
 from patron.contacts.models import Contact
 from patron.system.importing import ImportRefused
 from tests.billing.statement_samples import BNP, CAMT, XXE, numbered
@@ -154,7 +155,7 @@ def test_an_invoice_paid_meanwhile_refuses_the_confirmation(owner, invoices):
     _, statement = load(CAMT)
     line = statement.lines.get(rule="structured")
     do_confirm_line(owner, statement.lines.get(counterparty="P. Dupont"), document=invoices[0])
-    from patron.billing.payments import do_record_payment
+    from patron.billing.payments.recording import do_record_payment
 
     do_record_payment(owner, client=invoices[0].client, date=date(2026, 3, 12),
                       amount=Decimal("1160"), documents=[invoices[0]])  # fmt: skip

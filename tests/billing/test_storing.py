@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from patron.billing.einvoice.rendering import do_store_renderings, rendering
 from patron.billing.models import Kind, Rendering
-from patron.billing.rendering import do_store_renderings, rendering
 from tests.billing import scenarios
 from tests.billing.scenarios import acme, issue
 

@@ -8,8 +8,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from patron.billing.models import Adjustment
-from patron.billing.totals import cents, compute, euro_groups, in_euros, line_amounts, too_large
-from patron.billing.vat import EXEMPT, REVERSE, STANDARD, ZERO, Treatment
+from patron.billing.rules.totals import (
+    cents,
+    compute,
+    euro_groups,
+    in_euros,
+    line_amounts,
+    too_large,
+)
+from patron.billing.rules.vat import EXEMPT, REVERSE, STANDARD, ZERO, Treatment
 
 relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

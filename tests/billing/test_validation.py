@@ -16,7 +16,7 @@ from django.utils import translation
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 
-from patron.billing.validation import Finding, Report, rules, validate
+from patron.billing.einvoice.validation import Finding, Report, rules, validate
 from tests.billing.scenarios import EXAMPLES, SECOND_OPINION, second_opinion
 
 PEPPOL_EXAMPLES = sorted(
@@ -248,7 +248,7 @@ def test_nothing_of_saxon_is_loaded_before_a_document_needs_it(tmp_path):
     # `patron serve` imports Django, then forks its workers: a Saxon processor made before
     # the fork would be shared by processes that cannot share it.
     script = (
-        "import django, sys; django.setup(); import patron.urls, patron.billing.validation; "
+        "import django, sys; django.setup(); import patron.urls, patron.billing.einvoice.validation; "
         "print('saxonche' in sys.modules)"
     )
     done = subprocess.run(

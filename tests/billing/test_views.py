@@ -179,7 +179,7 @@ def test_unbilled_work_becomes_a_draft_invoice_and_is_freed_if_it_is_deleted(own
 
 
 def test_an_issued_invoice_is_credited_in_full_or_in_part(owner_client, owner, acme):
-    from patron.billing.issuing import do_issue
+    from patron.billing.documents.issuing import do_issue
     from tests.billing.test_issuing import draft
 
     invoice = do_issue(owner, draft(acme, ("Design", "2", "100", "21")))

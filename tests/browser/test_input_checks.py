@@ -5,7 +5,7 @@ with a hint."""
 import pytest
 from playwright.sync_api import expect
 
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Payment
 from patron.business.models import Business
 from patron.contacts.models import Contact

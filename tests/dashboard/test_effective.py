@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patron.billing.drafting import do_credit_note, save_lines
-from patron.billing.issuing import do_issue
+from patron.billing.documents.drafting import do_credit_note, save_lines
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Line
 from patron.pricing.effective import by_client, by_month, by_project, ranked, verdict
 from patron.work.models import Project, TimeEntry

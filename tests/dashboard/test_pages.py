@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patron.billing.books import Period
-from patron.billing.payments import do_record_payment
-from patron.billing.vat_return import vat_return
+from patron.billing.books.tables import Period
+from patron.billing.books.vat_return import vat_return
+from patron.billing.payments.recording import do_record_payment
 from patron.business.models import Business
 from patron.contacts.models import Contact
 from patron.dashboard.figures import figures, vat_to_pay

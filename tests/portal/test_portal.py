@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from patron.audit.models import AuditEntry
-from patron.billing.issuing import do_issue
+from patron.billing.documents.issuing import do_issue
+from patron.billing.documents.quotes import deposits_of
 from patron.billing.models import Document, Kind, Status
-from patron.billing.quotes import deposits_of
 from patron.contacts.models import Contact
 from patron.portal.links import create_link, revoke_links
 from patron.portal.models import Decision, Link

@@ -352,8 +352,8 @@ def hostile_world(owner, immediate_tasks, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     from patron.billing.demo import line, typed
-    from patron.billing.drafting import do_credit_note, save_adjustments
-    from patron.billing.issuing import do_issue
+    from patron.billing.documents.drafting import do_credit_note, save_adjustments
+    from patron.billing.documents.issuing import do_issue
     from patron.billing.models import Adjustment, BankMapping, Kind, Reminder
     from patron.contacts.models import Contact
 
@@ -387,8 +387,8 @@ def hostile_world(owner, immediate_tasks, django_capture_on_commit_callbacks):
 def test_hostile_text_in_every_field_stays_inert_on_every_page_file_and_mail(
     hostile_world, client, django_capture_on_commit_callbacks
 ):
+    from patron.billing.einvoice.rendering import formats_of
     from patron.billing.models import Document, Kind
-    from patron.billing.rendering import formats_of
     from patron.portal.links import create_link, portal_path
 
     client.force_login(hostile_world)
@@ -422,7 +422,7 @@ def test_hostile_text_in_every_field_stays_inert_on_every_page_file_and_mail(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(form.action, {**data, "to": "client@example.com"})
     assert response.status_code == 302
-    from patron.billing import reminders
+    from patron.billing.reminders import dunning as reminders
 
     with django_capture_on_commit_callbacks(execute=True):
         reminders.run()
@@ -588,7 +588,7 @@ def test_a_bank_statement_keeps_hostile_text_as_text(owner_client):
 
 
 def test_a_supplier_e_invoice_keeps_hostile_text_as_text(owner_client, business):
-    from patron.work.demo_einvoice import demo_invoice
+    from patron.work.expenses.demo_einvoice import demo_invoice
     from patron.work.models import ExpenseLine
 
     escaped = NAME.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
@@ -603,7 +603,7 @@ def test_a_supplier_e_invoice_keeps_hostile_text_as_text(owner_client, business)
 
 def test_a_quote_declined_on_the_portal_keeps_the_reason_as_text(owner, business, client):
     from patron.billing.demo import line, typed
-    from patron.billing.issuing import do_issue
+    from patron.billing.documents.issuing import do_issue
     from patron.billing.models import Kind
     from patron.contacts.models import Contact
     from patron.portal.links import create_link, portal_path

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from patron.accounts.models import create_token
+from patron.billing.einvoice.rendering import rendering
 from patron.billing.models import BankMapping, StatementLine
-from patron.billing.rendering import rendering
 from patron.contacts.models import Contact
 from patron.system.importing import ImportRefused, decode_text, get_importer
 from patron.work.models import Expense, TimeEntry

@@ -22,8 +22,8 @@ TIMEOUT = 2  # PATRON_OUTBOX_TIMEOUT of the installs: a sending is interrupted a
 
 COMMON = """
 from django.utils import timezone
-from patron.billing.drafting import new_draft, save_lines
-from patron.billing.issuing import do_issue
+from patron.billing.documents.drafting import new_draft, save_lines
+from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Line
 from patron.business.forms import ProfileForm
 from patron.business.profile import do_save_business
@@ -50,7 +50,7 @@ def invoice(n):
 
 SETUPS = {
     "sending": """
-from patron.billing.sending import default_message, do_send
+from patron.billing.documents.sending import default_message, do_send
 document = invoice(0)
 subject, body = default_message(document)
 do_send(None, document, to="client0@example.org", subject=subject, body=body,
@@ -59,7 +59,7 @@ do_send(None, document, to="client0@example.org", subject=subject, body=body,
     "reminder": """
 from datetime import timedelta
 from patron.billing.models import Reminder
-from patron.billing.reminders import due_steps, write_reminder
+from patron.billing.reminders.dunning import due_steps, write_reminder
 from patron.billing.tasks import deliver_reminder
 for n in range(2):
     day = invoice(n).due_date + timedelta(days=3)

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from patron.audit.models import AuditEntry
 from patron.contacts.models import Contact
-from patron.work.expenses import vat_for
+from patron.work.expenses.views import vat_for
 from patron.work.models import Expense, Project
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

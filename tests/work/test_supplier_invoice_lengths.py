@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from patron.accounts.models import create_token
-from patron.billing.rendering import rendering
-from patron.work.einvoice_reading import EInvoiceRefused
+from patron.billing.einvoice.rendering import rendering
+from patron.work.expenses.einvoice_reading import EInvoiceRefused
+from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, ExpenseLine
-from patron.work.supplier_invoices import do_import_supplier_invoice
 from tests.billing import scenarios
 
 LONG_LINE = "Logo design, " + "with its variants for print and screen, " * 20  # 813 characters

@@ -10,11 +10,11 @@ from django.urls import reverse
 from pypdf import PdfWriter
 
 from patron.audit.models import AuditEntry
-from patron.billing.rendering import do_store_renderings, formats_of, rendering
+from patron.billing.einvoice.rendering import do_store_renderings, formats_of, rendering
 from patron.contacts.models import Contact
-from patron.work.einvoice_reading import EInvoiceRefused, read_einvoice
+from patron.work.expenses.einvoice_reading import EInvoiceRefused, read_einvoice
+from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, ExpenseLine
-from patron.work.supplier_invoices import do_import_supplier_invoice
 from tests.billing import scenarios
 
 EXAMPLES = scenarios.EXAMPLES
@@ -428,7 +428,7 @@ def test_patron_import_expense_books_once_and_refuses_with_the_rule(tmp_path):
 
 @pytest.mark.parametrize("country", ["BE", "FR"])
 def test_the_demo_supplier_invoice_passes_the_validator_and_is_booked(country, tmp_path, db):
-    from patron.work.demo_einvoice import demo_invoice
+    from patron.work.expenses.demo_einvoice import demo_invoice
 
     path = tmp_path / "demo.xml"
     path.write_bytes(demo_invoice(country, "Claire Dubois", "0123.456.749"))

@@ -1,9 +1,9 @@
 """Triggers refusing any change to an issued document, its lines, its discounts and charges
-(patron/billing/frozen.py)."""
+(patron/billing/documents/frozen.py)."""
 
 from django.db import migrations
 
-from patron.billing import frozen
+from patron.billing.documents import frozen
 
 CONTENT_TABLES = ["billing_line", "billing_adjustment"]
 

@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from patron.billing.books import Period, summary, write_archive
-from patron.billing.social import BelgianEstimate, as_data, declarations
-from patron.billing.vat_return import vat_return
+from patron.billing.books.social import BelgianEstimate, as_data, declarations
+from patron.billing.books.tables import Period, summary, write_archive
+from patron.billing.books.vat_return import vat_return
 from patron.business.models import Business
 from patron.work.management.commands._cli import date_option
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from patron.billing.validation import Finding, Report, validate
+from patron.billing.einvoice.validation import Finding, Report, validate
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from patron.billing.listing import rows
+from patron.billing.documents.listing import rows
+from patron.billing.einvoice.rendering import NotRendered, rendering
 from patron.billing.models import Document, Status
-from patron.billing.rendering import NotRendered, rendering
 
 FORMATS = ("pdf", "cii", "ubl")
 

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from patron.billing.models import Document, Kind, Payment, Status
-from patron.billing.payments import REFUNDED, LargeOverpayment, describe, do_record_payment
+from patron.billing.payments.ledger import REFUNDED
+from patron.billing.payments.recording import LargeOverpayment, describe, do_record_payment
 from patron.work.management.commands._cli import date_option
 
 

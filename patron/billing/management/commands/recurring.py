@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from patron.billing.models import Recurring
-from patron.billing.recurring import next_date, run
+from patron.billing.recurring.runs import next_date, run
 from patron.work.management.commands._cli import date_option
 
 

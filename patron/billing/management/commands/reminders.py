@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from patron.billing.models import Reminder
-from patron.billing.reminders import deliver, do_retry, run
+from patron.billing.reminders.dunning import deliver, do_retry, run
 from patron.work.management.commands._cli import date_option
 
 

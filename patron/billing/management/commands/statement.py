@@ -13,15 +13,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from patron.billing.forms import BankMappingForm
-from patron.billing.matching import (
+from patron.billing.forms.statements import BankMappingForm
+from patron.billing.models import BankMapping, Document, Kind, Statement, StatementLine, Status
+from patron.billing.payments.recording import describe
+from patron.billing.statements.matching import (
     do_confirm_line,
     do_confirm_proposed,
     do_ignore_line,
     statement_counts,
 )
-from patron.billing.models import BankMapping, Document, Kind, Statement, StatementLine, Status
-from patron.billing.payments import describe
 
 
 def line_row(line):

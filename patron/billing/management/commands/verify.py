@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from patron.billing.documents.verify import verify
 from patron.billing.models import Document
-from patron.billing.verify import verify
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils.translation import ngettext
 
+from patron.system import registry
 from patron.system.importing import (
-    IMPORTERS,
     ImportRefused,
     check_size,
     describe_counts,
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=sorted(registry.importers()))
         parser.add_argument("file")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and show what it would do."
