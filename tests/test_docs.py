@@ -23,8 +23,7 @@ OUTSIDE = re.compile(
 # "docs/facts/tax-figures.md §2.1", "docs/design.md §6 and §11", a heading "### 2.1 …".
 CITATION = re.compile(r"(docs/[\w/-]+\.md)((?:,? §\d+(?:\.\d+)*| and §\d+(?:\.\d+)*)*)")
 NUMBERED = re.compile(r"^#{1,6} (\d+(?:\.\d+)*)\.? ", re.MULTILINE)
-BINARY = {".mo", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".woff", ".woff2", ".ttf",
-          ".otf", ".zip", ".gz", ".sqlite3", ".pyc"}  # fmt: skip
+BINARY = set(".mo .png .jpg .jpeg .gif .ico .pdf .woff .woff2 .ttf .otf .zip .gz .pyc".split())
 
 
 def pages():
