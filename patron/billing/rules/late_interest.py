@@ -32,7 +32,8 @@ class EcbRate:
     source: str
 
 
-ECB_TABLES = "ECB key interest rates, as published by Banque de France and Banka Slovenije"
+ECB = "ECB key interest rates, as published by"
+ECB_TABLES = f"{ECB} Banque de France and Banka Slovenije"
 ECB_MRO = (
     EcbRate(date(2022, 12, 21), Decimal("2.50"), ECB_TABLES),
     EcbRate(date(2023, 2, 8), Decimal("3.00"), ECB_TABLES),
@@ -44,11 +45,11 @@ ECB_MRO = (
     EcbRate(date(2024, 6, 12), Decimal("4.25"), ECB_TABLES),
     EcbRate(date(2024, 9, 18), Decimal("3.65"), ECB_TABLES),
     EcbRate(date(2024, 10, 23), Decimal("3.40"), ECB_TABLES),
-    EcbRate(date(2024, 12, 18), Decimal("3.15"), "Banka Slovenije; fxstreet"),
-    EcbRate(date(2025, 2, 5), Decimal("2.90"), "Banka Slovenije"),
-    EcbRate(date(2025, 3, 12), Decimal("2.65"), "Banka Slovenije; Banque de "
-            "France, 7 Mar 2025"),
-    EcbRate(date(2025, 4, 23), Decimal("2.40"), "Banka Slovenije"),
+    EcbRate(date(2024, 12, 18), Decimal("3.15"), f"{ECB} Banka Slovenije; fxstreet"),
+    EcbRate(date(2025, 2, 5), Decimal("2.90"), f"{ECB} Banka Slovenije"),
+    EcbRate(date(2025, 3, 12), Decimal("2.65"), f"{ECB} Banka Slovenije; "
+            "Banque de France, 7 Mar 2025"),
+    EcbRate(date(2025, 4, 23), Decimal("2.40"), f"{ECB} Banka Slovenije"),
     EcbRate(date(2025, 6, 11), Decimal("2.15"), "ECB decision of 5 Jun 2025 (Seldon "
             "Finance; devizu; CorD), held on 24 Jul 2025, 18 Dec 2025 and 5 Feb 2026"),
 )  # fmt: skip
