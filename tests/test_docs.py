@@ -116,14 +116,16 @@ def test_every_relative_link_in_the_readme_and_docs_leads_to_a_file_and_its_head
 
 
 def project_lines():
-    """(path, line number, line) of every text file under patron/, tests/ and bench/ but
-    this one."""
-    for folder in ("patron", "tests", "bench"):
-        for path in sorted((ROOT / folder).rglob("*")):
-            if not path.is_file() or path.suffix in BINARY or path == Path(__file__):
-                continue
-            for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
-                yield path, number, line
+    """(path, line number, line) of every text file of the project but this one: the code,
+    the tests, the benchmarks, the pages and the build."""
+    files = [README, ROOT / "Makefile", ROOT / "pyproject.toml"]
+    for folder in ("patron", "tests", "bench", "docs"):
+        files += sorted((ROOT / folder).rglob("*"))
+    for path in files:
+        if not path.is_file() or path.suffix in BINARY or path == Path(__file__):
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            yield path, number, line
 
 
 def test_no_file_of_the_project_cites_a_note_kept_outside_it():
