@@ -1,11 +1,11 @@
 """The owner's social contributions, by regime: dated figures with their source (rule 1 of
-the design), from ../shared/reference/tax-figures-2026.md §5.3, §5.4 and §6.
+the design); how each was established: docs/facts/tax-figures.md §6 and §7.
 
 France (micro-social): a share of the turnover received, by activity, plus the training
 contribution (CFP) and, if chosen, the income tax paid with them (versement libératoire).
 Belgium (self-employed, main occupation): brackets on the year's net taxable income with a
 quarterly minimum, plus the social insurance fund's fee. A year without its own figures
-takes the latest earlier ones and says so (`confirmed`); a figure the reference could not
+takes the latest earlier ones and says so (`confirmed`); a figure the sources could not
 confirm carries what is unconfirmed about it (`unconfirmed`), which the pages show.
 """
 
@@ -14,8 +14,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
-
-REF = "tax-figures-2026.md"
 
 
 @dataclass(frozen=True)
@@ -30,24 +28,25 @@ class MicroRates:
     unconfirmed: str = ""  # what is not confirmed about these figures, if anything
 
 
-# CFP (§5.4): 0.1 % commerce, 0.2 % services and liberal professions (0.3 % for crafts);
-# versement libératoire (§5.3, art. 151-0 CGI): 1 % sales, 1.7 % BIC services, 2.2 % BNC.
-CFP_VL = f"{REF} §5.3 (art. 151-0 CGI) and §5.4 (CFP, Centre Inffo)"
+# CFP: 0.1 % commerce, 0.2 % services and liberal professions (0.3 % for crafts);
+# versement libératoire (art. 151-0 CGI): 1 % sales, 1.7 % BIC services, 2.2 % BNC.
+CFP_VL = "versement libératoire: CGI art. 151-0; CFP: Centre Inffo"
+CSS = "Code de la sécurité sociale, art. D613-4"
 MICRO_RATES = (
     MicroRates("fr-micro-bnc", Decimal("24.6"), Decimal("0.2"), Decimal("2.2"), date(2025, 1, 1),
-               date(2025, 12, 31), f"{REF} §5.4: art. D613-4 CSS, BNC SSI 2025 (décret "
-               f"2025-943, ARAPL; Weblex 2025); {CFP_VL}"),
+               date(2025, 12, 31), f"{CSS}: BNC (SSI), 2025 (décret 2025-943; ARAPL; Weblex "
+               f"2025); {CFP_VL}"),
     MicroRates("fr-micro-bnc", Decimal("25.6"), Decimal("0.2"), Decimal("2.2"), date(2026, 1, 1),
-               None, f"{REF} §5.4: art. D613-4 CSS, BNC SSI 2026 (décret 2025-943 of 8 Sep "
-               f"2025, ARAPL); {CFP_VL}"),
+               None, f"{CSS}: BNC (SSI), 2026 (décret 2025-943 of 8 Sep 2025; ARAPL); "
+               f"{CFP_VL}"),
     MicroRates("fr-micro-bnc-cipav", Decimal("23.2"), Decimal("0.2"), Decimal("2.2"),
-               date(2024, 7, 1), None, f"{REF} §5.4: BNC CIPAV since 1 Jul 2024 (décret "
+               date(2024, 7, 1), None, f"{CSS}: BNC (CIPAV) since 1 Jul 2024 (décret "
                f"2024-484 of 30 May 2024), 2025 and 2026; {CFP_VL}"),
     MicroRates("fr-micro-bic", Decimal("21.2"), Decimal("0.2"), Decimal("1.7"), date(2025, 1, 1),
-               None, f"{REF} §5.4: BIC services, 2025 and 2026 (Weblex 2025; ARAPL); "
+               None, f"{CSS}: BIC services, 2025 and 2026 (Weblex 2025; ARAPL); "
                f"{CFP_VL}"),
     MicroRates("fr-micro-bic-sales", Decimal("12.3"), Decimal("0.1"), Decimal("1.0"),
-               date(2025, 1, 1), None, f"{REF} §5.4: BIC sales of goods, 2025 and 2026 "
+               date(2025, 1, 1), None, f"{CSS}: BIC sales of goods, 2025 and 2026 "
                f"(Weblex 2025; ARAPL); {CFP_VL}"),
 )  # fmt: skip
 
@@ -73,10 +72,11 @@ FEE_UNCONFIRMED = _(
 BELGIAN_SCALES = (
     BelgianScale(2025, Decimal("20.50"), Decimal("73447.52"), Decimal("14.16"),
                  Decimal("108238.40"), Decimal("871.71"), Decimal("3.05"),
-                 f"{REF} §6: main occupation 2025 (Eloya; Office SFA; Xerius)", FEE_UNCONFIRMED),
+                 "INASTI scale, main occupation, 2025 (as published by Eloya, Office SFA, "
+                 "Xerius)", FEE_UNCONFIRMED),
     BelgianScale(2026, Decimal("20.50"), Decimal("75024.54"), Decimal("14.16"),
                  Decimal("110562.42"), Decimal("890.42"), Decimal("3.05"),
-                 f"{REF} §6: main occupation 2026 (Tamtam, citing the INASTI 2026 grid)",
+                 "INASTI scale, main occupation, 2026 (Tamtam, citing the INASTI 2026 grid)",
                  FEE_UNCONFIRMED),
 )  # fmt: skip
 
@@ -117,7 +117,8 @@ def belgian_contributions(income, scale):
 
 def belgian_net_income(earned, scale):
     """The net taxable income N when `earned` (turnover less expenses) must pay for N and
-    for the contributions on N, which are deductible: N + C(N) = earned (§5.1's note).
+    for the contributions on N, which are deductible: N + C(N) = earned
+    (docs/facts/tax-figures.md §7).
     C grows slower than N, so a few rounds of N = earned − C(N) settle it."""
     net = earned
     for _round in range(60):

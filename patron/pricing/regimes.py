@@ -8,10 +8,10 @@ of the year, rounded half-up to the cent, and what of the figures it used is not
 confirmed (`Takes.notes`, shown with the result). The calculator searches the turnover
 that leaves the wanted net; every regime keeps net income non-decreasing in turnover.
 
-Social contributions come from `patron.business.contributions`; the income tax scales
-from ../shared/reference/tax-figures-2026.md §4 and §5.1. A year whose scale is not known
-yet takes the latest earlier one and says so: the reference warns not to guess the
-Belgian scale of the income of 2026.
+Social contributions come from `patron.business.contributions`; the income tax scales,
+with their sources, are in docs/facts/tax-figures.md §8. A year whose scale is not known
+yet takes the latest earlier one and says so: the Belgian scale of the income of 2026 was
+not published when the table was written, and is not guessed.
 """
 
 from dataclasses import dataclass, field
@@ -53,35 +53,35 @@ class TaxScale:
         return tax
 
 
-# Federal personal income tax (IPP) of a Belgian resident, tax-figures-2026.md §4: SPF
-# Finances, "Taux d'imposition" (primary) for the income of 2024 and both allowances; the
-# brackets of the income of 2025 from accountancy sites (Bona, Fiscusonweb, Billy). The
-# allowance is the basic one, without children, taken off at the lowest rate (25 %). The
-# scale of the income of 2026 was not found: do not hard-code it.
+# Federal personal income tax (IPP) of a Belgian resident (docs/facts/tax-figures.md
+# §8.1): SPF Finances, "Taux d'imposition" (primary) for the income of 2024 and both
+# allowances; the brackets of the income of 2025 from accountancy sites (Bona, Fiscusonweb,
+# Billy). The allowance is the basic one, without children, taken off at the lowest rate
+# (25 %). The scale of the income of 2026 was not found: do not hard-code it.
 BELGIAN_TAX = (
     TaxScale(2024, ((Decimal("15820"), Decimal(25)), (Decimal("27920"), Decimal(40)),
                     (Decimal("48320"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10570"), "tax-figures-2026.md §4: SPF Finances, income of 2024 (tax "
+             Decimal("10570"), "SPF Finances, Taux d'imposition: income of 2024 (tax "
              "year 2025)"),
     TaxScale(2025, ((Decimal("16320"), Decimal(25)), (Decimal("28800"), Decimal(40)),
                     (Decimal("49840"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10910"), "tax-figures-2026.md §4: income of 2025 (tax year 2026); "
-             "allowance SPF Finances, brackets Bona, Fiscusonweb, Billy"),
+             Decimal("10910"), "income of 2025 (tax year 2026): allowance SPF Finances, "
+             "Taux d'imposition; brackets as published by Bona, Fiscusonweb, Billy"),
 )  # fmt: skip
 
 # The French barème for one part (a single person without other income; no décote, no
-# quotient familial), CGI art. 197, tax-figures-2026.md §5.1: the loi de finances pour 2025
-# (art. 2, +1.8 %) for the income of 2024, the loi de finances pour 2026 (art. 4, JO
-# 20 Feb 2026, +0.9 %) for the income of 2025.
+# quotient familial), CGI art. 197 (docs/facts/tax-figures.md §8.2): the loi de finances
+# pour 2025 (art. 2, +1.8 %) for the income of 2024, the loi de finances pour 2026 (art. 4,
+# JO 20 Feb 2026, +0.9 %) for the income of 2025.
 FRENCH_TAX = (
     TaxScale(2024, ((Decimal("11497"), Decimal(0)), (Decimal("29315"), Decimal(11)),
                     (Decimal("83823"), Decimal(30)), (Decimal("180294"), Decimal(41)),
                     (None, Decimal(45))),
-             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2025, income of 2024, one part"),
+             ZERO, "CGI art. 197, loi de finances pour 2025, income of 2024, one part"),
     TaxScale(2025, ((Decimal("11600"), Decimal(0)), (Decimal("29579"), Decimal(11)),
                     (Decimal("84577"), Decimal(30)), (Decimal("181917"), Decimal(41)),
                     (None, Decimal(45))),
-             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2026, income of 2025, one part"),
+             ZERO, "CGI art. 197, loi de finances pour 2026, income of 2025, one part"),
 )  # fmt: skip
 
 
@@ -122,8 +122,9 @@ def scale_notes(message, year, used_year, confirmed):
 
 class BelgianMain:
     """Self-employed, main occupation: contributions on the net taxable income N, which
-    they lower (N + C(N) = turnover − costs, §5.1), then the IPP on N less the tax on the
-    tax-free allowance, plus the communal surcharge (a typed average, 7 % by default)."""
+    they lower (N + C(N) = turnover − costs, docs/facts/tax-figures.md §7), then the IPP on
+    N less the tax on the tax-free allowance, plus the communal surcharge (a typed average,
+    7 % by default)."""
 
     code = "be-main"
     label = _("Belgium: self-employed, main occupation")
@@ -168,9 +169,9 @@ class BelgianMain:
 
 class FrenchMicro:
     """Micro-entrepreneur: contributions, CFP and (if chosen) the versement libératoire as
-    shares of the turnover (§5.2); without it, the barème on the turnover less the flat
-    allowance (34 % BNC, 50 % BIC services). Expenses are not deductible but must be
-    paid: they come out of the net, not out of the base."""
+    shares of the turnover (docs/facts/tax-figures.md §6); without it, the barème on the
+    turnover less the flat allowance (34 % BNC, 50 % BIC services). Expenses are not
+    deductible but must be paid: they come out of the net, not out of the base."""
 
     def __init__(self, code, label, allowance):
         self.code, self.label, self.allowance = code, label, allowance

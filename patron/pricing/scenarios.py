@@ -66,7 +66,7 @@ def compared(scenarios):
 
 
 # Standard VAT rates on services, for a first guess only (the user types their own):
-# invoicing-rules.md §4.1.
+# docs/facts/tax-figures.md §1.
 STANDARD_VAT = {"BE": Decimal(21), "FR": Decimal(20)}
 PUBLIC_HOLIDAYS = {"BE": Decimal(10), "FR": Decimal(11)}
 

@@ -13,7 +13,7 @@ SMTP timeout) the row shows as interrupted, with a "send again", and every worke
 puts it back in the queue (`resume_interrupted`), MAX_ATTEMPTS times at most. If the message
 had left before the kill, the client receives it twice with one Message-ID, which mail
 programs show once: a lost invoice or reminder costs more than a duplicate that folds away
-(security notes §3.6 weighs both). A queued row whose task was lost (a process that died
+(docs/design.md §11 weighs both). A queued row whose task was lost (a process that died
 between its commit and the enqueue) is handed to the task queue again after the same time.
 """
 

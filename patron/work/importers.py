@@ -1,6 +1,6 @@
 """Time from other trackers: Toggl Track and Clockify detailed CSV, Harvest's
 detailed time report, Watson's `frames` file (formats in
-shared/reference/import-formats.md).
+docs/facts/imports.md).
 
 Every importer turns its file into `Row`s, then `TimeImporter.plan` checks them
 all against Patron's rules before anything is written:

@@ -301,7 +301,7 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
 def test_the_late_payment_rates_follow_the_law_s_formula_from_the_ecb_rate():
     from patron.billing.rules.late_interest import ECB_MRO, RATES, by_rule, ecb_rate
 
-    # tax-figures-2026.md §1: the MRO rate is 2.15 % since 11 June 2025.
+    # docs/facts/tax-figures.md §2.1: the MRO rate is 2.15 % since 11 June 2025.
     assert ECB_MRO[-1].valid_from == date(2025, 6, 11) and ecb_rate(date(2026, 3, 1)) == Decimal(
         "2.15"
     )

@@ -163,8 +163,8 @@ def test_patron_books_vat_prints_the_boxes(tmp_path):
     assert ["44", "54", "71"] == [row[0] for row in rows if row[0] in ("54", "44", "71")]
 
 
-# A job of 10,000.00 at 21 % with a 30 % deposit, worked by hand (tax-figures-2026.md §2.3:
-# a deposit's VAT is due when the deposit is invoiced; the final invoice adds the rest):
+# A job of 10,000.00 at 21 % with a 30 % deposit, worked by hand (docs/facts/invoicing-law.md
+# §2.5: a deposit's VAT is due when the deposit is invoiced; the final invoice adds the rest):
 #   deposit invoice   3,000.00 + 21 % 630.00 = 3,630.00
 #   final invoice    10,000.00 + 21 % 2,100.00 = 12,100.00, less 3,630.00 invoiced: 8,470.00
 #   what the final invoice adds: 10,000.00 − 3,000.00 = 7,000.00 and 2,100.00 − 630.00 = 1,470.00
@@ -234,7 +234,7 @@ def test_a_credit_note_on_a_deposit_lowers_what_the_final_invoice_deducts(owner,
 
 def test_every_belgian_box_against_its_definition(owner, business):
     """One operation of each kind Patron knows, in March 2026, each box by the meaning
-    tax-figures-2026.md §2.1 gives it."""
+    docs/facts/tax-figures.md §4 gives it."""
     acme, on = scenarios.acme(), date(2026, 3, 12)
     quote = website_job(owner, acme)
     scenarios.deposit_invoice(owner, quote, date(2026, 3, 2))
@@ -392,8 +392,8 @@ def test_a_french_micro_selling_goods_is_held_to_the_sales_limits(owner):
     scenarios.french_business(owner)
     scenarios.set_regime(social_regime="fr-micro-bic-sales")
     found = {c.kind: c.limit for c in checks(Business.objects.get(), 2026)}
-    # tax-figures-2026.md §3.1: 85,000.00, and 93,500.00 past which the franchise ends at once;
-    # §5.2: 203,100.00 for 2026–2028, announced but its legal text not read.
+    # docs/facts/tax-figures.md §3: 85,000.00, and 93,500.00 past which the franchise ends at
+    # once; 203,100.00 for 2026–2028, announced but its legal text not read.
     franchise, ceiling = found["vat_franchise_sales"], found["micro_sales"]
     assert (franchise.amount, franchise.tolerance, franchise.unconfirmed) == (
         D("85000"), D("93500"), "")  # fmt: skip
@@ -412,7 +412,7 @@ def test_a_deposit_on_a_service_to_an_eu_business_is_marked_not_confirmed(owner,
     scenarios.final_invoice(owner, quote, date(2026, 3, 20))  # 10,000.00 less 3,000.00
     found = vat_return(MARCH, Business.objects.get())
     # Box 44 counts the job once, like any deposit; when such a deposit's VAT is due is not
-    # confirmed (tax-figures-2026.md §2.3), and the box says so.
+    # confirmed (docs/facts/invoicing-law.md §2.5), and the box says so.
     assert found.box("44").amount == D("10000.00") and "box 44" in found.box("44").unconfirmed
     assert not found.box("03").unconfirmed
 

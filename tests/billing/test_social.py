@@ -52,7 +52,7 @@ def test_the_rates_of_a_year_are_dated():
     assert micro_rates("fr-micro-bnc", date(2030, 1, 1)) == (rates, True)  # no end date yet
     assert micro_rates("fr-micro-bnc", date(2019, 1, 1)) == (None, False)
     scale_2026, confirmed = belgian_scale(2026)
-    # tax-figures-2026.md §6: 2026 brackets 75,024.54 and 110,562.42, minimum 890.42.
+    # docs/facts/tax-figures.md §7: 2026 brackets 75,024.54 and 110,562.42, minimum 890.42.
     assert (scale_2026.limit_1, scale_2026.limit_2, scale_2026.minimum_quarter) == (
         D("75024.54"), D("110562.42"), D("890.42"))  # fmt: skip
     assert confirmed and scale_2026.unconfirmed  # its fund's fee is worked out, not published

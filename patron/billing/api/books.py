@@ -111,7 +111,7 @@ class BoxOut(Schema):
     label: str
     amount: Decimal | None
     vat: Decimal | None
-    unconfirmed: str = ""  # what Patron's reference could not confirm about the box
+    unconfirmed: str = ""  # what the sources could not confirm about the box
 
 
 class VatReturnOut(Schema):
@@ -142,7 +142,7 @@ class LimitOut(Schema):
     percent: int
     level: str
     source: str
-    unconfirmed: str  # what Patron's reference could not confirm about the limit, or ""
+    unconfirmed: str  # what the sources could not confirm about the limit, or ""
 
 
 @router.get("/books/limits", response=list[LimitOut], url_name="billing_books_limits",

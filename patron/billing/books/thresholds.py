@@ -2,10 +2,10 @@
 franchise threshold (Belgium and France) and the French micro-entrepreneur's turnover
 ceiling, with a warning from 80 %.
 
-The limits are dated reference data (rule 1 of the design) from
-../shared/reference/tax-figures-2026.md (§3.1, §5.2) and invoicing-rules.md (§2.5); a year
-without a figure shows none rather than a guess, and a figure the reference could not
-confirm says so (`unconfirmed`). Belgium counts the turnover invoiced (invoices less credit
+The limits are dated reference data (rule 1 of the design), with their sources in
+docs/facts/tax-figures.md §3 and docs/facts/invoicing-law.md §2.1; a year without a figure
+shows none rather than a guess, and a figure the sources could not confirm says so
+(`unconfirmed`). Belgium counts the turnover invoiced (invoices less credit
 notes, excl. VAT, a final invoice without the deposit it deducts); France counts what was
 received (recettes encaissées), as URSSAF and the tax office do for services.
 """
@@ -24,7 +24,6 @@ from patron.billing.rules.totals import cents
 
 WARNING_AT = Decimal("0.80")
 ZERO = Decimal("0.00")
-TAX_FIGURES = "tax-figures-2026.md"
 MICRO_2026 = _(
     "Announced by URSSAF on 20 February 2026 and reported by the press as awaiting their "
     "legal text, which was not read."
@@ -45,24 +44,26 @@ class Limit:
 
 LIMITS = (
     Limit("BE", "vat_franchise", Decimal("25000"), None, date(2025, 1, 1), None,
-          "invoicing-rules.md §2.5 [39][41][42]: ≤ €25,000 excl. VAT a year, from 2025"),
+          "SPF Finances, Régime de la franchise de taxe pour les petites entreprises: "
+          "≤ €25,000 excl. VAT a year, from 2025"),
     Limit("FR", "vat_franchise", Decimal("37500"), Decimal("41250"), date(2025, 1, 1),
           date(2026, 12, 31),
-          f"{TAX_FIGURES} §3.1: CGI art. 293 B, other services, 2025 and 2026 (loi 2025-1044 "
+          "CGI art. 293 B, other services, 2025 and 2026 (loi 2025-1044 "
           "of 3 Nov 2025 kept them; BOI-RES-TVA-000198 of 28 May 2025)"),
     Limit("FR", "vat_franchise_sales", Decimal("85000"), Decimal("93500"), date(2025, 1, 1),
           date(2026, 12, 31),
-          f"{TAX_FIGURES} §3.1: CGI art. 293 B, sales of goods, catering, accommodation, "
+          "CGI art. 293 B, sales of goods, catering, accommodation, "
           "2025 and 2026 (loi 2025-1044 of 3 Nov 2025)"),
     Limit("FR", "micro_services", Decimal("77700"), None, date(2023, 1, 1), date(2025, 12, 31),
-          f"{TAX_FIGURES} §5.2: services BIC and BNC, 2023–2025, décret 2023-422 of 31 May 2023"),
+          "micro ceiling, services BIC and BNC, 2023–2025: décret 2023-422 of 31 May "
+          "2023"),
     Limit("FR", "micro_services", Decimal("83600"), None, date(2026, 1, 1), date(2028, 12, 31),
-          f"{TAX_FIGURES} §5.2: services BIC and BNC, 2026–2028, URSSAF 20 Feb 2026 "
+          "micro ceiling, services BIC and BNC, 2026–2028: URSSAF, 20 Feb 2026 "
           "(journaldeleconomie, 4 Mar 2026)", MICRO_2026),
     Limit("FR", "micro_sales", Decimal("188700"), None, date(2023, 1, 1), date(2025, 12, 31),
-          f"{TAX_FIGURES} §5.2: sales and accommodation, 2023–2025, décret 2023-422"),
+          "micro ceiling, sales and accommodation, 2023–2025: décret 2023-422"),
     Limit("FR", "micro_sales", Decimal("203100"), None, date(2026, 1, 1), date(2028, 12, 31),
-          f"{TAX_FIGURES} §5.2: sales and accommodation, 2026–2028, URSSAF 20 Feb 2026 "
+          "micro ceiling, sales and accommodation, 2026–2028: URSSAF, 20 Feb 2026 "
           "(journaldeleconomie, 4 Mar 2026)", MICRO_2026),
 )  # fmt: skip
 

@@ -1,6 +1,6 @@
 """The VAT return of a period: what Patron's documents and expenses put in each box of the
 Belgian periodic return or the French CA3, with the box numbers the forms print and the
-meaning ../shared/reference/tax-figures-2026.md (§2, §3) gives each of them.
+meaning each has (docs/facts/tax-figures.md §4 and §5, with their sources).
 
 Belgium taxes a service when it is invoiced (VAT Code art. 22 and 22bis): the invoices and
 credit notes *issued* in the period count. France taxes services when they are paid (CGI
@@ -33,7 +33,7 @@ from patron.work.models import Expense
 ZERO_EUR = Decimal("0.00")
 
 # Belgian periodic return (déclaration périodique / periodieke aangifte), the grids Patron
-# fills, in the order of the form (tax-figures-2026.md §2.1).
+# fills, in the order of the form (docs/facts/tax-figures.md §4).
 BELGIAN_BOXES = {
     "00": gettext_lazy("Operations at 0 % and special regimes"),
     "01": gettext_lazy("Operations at 6 %"),
@@ -58,7 +58,7 @@ BELGIAN_BOXES = {
 BELGIAN_RATE_BOX = {Decimal("6"): "01", Decimal("12"): "02", Decimal("21"): "03"}
 
 # French CA3 (formulaire 3310-CA3-SD, 2024 millésime), the lines Patron fills, in the order
-# of the form (tax-figures-2026.md §3).
+# of the form (docs/facts/tax-figures.md §5).
 FRENCH_BOXES = {
     "A1": gettext_lazy("Sales and services (excl. VAT)"),
     "E2": gettext_lazy("Other operations not taxable in France"),
@@ -80,7 +80,8 @@ FRENCH_RATE_BOX = {
     Decimal("10"): "9B",
     Decimal("2.1"): "T6",
 }
-# What the reference could not confirm about a line, shown beside it (tax-figures §3).
+# What the sources could not confirm about a line, shown beside it (docs/facts/tax-figures.md
+# §5).
 FRENCH_UNCONFIRMED = {
     "E2": gettext_lazy("The services to businesses in another EU country are put here, as the "
                        "DGFiP notice is understood to want; some software puts them on line F2. "
@@ -98,7 +99,7 @@ class Box:
     label: str
     amount: Decimal | None = None  # a Belgian box's amount; a French line's base
     vat: Decimal | None = None  # a French rate line's VAT
-    unconfirmed: str = ""  # what the reference could not confirm about this box, if anything
+    unconfirmed: str = ""  # what the sources could not confirm about this box, if anything
 
 
 @dataclass
@@ -179,7 +180,8 @@ def belgian_return(period):
             sums["48" if category == REVERSE else "49"] += base
             sums["64"] += vat
     (bought, paid_vat), (credited, credited_vat) = purchases(period)
-    # A supplier's credit note: its base in 85 and off 82, its VAT to repay in 63 (§2.3).
+    # A supplier's credit note: its base in 85 and off 82, its VAT to repay in 63
+    # (docs/facts/tax-figures.md §4).
     sums["82"], sums["85"] = bought - credited, credited
     sums["59"], sums["63"] = paid_vat, credited_vat
     sums["XX"] = sums["54"] + sums["63"]

@@ -4,9 +4,9 @@ A final invoice (quotes.do_final_invoice) carries the whole job in its lines and
 deposit invoices through `prepaid` (BT-113), VAT included: a 10,000.00 job at 21 % with a
 30 % deposit gives a deposit of 3,000.00 + 630.00 and a final invoice of 10,000.00 + 2,100.00
 less 3,630.00 already invoiced. The deposit's VAT became due when the deposit was invoiced
-or paid, whichever came first (Belgium since 2016, circulaire 2019/C/65: tax-figures-2026.md
-§2.3), or paid (France, CGI art. 269-2-c); the final invoice adds only the rest, 7,000.00 +
-1,470.00.
+or paid, whichever came first (Belgium since 2016, circulaire 2019/C/65), or paid (France,
+CGI art. 269-2-c: docs/facts/invoicing-law.md §2.5); the final invoice adds only the rest,
+7,000.00 + 1,470.00.
 
 Every figure that adds up documents (the VAT return, the VAT to set aside, the turnover
 against the limits, the accountant's tables) takes the final invoice's VAT groups less what

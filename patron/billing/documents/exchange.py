@@ -1,10 +1,10 @@
 """Exchange rates of documents in another currency than the euro.
 
 The VAT of an invoice in dollars must be stated in euros too, converted at the rate of the
-day (VAT Directive art. 230; Belgian AR n°1 art. 5; invoicing-rules.md §4.3). The user
-types the rate, or asks for the ECB's euro reference rate of the day: it is fetched then,
-on that request only, within PATRON_ECB_TIMEOUT seconds, from PATRON_ECB_RATES_URL (the
-ECB's eurofxref-daily.xml). Never while rendering: a document carries its rate, its date
+day (VAT Directive art. 230; Belgian AR n°1 art. 5; docs/facts/invoicing-law.md §2.4). The
+user types the rate, or asks for the ECB's euro reference rate of the day: it is fetched
+then, on that request only, within PATRON_ECB_TIMEOUT seconds, from PATRON_ECB_RATES_URL
+(the ECB's eurofxref-daily.xml). Never while rendering: a document carries its rate, its date
 and where it came from, and issuing freezes them with the rest.
 """
 

@@ -2,7 +2,7 @@
 
 Printed on the invoices of Belgian businesses, where every banking app reads it; EUR only;
 the Belgian structured communication goes in the structured-reference field as its 12
-digits, the form Belgian banking apps read (invoicing-rules.md §6.1 and §6.2).
+digits, the form Belgian banking apps read (docs/facts/payments.md §1 and §2).
 """
 
 from decimal import Decimal

@@ -165,7 +165,7 @@ def do_update_step(user, step, *, days_after_due, active, texts):
 
 def fill(text, values):
     """Replace the known {placeholders}; anything else stays as typed (no template
-    language on user text: see security notes §1.4)."""
+    language on user text: docs/design.md §6)."""
     return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
 
 

@@ -1,13 +1,13 @@
 """What a late invoice costs its (business) client: interest per day late on what is still
 owed, at the rate the law sets, and the fixed recovery indemnity.
 
-The rates are dated tables (rule 1 of the design) with their source, from
-../shared/reference/tax-figures-2026.md §1: the ECB's main refinancing (MRO) rate, and the
+The rates are dated tables (rule 1 of the design) with their source (how each was
+established: docs/facts/tax-figures.md §2): the ECB's main refinancing (MRO) rate, and the
 late-payment rate of each half-year it makes. France: the MRO rate in force on 1 January or
 1 July plus 10 points (Code de commerce L441-10). Belgium: the MRO rate of the last
 operation before the half-year plus 8 points, rounded up to the next half point (law of
 2 August 2002, art. 5), published by the SPF Finances each half-year. A half-year the
-reference could not confirm says so (`unconfirmed`); past the last row, the last known rate
+sources could not confirm says so (`unconfirmed`); past the last row, the last known rate
 is used and said to be so.
 """
 
@@ -21,39 +21,39 @@ from patron.billing.rules.mentions import LATE_PAYMENT
 
 CENT = Decimal("0.01")
 DAYS_A_YEAR = Decimal("365")
-REF = "tax-figures-2026.md"
 
 
 @dataclass(frozen=True)
 class EcbRate:
-    """The ECB's MRO fixed rate from a day on (§1.1)."""
+    """The ECB's MRO fixed rate from a day on (docs/facts/tax-figures.md §2.1)."""
 
     valid_from: date
     percent: Decimal
     source: str
 
 
-ECB_TABLES = "ECB key rates table (mirror), Banque de France, Banka Slovenije"
+ECB = "ECB key interest rates, as published by"
+ECB_TABLES = f"{ECB} Banque de France and Banka Slovenije"
 ECB_MRO = (
-    EcbRate(date(2022, 12, 21), Decimal("2.50"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 2, 8), Decimal("3.00"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 3, 22), Decimal("3.50"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 5, 10), Decimal("3.75"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 6, 21), Decimal("4.00"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 8, 2), Decimal("4.25"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2023, 9, 20), Decimal("4.50"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2024, 6, 12), Decimal("4.25"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2024, 9, 18), Decimal("3.65"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2024, 10, 23), Decimal("3.40"), f"{REF} §1.1: {ECB_TABLES}"),
-    EcbRate(date(2024, 12, 18), Decimal("3.15"), f"{REF} §1.1: Banka Slovenije; fxstreet"),
-    EcbRate(date(2025, 2, 5), Decimal("2.90"), f"{REF} §1.1: Banka Slovenije"),
-    EcbRate(date(2025, 3, 12), Decimal("2.65"), f"{REF} §1.1: Banka Slovenije; Banque de "
-            "France, 7 Mar 2025"),
-    EcbRate(date(2025, 4, 23), Decimal("2.40"), f"{REF} §1.1: Banka Slovenije"),
-    EcbRate(date(2025, 6, 11), Decimal("2.15"), f"{REF} §1.1: decision of 5 Jun 2025 (Seldon "
+    EcbRate(date(2022, 12, 21), Decimal("2.50"), ECB_TABLES),
+    EcbRate(date(2023, 2, 8), Decimal("3.00"), ECB_TABLES),
+    EcbRate(date(2023, 3, 22), Decimal("3.50"), ECB_TABLES),
+    EcbRate(date(2023, 5, 10), Decimal("3.75"), ECB_TABLES),
+    EcbRate(date(2023, 6, 21), Decimal("4.00"), ECB_TABLES),
+    EcbRate(date(2023, 8, 2), Decimal("4.25"), ECB_TABLES),
+    EcbRate(date(2023, 9, 20), Decimal("4.50"), ECB_TABLES),
+    EcbRate(date(2024, 6, 12), Decimal("4.25"), ECB_TABLES),
+    EcbRate(date(2024, 9, 18), Decimal("3.65"), ECB_TABLES),
+    EcbRate(date(2024, 10, 23), Decimal("3.40"), ECB_TABLES),
+    EcbRate(date(2024, 12, 18), Decimal("3.15"), f"{ECB} Banka Slovenije; fxstreet"),
+    EcbRate(date(2025, 2, 5), Decimal("2.90"), f"{ECB} Banka Slovenije"),
+    EcbRate(date(2025, 3, 12), Decimal("2.65"), f"{ECB} Banka Slovenije; "
+            "Banque de France, 7 Mar 2025"),
+    EcbRate(date(2025, 4, 23), Decimal("2.40"), f"{ECB} Banka Slovenije"),
+    EcbRate(date(2025, 6, 11), Decimal("2.15"), "ECB decision of 5 Jun 2025 (Seldon "
             "Finance; devizu; CorD), held on 24 Jul 2025, 18 Dec 2025 and 5 Feb 2026"),
 )  # fmt: skip
-# The last decision the reference confirms the MRO rate after (a hold); later ones are not.
+# The last decision the sources confirm the MRO rate after (a hold); later ones are not.
 ECB_KNOWN_UNTIL = date(2026, 2, 5)
 
 
@@ -75,30 +75,30 @@ FR_RULE = "Code de commerce L441-10, ECB MRO rate + 10 points"
 BE_RULE = "law of 2 August 2002 art. 5, ECB MRO rate + 8 points rounded up to the half point"
 RATES = (
     Rate("FR", date(2024, 1, 1), date(2024, 6, 30), Decimal("14.50"),
-         f"{REF} §1.2: {FR_RULE} (4.50 % on 1 Jan 2024), derived"),
+         f"{FR_RULE} (4.50 % on 1 Jan 2024), derived"),
     Rate("FR", date(2024, 7, 1), date(2024, 12, 31), Decimal("14.25"),
-         f"{REF} §1.2: {FR_RULE} (4.25 % on 1 Jul 2024); Francis Lefebvre 11 Sep 2024, "
+         f"{FR_RULE} (4.25 % on 1 Jul 2024); Francis Lefebvre 11 Sep 2024, "
          "Bpifrance"),
     Rate("FR", date(2025, 1, 1), date(2025, 6, 30), Decimal("13.15"),
-         f"{REF} §1.2: {FR_RULE} (3.15 % on 1 Jan 2025), derived"),
+         f"{FR_RULE} (3.15 % on 1 Jan 2025), derived"),
     Rate("FR", date(2025, 7, 1), date(2025, 12, 31), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jul 2025), derived"),
+         f"{FR_RULE} (2.15 % on 1 Jul 2025), derived"),
     Rate("FR", date(2026, 1, 1), date(2026, 6, 30), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jan 2026), derived"),
+         f"{FR_RULE} (2.15 % on 1 Jan 2026), derived"),
     Rate("FR", date(2026, 7, 1), date(2026, 12, 31), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE}, if 2.15 % on 1 Jul 2026", ECB_H2_2026),
+         f"{FR_RULE}, if 2.15 % on 1 Jul 2026", ECB_H2_2026),
     Rate("BE", date(2024, 1, 1), date(2024, 6, 30), Decimal("12.50"),
-         f"{REF} §1.3: {BE_RULE}; medenam.be, webwin.be"),
+         f"{BE_RULE}; medenam.be, webwin.be"),
     Rate("BE", date(2024, 7, 1), date(2024, 12, 31), Decimal("12.50"),
-         f"{REF} §1.3: {BE_RULE}; Forum for the Future, citing the SPF Finances notice"),
+         f"{BE_RULE}; Forum for the Future, citing the SPF Finances notice"),
     Rate("BE", date(2025, 1, 1), date(2025, 6, 30), Decimal("11.50"),
-         f"{REF} §1.3: {BE_RULE}; Schoups via leuropeinfo.eu"),
+         f"{BE_RULE}; Schoups via leuropeinfo.eu"),
     Rate("BE", date(2025, 7, 1), date(2025, 12, 31), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire"),
+         f"{BE_RULE}; Axiris Fiduciaire"),
     Rate("BE", date(2026, 1, 1), date(2026, 6, 30), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire, Embuild"),
+         f"{BE_RULE}; Axiris Fiduciaire, Embuild"),
     Rate("BE", date(2026, 7, 1), date(2026, 12, 31), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}, if 2.15 % before 1 Jul 2026", ECB_H2_2026),
+         f"{BE_RULE}, if 2.15 % before 1 Jul 2026", ECB_H2_2026),
 )  # fmt: skip
 
 

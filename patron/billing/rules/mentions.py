@@ -2,7 +2,7 @@
 
 Like the VAT mentions of vat.py, they are held here per country and language rather than
 in the translation catalogue: their wording is the law's, not a translator's. Figures are
-dated (rule 1 of the design) with their source (../shared/reference/invoicing-rules.md).
+dated (rule 1 of the design) with their source (docs/facts/invoicing-law.md §1 and §3).
 """
 
 import re
@@ -31,7 +31,7 @@ LATE_PAYMENT = (
         Decimal("8"),
         Decimal("40"),
         date(2013, 3, 16),
-        "Law of 2 August 2002 art. 5 and 6 (as amended 2013); invoicing-rules.md §2.4",
+        "Law of 2 August 2002 art. 5 and 6 (as amended 2013)",
         {
             "fr": "En cas de retard de paiement, un intérêt de retard est dû de plein droit et "
             "sans mise en demeure au taux de la loi du 2 août 2002 (taux de référence de la "
@@ -47,7 +47,7 @@ LATE_PAYMENT = (
         Decimal("10"),
         Decimal("40"),
         date(2013, 1, 1),
-        "Code de commerce L441-10 and D441-5 (décret 2012-1115); invoicing-rules.md §2.3",
+        "Code de commerce L441-10 and D441-5 (décret 2012-1115)",
         {
             "fr": "Pénalités de retard exigibles de plein droit dès le lendemain de l'échéance : "
             "taux de refinancement de la BCE majoré de {points} points. Indemnité forfaitaire "

@@ -1,8 +1,9 @@
 """VAT on Patron's documents: each country's rates by date, the treatment a document gets,
 the EN 16931 category of each line, and the words the law asks for when no VAT is charged.
 
-Rates are dated reference data (rule 1 of the design), with their source; the wording of
-the mentions comes from ../shared/reference/invoicing-rules.md (§2.1, §2.2, §2.6, §4.2).
+Rates are dated reference data (rule 1 of the design), with their source; the rates, the
+treatments and the wording of the mentions, with their sources, are in
+docs/facts/tax-figures.md §1 and docs/facts/invoicing-law.md §2.
 """
 
 from dataclasses import dataclass
@@ -32,14 +33,14 @@ RATE_TABLES = (
         tuple(Decimal(r) for r in ("21", "12", "6", "0")),
         date(1996, 1, 1),
         None,
-        "Belgian VAT Code art. 37 and Royal Decree no. 20; invoicing-rules.md §4.1",
+        "Belgian VAT Code art. 37 and Royal Decree no. 20",
     ),
     RateTable(
         "FR",
         tuple(Decimal(r) for r in ("20", "10", "5.5", "2.1", "0")),
         date(2014, 1, 1),
         None,
-        "CGI art. 278, 278-0 bis, 279, 281 quater; invoicing-rules.md §4.1",
+        "CGI art. 278, 278-0 bis, 279, 281 quater",
     ),
 )
 
