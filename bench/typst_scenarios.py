@@ -1,4 +1,5 @@
-"""The Typst trial against every scenario the PDF tests render (tests/billing/scenarios.py):
+"""The Typst trial against every scenario the PDF tests render (tests/billing/scenarios.py)
+and a quote:
 each document drawn by WeasyPrint (Patron's path) and by Typst (bench/typst_pdf.py), both
 kept in test-artifacts/typst-trial/ to compare as PNG (pdftoppm -r 80), and the Typst one
 checked: it passes the validator(s), says the same words as WeasyPrint's (noting where the page count differs),
@@ -62,3 +63,15 @@ def test_typst_draws_every_scenario_as_weasyprint_does_and_validly(name, owner, 
         catalogue = PdfReader(io.BytesIO(theirs)).trailer["/Root"]
         if document.kind in ("invoice", "credit_note"):
             assert [entry.get_object()["/UF"] for entry in catalogue["/AF"]] == ["factur-x.xml"]
+
+
+def test_typst_draws_a_quote_as_a_pdf_a_without_xml(owner, business):
+    quote = scenarios.accepted_quote(owner, scenarios.acme(), [("Site vitrine", "1", "1800", "21")])
+    OUT.mkdir(parents=True, exist_ok=True)
+    ours, theirs = facturx_pdf(quote), typst_pdf.typst_pdf(quote)
+    (OUT / "quote.weasyprint.pdf").write_bytes(ours)
+    (OUT / "quote.typst.pdf").write_bytes(theirs)
+    assert words(theirs) == words(ours)
+    catalogue = PdfReader(io.BytesIO(theirs)).trailer["/Root"]
+    assert "/AF" not in catalogue and "PDF/A" not in str(catalogue.get("/Names", ""))
+    assert b"<pdfaid:part>3</pdfaid:part>" in catalogue["/Metadata"].get_object().get_data()
