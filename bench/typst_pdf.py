@@ -13,8 +13,9 @@ the host's and Typst's own left out. Files: the media folder only (the logo).
 Not used by the application. The decision, December 2026 (issue 13):
 
 - Speed: on the same 15-line, two-page invoices, alternated A/B in one run on one core of a
-  loaded 2-core machine, WeasyPrint 725 to 1,286 ms and Typst 161 to 266 ms (medians):
-  Typst 4.5 to 4.8 times faster (bench/invoices.py --typst). Of Typst's time, about 30 to
+  loaded 2-core machine (load 11 to 14), three runs of 60 to 100 invoices: WeasyPrint 725
+  to 1,436 ms and Typst 161 to 319 ms (medians), Typst 4.50, 4.51 and 4.83 times faster
+  (bench/invoices.py --typst); WeasyPrint took about 420 ms on a quiet machine. Of Typst's time, about 30 to
   50 ms is document_context() (babel's formatting, the same for both engines) and 10 to
   30 ms pikepdf; pypdf's incremental update instead cost 50 to 450 ms.
 - Looks: pages compared as PNG (pdftoppm -r 80) on every scenario: the same layout, colours

@@ -1,9 +1,9 @@
 """The Typst trial against every scenario the PDF tests render (tests/billing/scenarios.py)
-and a quote:
-each document drawn by WeasyPrint (Patron's path) and by Typst (bench/typst_pdf.py), both
-kept in test-artifacts/typst-trial/ to compare as PNG (pdftoppm -r 80), and the Typst one
-checked: it passes the validator(s), says the same words as WeasyPrint's (noting where the page count differs),
-embeds subset fonts that are all Patron's, and declares factur-x.xml once.
+and a quote: each document drawn by WeasyPrint (Patron's path) and by Typst
+(bench/typst_pdf.py), both kept in test-artifacts/typst-trial/ to compare as PNG
+(pdftoppm -r 80), and the Typst one checked: it passes the validator(s), says the same words
+as WeasyPrint's (noting where the page count differs), embeds subset fonts that are all
+Patron's, and declares factur-x.xml once. Needs the bench extra (typst, pikepdf):
 
     .venv/bin/python -m pytest bench/typst_scenarios.py
 """
