@@ -18,6 +18,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
@@ -167,6 +168,13 @@ def stylesheet(css):
     )
 
 
+def list_each_attachment_once(document, pdf):
+    """WeasyPrint (70) lists each attachment twice in the catalogue's /AF array of a PDF/A-3,
+    once from the embedded files' name tree and once from the file specifications."""
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
 def write_pdf(
     html, *, created, identifier, stylesheets=(), attachments=(), extra_rdf=b"", fetcher=None
 ):
@@ -190,5 +198,6 @@ def write_pdf(
             pdf_variant="pdf/a-3b",
             pdf_identifier=identifier,
             attachments=list(attachments),
+            finisher=list_each_attachment_once,
         )
     return output.getvalue()

@@ -7,7 +7,6 @@ marked safe. The one piece of markup passed through is the QR code's SVG, which 
 draws from the payment data as a single path.
 """
 
-import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -37,22 +36,29 @@ from patron.business.brand import HEX_COLOUR, TYPEFACES
 from patron.business.models import Business
 from patron.system.pdf import media_url, static_root, static_url
 
-FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
-WOFF = re.compile(r"url\(\.\./(vendor/fonts/[\w./-]+\.woff)\)\s*format\('woff'\)")
+# Full fonts for PDFs (static/vendor/fonts/full/<typeface>/, SOURCES.md there): the web's
+# subsets lack glyphs a document needs (U+202F, the French thousands separator), which the
+# renderer would then take from whatever fonts the host has.
+PDF_FONTS = "vendor/fonts/full"
+WEIGHTS = {"Regular": 400, "Bold": 700}
+# The typeface a glyph missing from the brand kit's one is taken from: Inter has every
+# character Patron itself writes (Lora and Atkinson Hyperlegible lack U+202F and U+2009).
+FALLBACK = "inter"
 
 
 @lru_cache(maxsize=16)
 def font_faces(slug):
-    """@font-face rules of one bundled typeface, WOFF only, with the fetcher's URLs."""
-    family = TYPEFACES.get(slug, TYPEFACES["inter"])[0]
-    css = (static_root() / "patron" / "fonts.css").read_text()
+    """@font-face rules of one bundled typeface's full TTF files, with the fetcher's URLs."""
+    family = TYPEFACES[slug][0]
+    folder = static_root() / PDF_FONTS / slug
     rules = []
-    for rule in FONT_FACE.findall(css):
-        found = WOFF.search(rule)
-        if f"'{family}'" not in rule or not found:
-            continue
-        src = f"src: url('{static_url(found[1])}') format('woff');"
-        rules.append(re.sub(r"src:[^;]*;", src, rule).replace("font-display: swap;", ""))
+    for path in sorted(folder.glob("*.ttf")):
+        weight = WEIGHTS[path.stem.rsplit("-", 1)[1]]
+        url = static_url(path.relative_to(static_root()))
+        rules.append(
+            f"@font-face {{ font-family: '{family}'; font-style: normal; "
+            f"font-weight: {weight}; src: url('{url}') format('truetype'); }}"
+        )
     return "\n".join(rules), family
 
 
@@ -62,18 +68,20 @@ def brand(business):
     if business is not None:
         primary = business.primary_colour if HEX_COLOUR.match(business.primary_colour) else primary
         accent = business.accent_colour if HEX_COLOUR.match(business.accent_colour) else accent
-        typeface = business.typeface
+        typeface = business.typeface if business.typeface in TYPEFACES else typeface
         if business.logo:
             path = (Path(settings.MEDIA_ROOT) / business.logo.name).resolve()
             if path.is_file() and path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
                 logo = media_url(business.logo.name)
     faces, family = font_faces(typeface)
-    generic = TYPEFACES.get(typeface, TYPEFACES["inter"])[1]
+    stack = f"'{family}'"
+    if typeface != FALLBACK:
+        fallback_faces, fallback = font_faces(FALLBACK)
+        faces, stack = f"{faces}\n{fallback_faces}", f"{stack}, '{fallback}'"
     # Built from the bundled font list and colours checked against #rrggbb: no user text.
-    css = (
-        f"{faces}\n:root {{ --primary: {primary}; --accent: {accent}; }}\n"
-        f"body {{ font-family: '{family}', {generic}; }}"
-    )
+    # No generic family, which would put the host's fonts before Patron's fallback; on the
+    # root, not the body, for the page's margin boxes (the page number) to have it too.
+    css = f"{faces}\n:root {{ --primary: {primary}; --accent: {accent}; font-family: {stack}; }}"
     return {"css": css, "logo": logo}
 
 
