@@ -88,7 +88,7 @@ def contact_list(request):
         "filtered": any(chosen[k] for k in ("q", "kind", "tag", "due")),
         "today": timezone.localdate(),
     }
-    return page_or_fragment(request, "contacts/list.html", "results", context)
+    return page_or_fragment(request, "contacts/list.html", "results", context, push_query=True)
 
 
 @owner_required

@@ -93,7 +93,7 @@ def project_list(request):
             filters.picker("client", _("Client"), client_picker),
         ],
     }
-    return page_or_fragment(request, "work/projects.html", "list", context)
+    return page_or_fragment(request, "work/projects.html", "list", context, push_query=True)
 
 
 def project_form_page(request, project):
@@ -262,7 +262,7 @@ def entry_list(request):
             filters.date("to", _("To"), until),
         ],
     }
-    return page_or_fragment(request, "work/entries.html", "list", context)
+    return page_or_fragment(request, "work/entries.html", "list", context, push_query=True)
 
 
 @owner_required

@@ -112,7 +112,7 @@ def document_list(request):
             filters.select("status", _("Status"), status, STATES.items(), blank=_("Any status")),
         ],
     }
-    return page_or_fragment(request, "billing/list.html", "results", context)
+    return page_or_fragment(request, "billing/list.html", "results", context, push_query=True)
 
 
 @owner_required

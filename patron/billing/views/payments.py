@@ -112,4 +112,4 @@ def payment_list(request):
             filters.search("q", _("Search"), query, placeholder=_("Client, reference or number")),
         ],
     }
-    return page_or_fragment(request, "billing/payments.html", "results", context)
+    return page_or_fragment(request, "billing/payments.html", "results", context, push_query=True)

@@ -359,7 +359,7 @@ def expense_list(request):
             f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
         ],
     }
-    return page_or_fragment(request, "work/expense_list.html", "results", context)
+    return page_or_fragment(request, "work/expense_list.html", "results", context, push_query=True)
 
 
 def filter_fields(form):
