@@ -54,12 +54,12 @@ def select(name, label, value, choices, blank=None):
 
 def date(name, label, value):
     """A day; `value` a date (drawn as YYYY-MM-DD) or the text typed, kept as typed."""
-    shown = value.isoformat() if hasattr(value, "isoformat") else (value or "")
-    return Filter("date", name, label, str(shown)[:10])
+    shown = value.isoformat() if hasattr(value, "isoformat") else plain(value or "", 10)
+    return Filter("date", name, label, shown)
 
 
 def month(name, label, value):
-    return Filter("month", name, label, str(value or "")[:7])
+    return Filter("month", name, label, plain(value or "", 7))
 
 
 def checkbox(name, label, checked):
@@ -75,8 +75,12 @@ def picker(name, label, context):
 def typed(params, name, limit=100):
     """What was typed in a filter's text box: on one line, without control characters
     (PostgreSQL refuses NUL in a query), at most `limit` characters."""
-    value = params.get(name, "")[:limit]
-    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    return plain(params.get(name, ""), limit)
+
+
+def plain(text, limit=200):
+    """Text on one line without control characters: a message that may quote what was typed."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(text)[:limit]).split())
 
 
 def one_of(params, name, allowed, default=""):

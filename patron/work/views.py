@@ -69,11 +69,9 @@ def parse_id(value):
 @owner_required
 @require_GET
 def project_list(request):
-    status = request.GET.get("status", "")
-    if status not in Project.Status.values:
-        status = ""
+    status = filters.one_of(request.GET, "status", Project.Status.values)
     client_id = parse_id(request.GET.get("client"))
-    query = request.GET.get("q", "").strip()[:100]
+    query = filters.typed(request.GET, "q")
     projects = projects_for_list(status=status, client=client_id, query=query)
     if request.GET.get("format") == "csv":
         return exports.projects_csv(projects, request.business.currency)

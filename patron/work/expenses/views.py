@@ -356,7 +356,8 @@ def expense_list(request):
         "filtered": any(form.data.get(name) for name in form.fields),
         "filter_fields": filter_fields(form),
         "filter_errors": [
-            f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+            filters.plain(f"{form[name].label}: {' '.join(errors)}")
+            for name, errors in form.errors.items()
         ],
     }
     return page_or_fragment(request, "work/expense_list.html", "results", context, push_query=True)
