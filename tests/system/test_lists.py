@@ -3,12 +3,11 @@ the results alone, the page has the filters; the queries stay the same as rows g
 the filters on; hostile filter values are left out or said so, and always escaped."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from patron.billing.documents.drafting import new_draft
 from patron.billing.models import Payment
@@ -44,7 +43,7 @@ def add_project(i):
 
 
 def add_entry(i):
-    start = timezone.make_aware(datetime(2025, 3, 4, 9)) + timedelta(minutes=5 * i)
+    start = datetime(2025, 3, 4, 9, tzinfo=UTC) + timedelta(minutes=5 * i)
     do_save_entry(TimeEntry(project=website(), start=start, end=start + timedelta(minutes=3)))
 
 
