@@ -350,6 +350,7 @@ def expense_list(request):
     for expense in page.object_list:
         expense.rates = rates.get(expense.pk, 0)
     context = {
+        "filters": form,
         "page": page,
         "totals": totals_by_currency(expenses),
         "categories": category_suggestions(),
