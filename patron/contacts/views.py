@@ -27,7 +27,9 @@ from patron.contacts.network import (
     search_contacts,
 )
 from patron.pricing.warnings import warn_if_below
+from patron.system import filters
 from patron.system.exporting import csv_response
+from patron.system.fragments import page_or_fragment
 from patron.system.importing import ImportRefused, check_size, describe_counts, get_importer
 from patron.system.picker import pick_response
 
@@ -44,34 +46,49 @@ def list_filters(request):
     """The list's search and filters from the query string, as search_contacts takes them."""
     get = request.GET
     return {
-        "q": get.get("q", "")[:100],
-        "kind": get.get("kind", "") if get.get("kind") in KIND_FILTERS else "",
-        "tag": get.get("tag", "")[:50],
+        "q": filters.typed(get, "q"),
+        "kind": filters.one_of(get, "kind", KIND_FILTERS),
+        "tag": filters.typed(get, "tag", limit=50),
         "due": get.get("due") == "1",
-        "sort": get.get("sort", "name") if get.get("sort") in SORTS else "name",
+        "sort": filters.one_of(get, "sort", SORTS, default="name"),
     }
+
+
+def filter_fields(chosen, tags):
+    # A tag is matched whatever its case: the menu shows the one chosen as it is spelt, or
+    # as it was asked for when no contact has it (the list is empty, and says why).
+    tag = next((name for name in tags if name.lower() == chosen["tag"].lower()), None)
+    if tag is None and chosen["tag"]:
+        tag = chosen["tag"]
+        tags = [*tags, tag]
+    return [
+        filters.search(
+            "q", _("Search"), chosen["q"], placeholder=_("Name, email or organisation")
+        ),
+        filters.select(
+            "kind", _("Relationship"), chosen["kind"], kind_choices(),
+            blank=_("Every relationship"),
+        ),
+        filters.select("tag", _("Tag"), tag, [(t, t) for t in tags], blank=_("Every tag")),
+        filters.select("sort", _("Sort"), chosen["sort"], sort_choices()),
+        filters.checkbox("due", _("Follow-up due"), chosen["due"]),
+    ]  # fmt: skip
 
 
 @owner_required
 def contact_list(request):
-    filters = list_filters(request)
-    page = Paginator(search_contacts(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    chosen = list_filters(request)
+    page = Paginator(search_contacts(**chosen), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "contacts/list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "tags": Tag.objects.values_list("name", flat=True),
-            "kinds": kind_choices(),
-            "sorts": sort_choices(),
-            "filtered": any(filters[k] for k in ("q", "kind", "tag", "due")),
-            "today": timezone.localdate(),
-        },
-    )
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "filter_fields": filter_fields(chosen, list(Tag.objects.values_list("name", flat=True))),
+        "filtered": any(chosen[k] for k in ("q", "kind", "tag", "due")),
+        "today": timezone.localdate(),
+    }
+    return page_or_fragment(request, "contacts/list.html", "results", context, push_query=True)
 
 
 @owner_required

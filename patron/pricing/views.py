@@ -16,6 +16,7 @@ from patron.pricing.scenarios import (
     do_save_scenario,
     starting_inputs,
 )
+from patron.system.fragments import wants_fragment
 
 
 def page(request, form, save_form, status=200):
@@ -35,7 +36,7 @@ def page(request, form, save_form, status=200):
         "result": result,
         "segments": segments(result) if result else [],
     }
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         return render(request, "pricing/calculator.html#result", context, status=status)
     recorded, start, end = recorded_costs()
     context.update(

@@ -17,6 +17,8 @@ from patron.audit.log import record
 from patron.contacts.models import Contact
 from patron.contacts.network import CONTACTS
 from patron.pricing.warnings import warn_if_below
+from patron.system import filters
+from patron.system.fragments import page_or_fragment
 from patron.system.picker import filter_picker, pick_response
 from patron.work import exports
 from patron.work import week as weeks
@@ -48,13 +50,6 @@ PROJECTS_PER_PAGE = 25
 ENTRIES_PER_PAGE = 50
 
 
-def page_or_fragment(request, template, fragment, context):
-    """The whole page, or only the named fragment when htmx asks for it."""
-    if request.htmx and not request.htmx.boosted:
-        template = f"{template}#{fragment}"
-    return render(request, template, context)
-
-
 def parse_date(value):
     try:
         day = datetime.strptime((value or "")[:10], "%Y-%m-%d").date()  # noqa: DTZ007
@@ -74,27 +69,29 @@ def parse_id(value):
 @owner_required
 @require_GET
 def project_list(request):
-    status = request.GET.get("status", "")
-    if status not in Project.Status.values:
-        status = ""
+    status = filters.one_of(request.GET, "status", Project.Status.values)
     client_id = parse_id(request.GET.get("client"))
-    query = request.GET.get("q", "").strip()[:100]
+    query = filters.typed(request.GET, "q")
     projects = projects_for_list(status=status, client=client_id, query=query)
     if request.GET.get("format") == "csv":
         return exports.projects_csv(projects, request.business.currency)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     client = Contact.objects.filter(pk=client_id).first() if client_id else None
+    client_picker = filter_picker(
+        "client", CONTACTS, "clients", client, id="f-client", placeholder=_("Any client")
+    )
     context = {
         "page": page,
-        "status": status,
-        "client_id": client_id,
-        "query": query,
-        "statuses": Project.Status.choices,
-        "client_picker": filter_picker(
-            "client", CONTACTS, "clients", client, id="client", placeholder=_("Any client")
-        ),
+        "filtered": bool(query or status or client_id),
+        "filter_fields": [
+            filters.search("q", _("Search"), query, placeholder=_("Project or client")),
+            filters.select(
+                "status", _("Status"), status, Project.Status.choices, blank=_("Any status")
+            ),
+            filters.picker("client", _("Client"), client_picker),
+        ],
     }
-    return page_or_fragment(request, "work/projects.html", "list", context)
+    return page_or_fragment(request, "work/projects.html", "list", context, push_query=True)
 
 
 def project_form_page(request, project):
@@ -250,16 +247,20 @@ def entry_list(request):
     page = Paginator(entries.order_by("-start", "-pk"), ENTRIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    project_picker = filter_picker(
+        "project", PROJECTS, "all", project, id="f-project", placeholder=_("Every project")
+    )
     context = {
         "page": page,
         "total": total,
-        "project_picker": filter_picker(
-            "project", PROJECTS, "all", project, id="f-project", placeholder=_("Every project")
-        ),
-        "since": since,
-        "until": until,
+        "filtered": total is not None,
+        "filter_fields": [
+            filters.picker("project", _("Project"), project_picker),
+            filters.date("from", _("From"), since),
+            filters.date("to", _("To"), until),
+        ],
     }
-    return page_or_fragment(request, "work/entries.html", "list", context)
+    return page_or_fragment(request, "work/entries.html", "list", context, push_query=True)
 
 
 @owner_required

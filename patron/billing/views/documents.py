@@ -59,7 +59,9 @@ from patron.billing.payments.recording import (
 from patron.billing.rules.vat import rates_for, vat_mentions
 from patron.billing.views.reminders import reminder_context
 from patron.portal.links import create_link, portal_path, revoke_links
+from patron.system import filters
 from patron.system.exporting import csv_response
+from patron.system.fragments import page_or_fragment
 
 PER_PAGE = 50
 
@@ -71,13 +73,13 @@ def parse_kind(value):
 @owner_required
 @require_GET
 def document_list(request):
-    kind = request.GET.get("kind", "")
-    status = request.GET.get("status", "")
-    query = " ".join(request.GET.get("q", "")[:100].split())
+    kind = filters.one_of(request.GET, "kind", Kind.values)
+    status = filters.one_of(request.GET, "status", STATES)
+    query = filters.typed(request.GET, "q")
     documents = with_states(Document.objects.select_related("client"))
-    if kind in Kind.values:
+    if kind:
         documents = documents.filter(kind=kind)
-    if status in STATES:
+    if status:
         documents = filter_state(documents, status)
     if query:
         documents = documents.filter(
@@ -103,13 +105,14 @@ def document_list(request):
         document.to_pay = outstanding(document) if document.kind == Kind.INVOICE else None
     context = {
         "page": page,
-        "kind": kind,
-        "status": status,
-        "query": query,
-        "kinds": Kind.choices,
-        "statuses": list(STATES.items()),
+        "filtered": bool(query or kind or status),
+        "filter_fields": [
+            filters.search("q", _("Search"), query, placeholder=_("Number or client")),
+            filters.select("kind", _("Kind"), kind, Kind.choices, blank=_("Every kind")),
+            filters.select("status", _("Status"), status, STATES.items(), blank=_("Any status")),
+        ],
     }
-    return render(request, "billing/list.html", context)
+    return page_or_fragment(request, "billing/list.html", "results", context, push_query=True)
 
 
 @owner_required

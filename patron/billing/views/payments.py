@@ -24,7 +24,9 @@ from patron.billing.payments.recording import (
 )
 from patron.billing.views.documents import PER_PAGE, issued_context
 from patron.money import format_money
+from patron.system import filters
 from patron.system.exporting import csv_response
+from patron.system.fragments import page_or_fragment
 
 
 @owner_required
@@ -91,7 +93,7 @@ def payment_delete(request, pk):
 @owner_required
 @require_GET
 def payment_list(request):
-    query = " ".join(request.GET.get("q", "")[:100].split())
+    query = filters.typed(request.GET, "q")
     payments = Payment.objects.select_related("client").prefetch_related("allocations__document")
     if query:
         payments = payments.filter(
@@ -103,4 +105,11 @@ def payment_list(request):
     if request.GET.get("format") == "csv":
         return csv_response("payments.csv", *tables.payment_table(payments.order_by("date", "pk")))
     page = Paginator(payments.order_by("-date", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "billing/payments.html", {"page": page, "query": query})
+    context = {
+        "page": page,
+        "filtered": bool(query),
+        "filter_fields": [
+            filters.search("q", _("Search"), query, placeholder=_("Client, reference or number")),
+        ],
+    }
+    return page_or_fragment(request, "billing/payments.html", "results", context, push_query=True)

@@ -21,9 +21,11 @@ from patron.accounts.access import owner_required
 from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.network import CONTACTS, clients
 from patron.money import check_currency
+from patron.system import filters
 from patron.system.exporting import csv_response
+from patron.system.fragments import page_or_fragment
 from patron.system.importing import ImportRefused
-from patron.system.picker import PickerField
+from patron.system.picker import PickerField, filter_picker
 from patron.work.expenses.receipts import check_receipt, receipt_content_type
 from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, ExpenseVat, Project
@@ -347,17 +349,43 @@ def expense_list(request):
     )
     for expense in page.object_list:
         expense.rates = rates.get(expense.pk, 0)
-    return render(
-        request,
-        "work/expense_list.html",
-        {
-            "filters": form,
-            "page": page,
-            "totals": totals_by_currency(expenses),
-            "categories": category_suggestions(),
-            "filtered": any(form.data.get(name) for name in form.fields),
-        },
+    context = {
+        "filters": form,
+        "page": page,
+        "totals": totals_by_currency(expenses),
+        "categories": category_suggestions(),
+        "filtered": any(form.data.get(name) for name in form.fields),
+        "filter_fields": filter_fields(form),
+        "filter_errors": [
+            filters.plain(f"{form[name].label}: {' '.join(errors)}")
+            for name, errors in form.errors.items()
+        ],
+    }
+    return page_or_fragment(request, "work/expense_list.html", "results", context, push_query=True)
+
+
+def filter_fields(form):
+    """The list's filters as drawn: each shows what was typed, understood or not (the message
+    above the results says which were left out)."""
+    typed = form.data
+    chosen = form.cleaned_data.get("project") if "project" not in form.errors else None
+    project = filter_picker(
+        "project", PROJECTS, "all", chosen, id="f-project", placeholder=_("All projects")
     )
+    return [
+        filters.month("month", form["month"].label, typed.get("month")),
+        filters.date("date_from", form["date_from"].label, typed.get("date_from")),
+        filters.date("date_to", form["date_to"].label, typed.get("date_to")),
+        filters.text(
+            "category", form["category"].label, filters.typed(typed, "category"),
+            suggestions="expense-categories",
+        ),
+        filters.select(
+            "billable", form["billable"].label, filters.one_of(typed, "billable", ("yes", "no")),
+            ExpenseFilter.BILLABLE_CHOICES[1:], blank=ExpenseFilter.BILLABLE_CHOICES[0][1],
+        ),
+        filters.picker("project", form["project"].label, project),
+    ]  # fmt: skip
 
 
 def expense_table(expenses):
