@@ -1,0 +1,37 @@
+"""Time from other trackers: Toggl Track and Clockify detailed CSV, Harvest's
+detailed time report, Watson's `frames` file (formats in
+shared/reference/import-formats.md).
+
+Every importer turns its file into `Row`s, then `TimeImporter.plan` checks them
+all against Patron's rules before anything is written:
+
+1. each row on its own: a project, a start before its end, at most a day;
+2. rows already imported (their `source` is known) are skipped, so importing
+   a file twice adds nothing;
+3. the rest must not overlap each other or the entries already in Patron: real
+   trackers allow parallel entries, Patron does not, so an overlap is a row
+   error, named with both sides, and the user fixes the file (or the entry).
+   The check is one sort-and-sweep over the rows and the entries of the same
+   period, not a query per row;
+4. clients (organisations marked as clients) and projects are matched by name
+   ignoring case, and created when missing; so are tasks and tags.
+
+`apply` writes all of it in one transaction with bulk inserts in chunks.
+Times in CSV files are the wall-clock times of the business's time zone.
+"""
+
+from patron.work.importers.clockify import ClockifyImporter
+from patron.work.importers.common import PHRASES, Row, TimeImporter
+from patron.work.importers.harvest import HarvestImporter
+from patron.work.importers.toggl import TogglImporter
+from patron.work.importers.watson import WatsonImporter
+
+__all__ = [
+    "PHRASES",
+    "ClockifyImporter",
+    "HarvestImporter",
+    "Row",
+    "TimeImporter",
+    "TogglImporter",
+    "WatsonImporter",
+]
