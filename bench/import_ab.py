@@ -1,0 +1,255 @@
+"""The time importers' speed tricks against the plain code they replace, alternated
+in one process on the same file: each round imports the file once per variant,
+in a rotating order, each into a fresh copy of the same migrated install.
+
+A variant turns tricks off by putting the plain code in their place (here, in
+the bench: the importers hold only what they use). Every variant must write the
+same rows (compared by a digest of every entry and its tags), or the run stops.
+
+    .venv/bin/python bench/import_ab.py TEMPLATE_DIR WORK_DIR FILE --runs 5 [--tricks a,b]
+
+bench/report.py --import-only --ab runs it; WORK_DIR is the PATRON_DATA_DIR. With
+DATABASE_URL set (a migrated PostgreSQL database), each import starts from its time,
+contact and project tables emptied instead.
+"""
+
+import argparse
+import contextlib
+import hashlib
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+
+def plain_stamp(moment):
+    return f"{moment:%Y%m%d%H%M%S}"
+
+
+class PlainClock:
+    """zoneinfo for every time: what LocalClock's epoch arithmetic replaces (with no
+    origin, wall_clock reads each time through zoneinfo, both folds)."""
+
+    def __init__(self, zone):
+        self.zone = zone
+
+    def origin(self, day):
+        return None
+
+    def utc(self, moment, fold=0):
+        from datetime import UTC
+
+        if moment.tzinfo is not None:
+            moment = moment.replace(tzinfo=None)
+        return moment.replace(tzinfo=self.zone, fold=fold).astimezone(UTC)
+
+
+def plain_adapter():
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value
+
+
+def plain_insert_rows(cursor, table, columns, rows):
+    """insert_rows with INSERT where it says INSERT OR FAIL on SQLite."""
+    from itertools import chain
+
+    from django.db import connection
+
+    from patron.work.importers import writing
+
+    quote = connection.ops.quote_name
+    into = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES"
+    marks = f"({', '.join(['%s'] * len(columns))})"
+    size = writing.PARAMETERS_PER_STATEMENT // len(columns)
+    full = len(rows) - len(rows) % size
+    if full:
+        statement = f"{into} {', '.join([marks] * size)}"
+        batches = [list(chain.from_iterable(rows[i : i + size])) for i in range(0, full, size)]
+        cursor.executemany(statement, batches)
+    if full < len(rows):
+        rest = rows[full:]
+        cursor.execute(f"{into} {', '.join([marks] * len(rest))}", list(chain.from_iterable(rest)))
+
+
+def plain_write(self, plan, progress):
+    """TimeImporter.write with the ORM's bulk_create for the entries and their tags."""
+    from django.utils import timezone
+
+    from patron.work.importers import common
+    from patron.work.models import TimeEntry
+
+    rows = plan.items
+    keys = common.project_keys(rows)
+    clients = common.match_clients(dict.fromkeys(client for client, _project in keys if client))
+    projects, new_projects = common.match_projects(keys, clients)
+    project_ids = {names: projects[key] for names, key in keys.items()}
+    tasks = common.match_tasks(rows, project_ids)
+    tags = common.match_tags(dict.fromkeys(t for r in rows for t in r.tags))
+    tag_ids = {names: {tags[name.casefold()] for name in names} for names in {r.tags for r in rows}}
+    Link = TimeEntry.tags.through
+    now = timezone.now()
+    done = 0
+    with common.roomy_cache():
+        for first in range(0, len(rows), common.CHUNK):
+            chunk = rows[first : first + common.CHUNK]
+            entries = []
+            for r in chunk:
+                project = project_ids[r.client, r.project]
+                entries.append(
+                    TimeEntry(
+                        project_id=project,
+                        task_id=tasks.get((project, r.task.casefold())) if r.task else None,
+                        start=r.start,
+                        end=r.end,
+                        duration_seconds=int((r.end - r.start).total_seconds()),
+                        note=r.note,
+                        billable=r.billable,
+                        source=r.source,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            TimeEntry.objects.bulk_create(entries, batch_size=1000)
+            links = [
+                Link(timeentry_id=e.pk, tag_id=tag)
+                for e, r in zip(entries, chunk, strict=True)
+                for tag in tag_ids[r.tags]
+            ]
+            Link.objects.bulk_create(links, batch_size=1000)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    counts = {"time entries": len(rows)}
+    if new_projects:
+        counts["new projects"] = new_projects
+    if clients.created:
+        counts["new clients"] = clients.created
+    skipped = plan.counts.get("skip as already imported", 0)
+    if skipped:
+        counts["skipped as already imported"] = skipped
+    return counts
+
+
+def tricks():
+    """{trick: [(module, attribute, its plain replacement)]}."""
+    from patron.work.importers import clockify, common, harvest, toggl, writing
+
+    return {
+        "gc": [(common, "collector_paused", contextlib.nullcontext)],
+        "stamp": [(common, "stamp", plain_stamp)],
+        "clock": [
+            (toggl, "LocalClock", PlainClock),
+            (clockify, "LocalClock", PlainClock),
+            (harvest, "LocalClock", PlainClock),
+        ],
+        "cache": [(common, "roomy_cache", contextlib.nullcontext)],
+        "orfail": [(writing, "insert_rows", plain_insert_rows)],
+        "adapter": [(common, "utc_adapter", plain_adapter)],
+        "insert": [(common.TimeImporter, "write", plain_write)],
+    }
+
+
+@contextlib.contextmanager
+def without(found, names):
+    saved = []
+    for name in names:
+        for owner, attribute, plain in found[name]:
+            saved.append((owner, attribute, getattr(owner, attribute)))
+            setattr(owner, attribute, plain)
+    try:
+        yield
+    finally:
+        for owner, attribute, value in reversed(saved):
+            setattr(owner, attribute, value)
+
+
+def fresh_install(template, work):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # DATABASE_URL given, migrated: emptied instead
+        tables = ["work_timeentry_tags", "work_timeentry", "work_task", "work_tag"]
+        tables += ["work_project", "contacts_contact"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        return
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        (work / f"patron.sqlite3{suffix}").unlink(missing_ok=True)
+    shutil.copy(template / "patron.sqlite3", work / "patron.sqlite3")
+
+
+def digest():
+    """Every entry as the user sees it (created_at aside), and its tags."""
+    from patron.work.models import TimeEntry
+
+    hashed = hashlib.sha256()
+    entries = TimeEntry.objects.order_by("source").values_list(
+        "source", "project__name", "project__client__name", "task__title", "start", "end",
+        "duration_seconds", "note", "billable",
+    )  # fmt: skip
+    for values in entries.iterator(chunk_size=10_000):
+        hashed.update(repr(values).encode())
+    links = TimeEntry.tags.through.objects.order_by("timeentry__source", "tag__name")
+    for values in links.values_list("timeentry__source", "tag__name").iterator(chunk_size=10_000):
+        hashed.update(repr(values).encode())
+    return hashed.hexdigest()[:16]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("template", type=Path)
+    parser.add_argument("work", type=Path)
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--tricks", default="", help="Comma-separated; all of them if empty.")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patron.settings")
+    django.setup()
+    from patron.system.importing import get_importer
+
+    found = tricks()
+    names = [t for t in args.tricks.split(",") if t] or list(found)
+    variants = {"current": [], **{f"-{name}": [name] for name in names}}
+    if len(names) > 1:
+        variants["plain"] = names
+    data = args.file.read_bytes()
+    times = {variant: [] for variant in variants}
+    digests = {}
+    order = list(variants)
+    for run in range(args.runs):
+        for variant in order[run % len(order) :] + order[: run % len(order)]:
+            fresh_install(args.template, args.work)
+            with without(found, variants[variant]):
+                importer = get_importer("toggl")
+                started = time.perf_counter()
+                plan = importer.plan(data)
+                checked = time.perf_counter()
+                importer.apply(plan)
+                written = time.perf_counter()
+            times[variant].append((checked - started, written - checked))
+            digests.setdefault(variant, digest())
+            if digests[variant] != digests["current"]:
+                sys.exit(f"{variant} wrote other rows than the current code")
+        print(f"round {run + 1}: " + ", ".join(f"{v} {sum(times[v][-1]):.2f}" for v in order))
+    base = [sum(t) for t in times["current"]]
+    print(f"{len(plan.items)} rows, {args.runs} rounds; seconds, median (plan + apply)")
+    for variant, runs in times.items():
+        total = [sum(t) for t in runs]
+        # Per round: this variant's time over the current code's in the same round.
+        ratios = [t / b for t, b in zip(total, base, strict=True)]
+        print(
+            f"  {variant:<10} {statistics.median(total):6.2f} s "
+            f"(plan {statistics.median(t[0] for t in runs):5.2f}, "
+            f"apply {statistics.median(t[1] for t in runs):5.2f})  "
+            f"× {statistics.median(ratios):.2f} the current time (rounds: "
+            f"{', '.join(f'{r:.2f}' for r in ratios)})"
+        )
+
+
+if __name__ == "__main__":
+    main()
