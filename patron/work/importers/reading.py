@@ -3,7 +3,6 @@ dates and times in the formats users' settings give, wall-clock times to UTC, an
 fingerprint that recognises a row imported before."""
 
 import csv
-import functools
 import hashlib
 import io
 from contextlib import contextmanager
@@ -23,29 +22,9 @@ def cell_text(value):
     return " ".join((value or "").split())
 
 
-# Clients, projects and tasks: the same few names on thousands of lines.
-name_text = functools.lru_cache(maxsize=4096)(cell_text)
-
-
 def fingerprint(kind, *parts):
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
     return f"{kind}:{digest}"
-
-
-TWO_DIGITS = [f"{n:02}" for n in range(100)]  # "00" to "99"
-
-
-def stamp(moment):
-    """YYYYMMDDHHMMSS as f"{moment:%Y%m%d%H%M%S}" writes it (sources depend on it), faster.
-
-    Two digits taken from a list cost a third less than formatting them with %02d,
-    and a large import stamps two times a row.
-    """
-    two = TWO_DIGITS
-    return (
-        f"{moment.year}{two[moment.month]}{two[moment.day]}"
-        f"{two[moment.hour]}{two[moment.minute]}{two[moment.second]}"
-    )
 
 
 # Reading CSV files
@@ -112,7 +91,6 @@ def picker(index, names):
     return pick
 
 
-@functools.lru_cache(maxsize=4096)  # a file repeats the same few tag lists
 def tags_of(text):
     return tuple(t for t in (cell_text(t) for t in text.split(",")) if t)
 

@@ -1,11 +1,9 @@
 """Writing checked rows: time entries and their tags, inserted as they are."""
 
-from contextlib import contextmanager
 from itertools import chain
 
 from django.db import connection
 
-from patron.work.importers.reading import EPOCH, NAIVE_EPOCH
 from patron.work.models import TimeEntry
 
 ENTRY_COLUMNS = [
@@ -33,36 +31,6 @@ def insert_entries(values):
         return {source: pk for source, pk in cursor.fetchall() if source in wanted}
 
 
-def utc_adapter():
-    """connection.ops.adapt_datetimefield_value for the importers' aware datetimes.
-
-    Django's adapter checks and converts each value; SQLite stores UTC as naive
-    text, which the epoch arithmetic of LocalClock gives directly, at a quarter
-    of the cost (and of replace(tzinfo=None)'s).
-    """
-    if connection.vendor == "sqlite":
-        return lambda moment: str(NAIVE_EPOCH + (moment - EPOCH))
-    return connection.ops.adapt_datetimefield_value
-
-
-@contextmanager
-def roomy_cache():
-    """On SQLite, a page cache big enough for the index pages a large import touches,
-    while it runs: with the default 2 MB, SQLite writes them out to the WAL file
-    half-way and reads them back."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -65536")  # negative: in KiB, so 64 MiB
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def insert_links(links):
     """Insert (entry id, tag id) pairs into the entries' tags."""
     with connection.cursor() as cursor:
@@ -83,15 +51,9 @@ def insert_rows(cursor, table, columns, rows):
     bulk_create does) a large import's inserts take about a third less time.
     The full statements go in one executemany: Django rewrites the placeholders
     of a statement's text at each call, which for such long texts is not free.
-
-    On SQLite, OR FAIL: a row breaking a constraint stops the statement without
-    undoing the rows before it, so SQLite keeps no journal to undo them (a copy
-    of each page the statement changes, another quarter of the time); the error
-    still rolls the whole import back, as its transaction ends with it.
     """
     quote = connection.ops.quote_name
-    verb = "INSERT OR FAIL INTO" if connection.vendor == "sqlite" else "INSERT INTO"
-    into = f"{verb} {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES"
+    into = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES"
     marks = f"({', '.join(['%s'] * len(columns))})"
     size = PARAMETERS_PER_STATEMENT // len(columns)
     full = len(rows) - len(rows) % size
