@@ -28,10 +28,12 @@ Speed. Two tricks stay, each for a clear factor on a whole 100,000-row Toggl
 import (`bench/report.py --import-only --ab`: each variant alternated with the
 current code in one process, CPU time, medians of 5 rounds on a shared machine):
 - `writing.insert_entries`: checked rows go in as raw multi-row INSERTs, where
-  bulk_create prepares every field of every object: the import takes 2.9x as
-  long with bulk_create (batch_size=1000) on SQLite;
+  bulk_create prepares every field of every object: with bulk_create
+  (batch_size=1000) the import takes 3.0x as long on SQLite, 1.6x on PostgreSQL
+  (there in wall-clock time: the server's work is not the process's CPU);
 - `reading.LocalClock`: a wall-clock time becomes UTC by epoch arithmetic on
-  days the clocks do not change, instead of zoneinfo for each time: 1.5x.
+  days the clocks do not change, instead of zoneinfo for each time: 1.33x
+  (1.5x among the tricks dropped since).
 Weighed and dropped (the import 1.05 to 1.19x as long without each, the
 threshold being 1.3x): the cycle collector paused, timestamps formatted by hand,
 a 64 MiB SQLite page cache, INSERT OR FAIL, UTC text made by hand for SQLite,

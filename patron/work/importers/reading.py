@@ -142,7 +142,7 @@ class LocalClock:
     `origin`, the wall-clock reading of the epoch at that offset: a subtraction
     and an addition, where replace(tzinfo=…) alone costs five times both (it is
     what a large import spent most of its reading on: zoneinfo for every time
-    makes a 100,000-row Toggl import 1.5x as long). The few days the clocks
+    makes a 100,000-row Toggl import 1.33x as long). The few days the clocks
     change (None in `days`) go through zoneinfo time by time.
     """
 
