@@ -8,6 +8,10 @@ time spent checking and writing, then the median of `patron import toggl` as a
 whole, a fresh install for each run.
 
     .venv/bin/python bench/report.py /tmp/patron-bench [--runs 5] [--import-only]
+
+With --ab [TRICKS], the import part instead times the importers' speed tricks
+against the plain code they replace, alternated in one process
+(bench/import_ab.py; TRICKS: comma-separated, all by default).
 """
 
 import argparse
@@ -39,6 +43,7 @@ def main():
     parser.add_argument("folder", help="A data folder made by bench/generate.py.")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--import-only", action="store_true", help="Skip the reports.")
+    parser.add_argument("--ab", nargs="?", const="", help="Tricks against plain code, A/B.")
     args = parser.parse_args()
     folder = Path(args.folder).resolve()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
@@ -46,7 +51,7 @@ def main():
     env["PATRON_DATA_DIR"] = str(folder)
     if not args.import_only:
         reports(folder, env, args.runs)
-    toggl_import(folder / "toggl-100k.csv", env, args.runs)
+    toggl_import(folder / "toggl-100k.csv", env, args.runs, args.ab)
 
 
 def reports(folder, env, runs):
@@ -70,7 +75,7 @@ def reports(folder, env, runs):
         )
 
 
-def toggl_import(toggl, env, runs):
+def toggl_import(toggl, env, runs, ab=None):
     with tempfile.TemporaryDirectory() as installed:
         # One migrated install, copied afresh for each import.
         template = Path(installed) / "template"
@@ -79,6 +84,13 @@ def toggl_import(toggl, env, runs):
             env={**env, "PATRON_DATA_DIR": str(template)},
             check=True,
         )
+        if ab is not None:
+            work = Path(installed) / "ab"
+            work.mkdir()
+            command = [sys.executable, str(Path(__file__).with_name("import_ab.py"))]
+            command += [str(template), str(work), str(toggl), "--runs", str(runs), "--tricks", ab]
+            subprocess.run(command, env={**env, "PATRON_DATA_DIR": str(work)}, check=True)
+            return
         fresh = Path(installed) / "fresh"
         shutil.copytree(template, fresh)
         code = (

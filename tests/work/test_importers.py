@@ -504,3 +504,110 @@ def test_far_dates_and_mixed_offsets_are_row_errors_not_crashes(
     found = get_importer("toggl").plan((header + row).encode())
     assert [e.row for e in found.errors] == [2] and message in found.errors[0].message
     assert not TimeEntry.objects.exists()
+
+
+# Each source on its own: the importers share their checks and their writing, not their
+# reading, so each is held to the same promises.
+
+SAMPLES = [
+    ("toggl", "toggl_detailed.csv"),
+    ("clockify", "clockify_detailed_us.csv"),
+    ("clockify", "clockify_detailed_eu.csv"),
+    ("clockify", "clockify_import_sample.csv"),
+    ("harvest", "harvest_detailed.csv"),
+    ("watson", "watson_frames.json"),
+]
+
+
+def saved_entries():
+    entries = TimeEntry.objects.order_by("source")
+    return list(entries.values_list("source", "project__name", "start", "end", "note", "billable"))
+
+
+@pytest.mark.parametrize("kind, name", SAMPLES)
+def test_each_source_imported_twice_writes_nothing_the_second_time(business, kind, name):
+    first = load(kind, name)
+    before = saved_entries()
+    importer, again = plan(kind, name)
+    assert again.ok, [str(e) for e in again.errors]
+    assert again.counts == {"import": 0, "skip as already imported": first["time entries"]}
+    assert importer.apply(again)["time entries"] == 0
+    assert saved_entries() == before
+
+
+@pytest.mark.parametrize(
+    "kind, data, says",
+    [
+        (
+            "clockify",
+            b"Project,Start Date,Start Time,End Date,End Time\n"
+            b"Site,2025-06-21,09:00,2025-06-21,10:00\n"
+            b"Site,2025-06-20,14:00,2025-06-20,13:00\n",
+            {3: "it ends before it starts."},
+        ),
+        (
+            "harvest",
+            b"Date,Project,Hours\n2025-06-16,Site,2\n2025-06-16,Site,lots\n",
+            {3: "“lots” is not a number of hours."},
+        ),
+        (
+            "watson",
+            json.dumps(
+                [
+                    [1749020400, 1749024000, "site", "a" * 32, []],
+                    [1749031200, 1749027600, "site", "b" * 32, []],
+                ]
+            ).encode(),
+            {2: "it ends before it starts."},
+        ),
+    ],
+)
+def test_a_bad_row_from_any_source_is_named_and_nothing_is_written(business, kind, data, says):
+    importer = get_importer(kind)
+    found = importer.plan(data)
+    assert errors(found) == says
+    with pytest.raises(ImportRefused, match="has errors"):
+        importer.apply(found)
+    assert not TimeEntry.objects.exists() and not Project.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kind, name, message",
+    [
+        ("clockify", "watson_frames.json", "not a Clockify detailed report export"),
+        ("harvest", "toggl_detailed.csv", "not a Harvest detailed time report export"),
+        ("watson", "toggl_detailed.csv", "not a Watson frames file"),
+    ],
+)
+def test_each_source_refuses_a_file_of_another_kind(business, kind, name, message):
+    with pytest.raises(ImportRefused, match=message):
+        plan(kind, name)
+    assert not TimeEntry.objects.exists() and not Project.objects.exists()
+
+
+def test_clockify_and_harvest_times_follow_the_clock_changes(business):
+    # Brussels: summer time (UTC+2) from 30 March 2025, winter time (UTC+1) from 26 October.
+    load_data = [
+        (
+            "clockify",
+            b"Project,Start Date,Start Time,End Date,End Time\n"
+            b"Spring,2025-03-30,07:00,2025-03-30,08:00\n"
+            b"Autumn,2025-10-26,07:00,2025-10-26,08:00\n",
+        ),
+        ("harvest", b"Date,Project,Hours\n2025-03-30,Spring,1\n2025-10-26,Autumn,1\n"),
+    ]
+    for kind, data in load_data:
+        importer = get_importer(kind)
+        found = importer.plan(data)
+        assert found.ok, [str(e) for e in found.errors]
+        importer.apply(found)
+    starts = TimeEntry.objects.filter(project__name="Spring").values_list("start", flat=True)
+    assert sorted(starts) == [
+        datetime(2025, 3, 30, 5, 0, tzinfo=UTC),  # Clockify, 07:00 summer time
+        datetime(2025, 3, 30, 7, 0, tzinfo=UTC),  # Harvest, from 09:00 summer time
+    ]
+    starts = TimeEntry.objects.filter(project__name="Autumn").values_list("start", flat=True)
+    assert sorted(starts) == [
+        datetime(2025, 10, 26, 6, 0, tzinfo=UTC),  # 07:00 winter time
+        datetime(2025, 10, 26, 8, 0, tzinfo=UTC),  # 09:00 winter time
+    ]
