@@ -37,6 +37,7 @@ from patron.billing.recurring.runs import add_months
 from patron.billing.reminders.dunning import due_steps, write_reminder
 from patron.billing.rules.vat import Treatment
 from patron.contacts.models import Contact
+from patron.money import cents
 
 ADDRESSES = {
     # name: street, postcode, city, country, VAT number, company number
@@ -211,7 +212,7 @@ def pay_some(owner, issued):
     invoices = [d for d in issued if d.kind == Kind.INVOICE and d.currency == "EUR"]
     plan = [(invoices[0], invoices[0].amount_due)]
     if len(invoices) > 1:
-        plan.append((invoices[1], (invoices[1].amount_due / 2).quantize(Decimal("0.01"))))
+        plan.append((invoices[1], cents(invoices[1].amount_due / 2)))
     plan += [(d, d.amount_due) for d in invoices[2:] if d.is_deposit]
     for invoice, amount in plan:
         do_record_payment(

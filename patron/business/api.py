@@ -8,6 +8,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from patron.api.errors import ValidationErrors, api_actor, form_errors
+from patron.api.fields import Money
 from patron.business.countries import iban_hint
 from patron.business.forms import ProfileForm
 from patron.business.models import PROFILE_FIELDS, Business
@@ -36,12 +37,12 @@ class BusinessOut(Schema):
     payment_terms_days: int
     document_language: str
     time_zone: str
-    default_hourly_rate: Decimal | None
+    default_hourly_rate: Money | None
     planned_hours_per_day: Decimal
     social_regime: str
     versement_liberatoire: bool
     declaration_period: str
-    quarterly_contribution: Decimal | None
+    quarterly_contribution: Money | None
     primary_colour: str
     accent_colour: str
     typeface: str

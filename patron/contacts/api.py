@@ -11,6 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
 from patron.contacts.forms import ContactForm, InteractionForm
 from patron.contacts.models import Contact, Interaction
 from patron.contacts.network import (
@@ -47,7 +48,7 @@ class ContactOut(Schema):
     language: str
     vat_number: str
     company_number: str
-    hourly_rate: Decimal | None
+    hourly_rate: Money | None
     notes: str
     referred_by_id: int | None
     next_contact_on: date | None

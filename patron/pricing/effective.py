@@ -20,7 +20,7 @@ The database does the sums, one query per kind of figure whatever the number of 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -40,19 +40,15 @@ from django.utils.translation import gettext_lazy as _
 from patron.billing.models import Document, Kind, Status
 from patron.business.profile import get_business
 from patron.contacts.models import display_name
+from patron.money import cents, in_hours
 from patron.work.models import Project, TimeEntry
 from patron.work.reports import billed_seconds_expression, business_zone, hourly_rate
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 NEAR = Decimal("0.10")  # within 10 % below the target: amber
 GROUPINGS = ("project", "client", "month")
 NO_PROJECT = _("(no project)")
 NO_CLIENT = _("(no client)")
-
-
-def cents(amount):
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -72,7 +68,7 @@ class Row:
 
     @property
     def hours(self):
-        return (Decimal(self.seconds) / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
+        return in_hours(self.seconds)
 
     @property
     def rate(self):

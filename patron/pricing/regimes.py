@@ -24,9 +24,9 @@ from patron.business.contributions import (
     MICRO_RATES,
     belgian_contributions,
     belgian_scale,
-    cents,
     micro_rates,
 )
+from patron.money import cents
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
 from patron.business.profile import get_business
 from patron.work.forms import ProjectForm, TaskForm
 from patron.work.models import Project, Task, TimeEntry
@@ -42,9 +43,9 @@ class ProjectOut(Schema):
     client_id: int | None
     status: str
     billing_mode: str
-    rate: Decimal | None
+    rate: Money | None
     budget_hours: Decimal | None
-    budget_amount: Decimal | None
+    budget_amount: Money | None
     billing_increment_minutes: int
     start_on: date | None
     due_on: date | None

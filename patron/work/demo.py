@@ -8,13 +8,14 @@ Everything is drawn from a seeded random generator: every demo is the same.
 
 import random
 from datetime import datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
+from patron.money import cents
 from patron.work.expenses.demo_einvoice import demo_invoice
 from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, Project, Task, TimeEntry
@@ -138,7 +139,7 @@ def populate(owner, country="BE"):
                 category=category,
                 amount_excl_vat=amount,
                 vat_rate=vat,
-                vat_amount=(amount * vat / 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
+                vat_amount=cents(amount * vat / 100),
                 currency="EUR",
                 billable=linked is not None,
                 project=linked,

@@ -142,7 +142,7 @@ def test_the_return_and_the_limits_over_the_api(owner, business, month, today, c
     assert client.get("/api/billing/books/limits", **auth).json() == []  # charges VAT: none
     scenarios.set_regime(vat_regime="franchise")
     [limit] = client.get(f"/api/billing/books/limits?year={today.year}", **auth).json()
-    assert limit["kind"] == "vat_franchise" and limit["limit"] == "25000"
+    assert limit["kind"] == "vat_franchise" and limit["limit"] == "25000.00"
 
 
 def test_patron_books_vat_prints_the_boxes(tmp_path):

@@ -8,7 +8,6 @@ form would; an accepted quote gives its deposit and final invoices, a pro-forma 
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from django.utils import timezone
 from ninja import Query, Schema
 
 from patron.api.errors import ValidationErrors, validation_errors
+from patron.api.fields import Money
 from patron.billing.api.documents import router
 from patron.billing.books import tables
 from patron.billing.books.archive import archive_of, request_archive
@@ -109,8 +109,8 @@ def books_archive_status(request: HttpRequest, query: Query[PeriodIn]):
 class BoxOut(Schema):
     code: str
     label: str
-    amount: Decimal | None
-    vat: Decimal | None
+    amount: Money | None
+    vat: Money | None
     unconfirmed: str = ""  # what Patron's reference could not confirm about the box
 
 
@@ -136,9 +136,9 @@ class LimitOut(Schema):
     kind: str
     name: str
     year: int
-    turnover: Decimal
-    limit: Decimal
-    tolerance: Decimal | None
+    turnover: Money
+    limit: Money
+    tolerance: Money | None
     percent: int
     level: str
     source: str

@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
 from patron.audit.log import record
 from patron.billing.documents.drafting import (
     Grouping,
@@ -69,14 +70,14 @@ class LineSchema(Schema):
 
 class LineOut(LineSchema):
     category: str
-    net: Decimal
+    net: Money
 
 
 class VatGroupOut(Schema):
     category: str
     rate: Decimal
-    taxable: Decimal
-    vat: Decimal
+    taxable: Money
+    vat: Money
 
 
 class AdjustmentSchema(Schema):
@@ -98,7 +99,7 @@ class AdjustmentOut(Schema):
     reason_code: str
     reason: str
     percent: Decimal | None
-    amount: Decimal | None
+    amount: Money | None
     vat_rate: Decimal | None
     category: str
 
@@ -116,8 +117,8 @@ class AppliedOut(Schema):
     category: str
     rate: Decimal
     percent: Decimal | None
-    base: Decimal | None
-    amount: Decimal
+    base: Money | None
+    amount: Money
 
     @staticmethod
     def resolve_charge(obj):
@@ -148,15 +149,15 @@ class DocumentOut(Schema):
     exchange_rate: Decimal | None
     exchange_rate_date: date | None
     exchange_rate_source: str
-    total_lines: Decimal
-    total_allowances: Decimal
-    total_charges: Decimal
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    prepaid: Decimal
-    amount_due: Decimal
-    total_vat_eur: Decimal | None
+    total_lines: Money
+    total_allowances: Money
+    total_charges: Money
+    total_excl_vat: Money
+    total_vat: Money
+    total_incl_vat: Money
+    prepaid: Money
+    amount_due: Money
+    total_vat_eur: Money | None
     hash: str
     lines: list[LineOut]
     adjustments: list[AdjustmentOut]
@@ -164,9 +165,9 @@ class DocumentOut(Schema):
     vat_groups: list[VatGroupOut]
     created_at: datetime
     state: str
-    paid: Decimal
-    credited: Decimal
-    outstanding: Decimal
+    paid: Money
+    credited: Money
+    outstanding: Money
 
     @staticmethod
     def resolve_lines(obj):

@@ -16,6 +16,7 @@ from ninja import Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, validation_errors
+from patron.api.fields import Money
 from patron.billing.api.documents import router
 from patron.billing.models import Document, Payment
 from patron.billing.payments.recording import (
@@ -30,7 +31,7 @@ from patron.contacts.models import Contact
 class AllocationOut(Schema):
     document_id: int
     number: str
-    amount: Decimal
+    amount: Money
 
     @staticmethod
     def resolve_number(obj):
@@ -42,13 +43,13 @@ class PaymentOut(Schema):
     client_id: int
     direction: str
     date: date
-    amount: Decimal
+    amount: Money
     currency: str
     method: str
     reference: str
     note: str
     allocations: list[AllocationOut]
-    unallocated: Decimal
+    unallocated: Money
     created_at: datetime
 
     @staticmethod
@@ -148,7 +149,7 @@ def delete_payment(request: HttpRequest, payment_id: int):
 
 
 class CreditUsedOut(Schema):
-    used: Decimal
+    used: Money
 
 
 @router.post("/documents/{int:document_id}/use-credit",

@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
 from patron.billing.api.documents import LineSchema
 from patron.billing.forms.reminders import RecurringForm, RecurringLineForm
 from patron.billing.models import Document, Kind, Recurring, Reminder, ReminderPause, StepKind
@@ -37,10 +38,10 @@ class ReminderOut(Schema):
     subject: str
     written_on: date
     days_late: int
-    outstanding: Decimal
-    interest: Decimal
+    outstanding: Money
+    interest: Money
     interest_rate: Decimal | None
-    indemnity: Decimal
+    indemnity: Money
     error: str
     message_id: str
     created_at: datetime

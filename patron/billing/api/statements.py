@@ -5,7 +5,6 @@ ignore it; the banks' CSV layouts. Refusals answer 422 with the reason and chang
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
 from patron.audit.log import record
 from patron.billing.forms.statements import BankMappingForm
 from patron.billing.models import BankMapping, Document, Statement, StatementLine
@@ -36,7 +36,7 @@ class LineOut(Schema):
     statement_id: int
     row: int
     booking_date: date
-    amount: Decimal
+    amount: Money
     currency: str
     counterparty: str
     iban: str

@@ -21,9 +21,9 @@ from patron.business.contributions import (
     belgian_contributions,
     belgian_net_income,
     belgian_scale,
-    cents,
     micro_rates,
 )
+from patron.money import cents
 from patron.work.models import Expense
 
 ZERO = Decimal("0.00")

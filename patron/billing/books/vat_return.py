@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from patron.billing.documents.deposits import deductions, remainder, share_of_rest
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
-from patron.billing.rules.totals import cents
 from patron.billing.rules.vat import EXEMPT, OUTSIDE, REVERSE, STANDARD, ZERO
+from patron.money import cents
 from patron.work.models import Expense
 
 ZERO_EUR = Decimal("0.00")

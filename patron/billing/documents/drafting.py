@@ -3,7 +3,7 @@ expenses or typed, turned into credit notes; saved and deleted while they are dr
 
 from collections import defaultdict
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +16,11 @@ from patron.audit.log import record
 from patron.billing.models import FROZEN, Adjustment, Document, Kind, Line, Status, Unit
 from patron.billing.rules.vat import charges_vat, rates_for, suggest_treatment
 from patron.business.models import Business
+from patron.money import in_hours
 from patron.work.models import Expense, Project, TimeEntry
 from patron.work.projects import effective_rate
 from patron.work.timing import billable_seconds
 
-HOURS = Decimal("0.0001")
 QUOTE_VALID_DAYS = 30
 
 
@@ -61,10 +61,6 @@ def new_draft(client, kind=Kind.INVOICE, *, project=None, business=None, **field
 
 def default_rate(document, business):
     return standard_rate(business) if business and charges_vat(document.treatment) else Decimal(0)
-
-
-def hours(seconds):
-    return (Decimal(seconds) / 3600).quantize(HOURS, rounding=ROUND_HALF_UP)
 
 
 def unbilled_time(project=None, client=None, since=None, until=None):
@@ -112,10 +108,10 @@ def time_lines(entries, grouping, business, vat_rate, language):
                     date_format(detail, "SHORT_DATE_FORMAT") if hasattr(detail, "day") else detail
                 )
                 description = f"{project.name} — {shown}"
-            quantity, unit = hours(seconds), Unit.HOUR
+            quantity, unit = in_hours(seconds, 4), Unit.HOUR
             if project.billing_mode == Project.BillingMode.DAILY:
                 per_day = business.planned_hours_per_day if business else Decimal(8)
-                quantity, unit = (hours(seconds) / per_day).quantize(HOURS), Unit.DAY
+                quantity, unit = in_hours(seconds / per_day, 4), Unit.DAY  # hours ÷ hours a day
             elif project.billing_mode == Project.BillingMode.FIXED:
                 quantity, unit = Decimal(1), Unit.LUMP_SUM
             lines.append(

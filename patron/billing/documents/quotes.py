@@ -12,7 +12,7 @@ from patron.audit.log import record
 from patron.billing.documents.drafting import follow_up, save_copy, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
 from patron.billing.payments.ledger import with_balances
-from patron.billing.rules.totals import cents
+from patron.money import cents
 from patron.portal.models import Decision
 
 OPEN = (Status.ISSUED, Status.SENT)

@@ -31,7 +31,7 @@ from patron.billing.payments.ledger import (
     with_balances,
 )
 from patron.contacts.models import Contact
-from patron.money import format_money
+from patron.money import cents, format_money
 
 MAX_AMOUNT = Decimal("9999999999.99")
 EARLIEST = Date(2000, 1, 1)
@@ -44,9 +44,9 @@ def checked_amount(value):
         raise ValidationError(_("The amount is not a number.")) from None
     if not amount.is_finite() or amount <= 0:
         raise ValidationError(_("The amount must be more than zero."))
-    if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+    if amount > MAX_AMOUNT or amount != cents(amount):
         raise ValidationError(_("The amount must be at most 9,999,999,999.99, to the cent."))
-    return amount.quantize(Decimal("0.01"))
+    return cents(amount)
 
 
 def checked_date(value):

@@ -26,6 +26,7 @@ from lxml import etree
 from patron.audit.log import record
 from patron.billing.models import BankMapping, Statement, StatementLine
 from patron.billing.statements.matching import do_propose
+from patron.money import cents
 from patron.system.importing import (
     ImportPlan,
     ImportRefused,
@@ -267,7 +268,7 @@ def checked_amount(raw, problems, signed=False):
     if abs(amount) > MAX_AMOUNT:
         problems.append(_("the amount is beyond 9,999,999,999.99."))
         return None
-    return amount.quantize(Decimal("0.01"))
+    return cents(amount)
 
 
 def check_values(values):

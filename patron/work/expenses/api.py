@@ -22,6 +22,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
 from patron.business.profile import get_business
 from patron.system.importing import ImportRefused
 from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
@@ -45,10 +46,10 @@ class ExpenseOut(Schema):
     supplier: str
     description: str
     category: str
-    amount_excl_vat: Decimal
+    amount_excl_vat: Money
     vat_rate: Decimal
-    vat_amount: Decimal
-    amount_incl_vat: Decimal
+    vat_amount: Money
+    amount_incl_vat: Money
     currency: str
     billable: bool
     client_id: int | None
@@ -75,7 +76,7 @@ class ExpenseLineOut(Schema):
     quantity: Decimal
     unit: str
     unit_price: Decimal
-    net_amount: Decimal
+    net_amount: Money
     vat_category: str
     vat_rate: Decimal
 

@@ -43,7 +43,6 @@ UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 # UNTDID 1001 codes of credit notes (BT-3); every other code of the EN 16931 list invoices.
 CREDIT_NOTE_TYPES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 
 

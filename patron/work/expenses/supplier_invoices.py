@@ -15,7 +15,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +25,7 @@ from django.utils.translation import ngettext_lazy
 
 from patron.audit.log import record
 from patron.contacts.models import Contact
+from patron.money import cents
 from patron.system.importing import ImportPlan, ImportRefused, check_size, shortened
 from patron.work.expenses.einvoice_reading import EInvoiceRefused, read_einvoice
 from patron.work.expenses.receipts import MAX_RECEIPT_BYTES, check_pdf
@@ -174,10 +175,6 @@ def receipt_file(data, invoice):
     return ContentFile(data, name=f"{uuid.uuid4().hex}.xml")
 
 
-def cents(value, sign):
-    return (value * sign).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def expense_fields(invoice):
     """The Expense's own fields for a read invoice (amounts negative for a credit note)."""
     sign = -1 if invoice.is_credit_note else 1
@@ -198,9 +195,9 @@ def expense_fields(invoice):
         "supplier": invoice.seller.name,
         # Patron's own summary of the lines, which keep their descriptions in full.
         "description": shortened(description, column(Expense, "description")),
-        "amount_excl_vat": cents(invoice.totals.excl_vat, sign),
+        "amount_excl_vat": cents(invoice.totals.excl_vat * sign),
         "vat_rate": largest.rate.quantize(CENT),
-        "vat_amount": cents(vat, sign),
+        "vat_amount": cents(vat * sign),
         "currency": invoice.currency,
         "number": invoice.number,
         "due_on": invoice.due_on,
@@ -238,7 +235,7 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
                     quantity=line.quantity * sign,
                     unit=line.unit,
                     unit_price=line.unit_price,
-                    net_amount=cents(line.net_amount, sign),
+                    net_amount=cents(line.net_amount * sign),
                     vat_category=line.vat_category,
                     vat_rate=line.vat_rate.quantize(CENT),
                 )
@@ -249,8 +246,8 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
                     expense=expense,
                     vat_category=group.category,
                     vat_rate=group.rate.quantize(CENT),
-                    taxable_amount=cents(group.taxable_amount, sign),
-                    vat_amount=cents(group.tax_amount, sign),
+                    taxable_amount=cents(group.taxable_amount * sign),
+                    vat_amount=cents(group.tax_amount * sign),
                 )
                 for group in invoice.vat_groups
             )
