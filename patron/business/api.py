@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from patron.api.errors import ValidationErrors, api_actor, form_errors
 from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.business.countries import iban_hint
 from patron.business.forms import ProfileForm
 from patron.business.models import PROFILE_FIELDS, Business
@@ -107,10 +108,8 @@ def read_business(request: HttpRequest):
 )
 def update_business(request: HttpRequest, payload: BusinessPatch):
     business = require_business()
-    data = model_to_dict(business, fields=PROFILE_FIELDS)
-    data.update(payload.dict(exclude_unset=True))
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    form = ProfileForm(data, instance=business)
+    current = model_to_dict(business, fields=PROFILE_FIELDS)
+    form = patch_form(ProfileForm, current, payload, instance=business)
     if not form.is_valid():
         return form_errors(form, "The profile was not changed.")
     return do_save_business(request.user, form, actor=api_actor(request))
