@@ -92,8 +92,13 @@ def verdict(rate, target_rate):
 
 def average(rows):
     """The rate of all the rows together: their money over their hours."""
-    total = Row(None, "", sum(r.seconds for r in rows), sum((r.invoiced for r in rows), ZERO),
-                sum((r.unbilled for r in rows), ZERO))  # fmt: skip
+    total = Row(
+        None,
+        "",
+        sum(r.seconds for r in rows),
+        sum((r.invoiced for r in rows), ZERO),
+        sum((r.unbilled for r in rows), ZERO),
+    )
     return total
 
 
@@ -177,9 +182,14 @@ def time_by_project(entries, months=(), seconds=True):
     def group_of(project_id):
         return groups.setdefault(
             project_id,
-            {"project_id": project_id, "seconds": 0, "unbilled": 0, "unbilled_seconds": 0,
-             **{f"unbilled_{index}": 0 for index in range(len(months))}},
-        )  # fmt: skip
+            {
+                "project_id": project_id,
+                "seconds": 0,
+                "unbilled": 0,
+                "unbilled_seconds": 0,
+                **{f"unbilled_{index}": 0 for index in range(len(months))},
+            },
+        )
 
     if seconds:
         for row in entries.values("project_id").annotate(total=Sum("duration_seconds")).order_by():
@@ -224,10 +234,12 @@ def month_index(months):
     before = [When(start__lt=months[0][1], then=Value(None))]
     return Case(
         *before,
-        *[When(start__lt=end, then=Value(index))
-          for index, (_first, _start, end) in enumerate(months)],
+        *[
+            When(start__lt=end, then=Value(index))
+            for index, (_first, _start, end) in enumerate(months)
+        ],
         output_field=IntegerField(),
-    )  # fmt: skip
+    )
 
 
 def with_projects(groups):

@@ -59,30 +59,61 @@ class TaxScale:
 # allowance is the basic one, without children, taken off at the lowest rate (25 %). The
 # scale of the income of 2026 was not found: do not hard-code it.
 BELGIAN_TAX = (
-    TaxScale(2024, ((Decimal("15820"), Decimal(25)), (Decimal("27920"), Decimal(40)),
-                    (Decimal("48320"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10570"), "tax-figures-2026.md §4: SPF Finances, income of 2024 (tax "
-             "year 2025)"),
-    TaxScale(2025, ((Decimal("16320"), Decimal(25)), (Decimal("28800"), Decimal(40)),
-                    (Decimal("49840"), Decimal(45)), (None, Decimal(50))),
-             Decimal("10910"), "tax-figures-2026.md §4: income of 2025 (tax year 2026); "
-             "allowance SPF Finances, brackets Bona, Fiscusonweb, Billy"),
-)  # fmt: skip
+    TaxScale(
+        2024,
+        (
+            (Decimal("15820"), Decimal(25)),
+            (Decimal("27920"), Decimal(40)),
+            (Decimal("48320"), Decimal(45)),
+            (None, Decimal(50)),
+        ),
+        Decimal("10570"),
+        "tax-figures-2026.md §4: SPF Finances, income of 2024 (tax year 2025)",
+    ),
+    TaxScale(
+        2025,
+        (
+            (Decimal("16320"), Decimal(25)),
+            (Decimal("28800"), Decimal(40)),
+            (Decimal("49840"), Decimal(45)),
+            (None, Decimal(50)),
+        ),
+        Decimal("10910"),
+        "tax-figures-2026.md §4: income of 2025 (tax year 2026); "
+        "allowance SPF Finances, brackets Bona, Fiscusonweb, Billy",
+    ),
+)
 
 # The French barème for one part (a single person without other income; no décote, no
 # quotient familial), CGI art. 197, tax-figures-2026.md §5.1: the loi de finances pour 2025
 # (art. 2, +1.8 %) for the income of 2024, the loi de finances pour 2026 (art. 4, JO
 # 20 Feb 2026, +0.9 %) for the income of 2025.
 FRENCH_TAX = (
-    TaxScale(2024, ((Decimal("11497"), Decimal(0)), (Decimal("29315"), Decimal(11)),
-                    (Decimal("83823"), Decimal(30)), (Decimal("180294"), Decimal(41)),
-                    (None, Decimal(45))),
-             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2025, income of 2024, one part"),
-    TaxScale(2025, ((Decimal("11600"), Decimal(0)), (Decimal("29579"), Decimal(11)),
-                    (Decimal("84577"), Decimal(30)), (Decimal("181917"), Decimal(41)),
-                    (None, Decimal(45))),
-             ZERO, "tax-figures-2026.md §5.1: CGI art. 197, LF 2026, income of 2025, one part"),
-)  # fmt: skip
+    TaxScale(
+        2024,
+        (
+            (Decimal("11497"), Decimal(0)),
+            (Decimal("29315"), Decimal(11)),
+            (Decimal("83823"), Decimal(30)),
+            (Decimal("180294"), Decimal(41)),
+            (None, Decimal(45)),
+        ),
+        ZERO,
+        "tax-figures-2026.md §5.1: CGI art. 197, LF 2025, income of 2024, one part",
+    ),
+    TaxScale(
+        2025,
+        (
+            (Decimal("11600"), Decimal(0)),
+            (Decimal("29579"), Decimal(11)),
+            (Decimal("84577"), Decimal(30)),
+            (Decimal("181917"), Decimal(41)),
+            (None, Decimal(45)),
+        ),
+        ZERO,
+        "tax-figures-2026.md §5.1: CGI art. 197, LF 2026, income of 2025, one part",
+    ),
+)
 
 
 def tax_scale(scales, year):
@@ -185,8 +216,14 @@ class FrenchMicro:
 
     def takes(self, turnover, costs, options, year):
         rates, confirmed = self.rates(year)
-        notes = [_("The micro-social rates of %(year)s are not known yet: the latest are used.")
-                 % {"year": year}] if not confirmed else []  # fmt: skip
+        notes = (
+            [
+                _("The micro-social rates of %(year)s are not known yet: the latest are used.")
+                % {"year": year}
+            ]
+            if not confirmed
+            else []
+        )
         if rates.unconfirmed:
             notes.append(str(rates.unconfirmed))
         turnover = max(turnover, ZERO)

@@ -84,7 +84,7 @@ def find_or_create_client(name, rate, city, country):
 def populate(owner, country="BE"):
     business = get_business()
     zone = ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
-    rng = random.Random(2026)  # noqa: S311 -- sample data, not secrets
+    rng = random.Random(2026)  # sample data, not secrets
     clients = [find_or_create_client(*c) for c in CLIENTS]
     today = timezone.localdate()
     first_day = today - timedelta(days=91)

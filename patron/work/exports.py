@@ -39,11 +39,20 @@ def project_rows(projects, currency):
     for row in values.iterator(chunk_size=CHUNK):
         p = dict(zip(PROJECT_COLUMNS, row, strict=False))
         yield (
-            p["name"], client_name(row[len(PROJECT_COLUMNS):]),
-            statuses.get(p["status"], p["status"]), modes.get(p["billing_mode"], p["billing_mode"]),
-            p["rate"], p["budget_hours"], p["budget_amount"], currency, p["start_on"], p["due_on"],
-            in_hours(p["tracked_seconds"]), p["open_tasks"], p["description"],
-        )  # fmt: skip
+            p["name"],
+            client_name(row[len(PROJECT_COLUMNS) :]),
+            statuses.get(p["status"], p["status"]),
+            modes.get(p["billing_mode"], p["billing_mode"]),
+            p["rate"],
+            p["budget_hours"],
+            p["budget_amount"],
+            currency,
+            p["start_on"],
+            p["due_on"],
+            in_hours(p["tracked_seconds"]),
+            p["open_tasks"],
+            p["description"],
+        )
 
 
 def projects_csv(projects, currency):
@@ -79,9 +88,16 @@ def entry_rows(entries):
     """The rows of the time export: entries read by chunks, each chunk's tags in one query."""
     client_fields = [f"project__client__{name}" for name in DISPLAY_NAME_FIELDS]
     values = entries.values_list(
-        "pk", "start", "end", "duration_seconds", "project__name", "task__title", "note",
-        "billable", *client_fields,
-    ).iterator(chunk_size=CHUNK)  # fmt: skip
+        "pk",
+        "start",
+        "end",
+        "duration_seconds",
+        "project__name",
+        "task__title",
+        "note",
+        "billable",
+        *client_fields,
+    ).iterator(chunk_size=CHUNK)
     zone, answers = timezone.get_current_timezone(), {True: _("yes"), False: _("no")}
     chunk = []
     for row in values:
@@ -96,9 +112,16 @@ def entry_chunk(chunk, zone, answers):
     tags = tags_of([row[0] for row in chunk]) if chunk else {}
     for pk, start, end, seconds, project, task, note, billable, *client in chunk:
         yield (
-            local(start, zone), local(end, zone), in_hours(seconds), project, client_name(client),
-            task or "", note, tags.get(pk, ""), answers[billable],
-        )  # fmt: skip
+            local(start, zone),
+            local(end, zone),
+            in_hours(seconds),
+            project,
+            client_name(client),
+            task or "",
+            note,
+            tags.get(pk, ""),
+            answers[billable],
+        )
 
 
 def entries_csv(entries):

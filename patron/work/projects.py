@@ -35,7 +35,7 @@ class Rate:
         }.get(self.source, "")
 
 
-def effective_rate(project, business):
+def applicable_rate(project, business):
     """The project's own rate, else its client's hourly rate, else the business default.
 
     In daily mode a borrowed hourly rate becomes a day's rate by the planned hours a day.

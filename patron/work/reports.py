@@ -136,7 +136,7 @@ def hourly_rate(group, business):
     if borrowed is None:
         return None
     if mode == Project.BillingMode.DAILY:
-        # As projects.effective_rate does: the day's rate, rounded, then per planned hours.
+        # As projects.applicable_rate does: the day's rate, rounded, then per planned hours.
         return cents(borrowed * per_day), per_day
     return borrowed, Decimal(1)
 

@@ -50,8 +50,11 @@ DOCUMENT_AMOUNTS = {
 def test_a_partly_paid_invoice_answers_every_amount_to_the_cent(api, owner):
     # 1.5 × 48.37 = 72.555 → 72.56 net, 15.24 VAT: 87.80; 10 paid leaves 77.80 outstanding.
     invoice = scenarios.issue(owner, scenarios.acme(), [("Design", "1.5", "48.37", "21")])
-    payment = post(api, "/api/billing/payments", {
-        "document_ids": [invoice.pk], "date": str(timezone.localdate()), "amount": "10"})  # fmt: skip
+    payment = post(
+        api,
+        "/api/billing/payments",
+        {"document_ids": [invoice.pk], "date": str(timezone.localdate()), "amount": "10"},
+    )
     assert payment["amount"] == "10.00" and payment["unallocated"] == "0.00"
     document = api.get(f"/api/billing/documents/{invoice.pk}").json()
     assert document["lines"][0]["net"] == "72.56"
@@ -63,9 +66,12 @@ def test_a_partly_paid_invoice_answers_every_amount_to_the_cent(api, owner):
 
 def test_an_expense_and_a_project_answer_their_amounts_to_the_cent(api):
     Expense.objects.create(
-        on=timezone.localdate(), supplier="Papeterie", amount_excl_vat=Decimal("12"),
-        vat_rate=Decimal("21"), vat_amount=Decimal("2.52"),
-    )  # fmt: skip
+        on=timezone.localdate(),
+        supplier="Papeterie",
+        amount_excl_vat=Decimal("12"),
+        vat_rate=Decimal("21"),
+        vat_amount=Decimal("2.52"),
+    )
     [expense] = api.get("/api/expenses").json()["items"]
     assert (expense["amount_excl_vat"], expense["vat_amount"]) == ("12.00", "2.52")
     assert expense["amount_incl_vat"] == "14.52"

@@ -100,7 +100,7 @@ def document_table(documents):
             state_of(d),
             d.corrects.number if d.corrects else "",
             *(amount_text(amount) for amount in deducted.get(d.pk, (ZERO, ZERO))),
-        )  # fmt: skip
+        )
         for d in documents
     )
     return header, rows
@@ -121,17 +121,36 @@ def line_table(documents):
     def rows_of(d):
         for n, line in enumerate(d.lines.all(), start=1):
             yield (
-                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), n,
-                line.description, line.quantity.normalize(), line.unit,
-                line.unit_price.normalize(), line.discount_percent, line.category,
-                line.vat_rate, line.net, d.currency,
-            )  # fmt: skip
+                d.number,
+                d.issue_date.isoformat(),
+                d.buyer.get("display_name", ""),
+                n,
+                line.description,
+                line.quantity.normalize(),
+                line.unit,
+                line.unit_price.normalize(),
+                line.discount_percent,
+                line.category,
+                line.vat_rate,
+                line.net,
+                d.currency,
+            )
         for group in deducted.get(d.pk, ()):
             yield (
-                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), "",
-                _("Deposit deducted"), 1, Unit.LUMP_SUM, -group.taxable, Decimal("0.00"),
-                group.category, amount_text(group.rate), amount_text(-group.taxable), d.currency,
-            )  # fmt: skip
+                d.number,
+                d.issue_date.isoformat(),
+                d.buyer.get("display_name", ""),
+                "",
+                _("Deposit deducted"),
+                1,
+                Unit.LUMP_SUM,
+                -group.taxable,
+                Decimal("0.00"),
+                group.category,
+                amount_text(group.rate),
+                amount_text(-group.taxable),
+                d.currency,
+            )
 
     return header, (row for d in documents for row in rows_of(d))
 
@@ -156,7 +175,7 @@ def payment_table(payments):
             p.currency,
             " ".join(f"{a.document.number}:{a.amount}" for a in p.allocations.all()),
             amount_text(p.amount - sum(a.amount for a in p.allocations.all())),
-        )  # fmt: skip
+        )
         for p in payments
     )
     return header, rows
@@ -189,7 +208,7 @@ def tables(period):
                 .prefetch_related("allocations__document")
                 .order_by("date", "pk")
             ),
-        ),  # fmt: skip
+        ),
         ("expenses.csv", *expense_table(expenses_of(period))),
     ]
 
@@ -273,9 +292,16 @@ def summary(period):
         base_back, vat_back = deducted_back.get(row["currency"], (ZERO, ZERO))
         invoiced, vat_invoiced = row["invoiced"] - base, row["vat"] - vat
         credited, vat_credited = row["credited"] + base_back, row["vat_credited"] + vat_back
-        rows.append({**row, "invoiced": invoiced, "vat": vat_invoiced, "credited": credited,
-                     "vat_credited": vat_credited,
-                     "net_vat": vat_invoiced - vat_credited})  # fmt: skip
+        rows.append(
+            {
+                **row,
+                "invoiced": invoiced,
+                "vat": vat_invoiced,
+                "credited": credited,
+                "vat_credited": vat_credited,
+                "net_vat": vat_invoiced - vat_credited,
+            }
+        )
     return {
         "documents": rows,
         "payments": list(received),

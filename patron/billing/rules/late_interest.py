@@ -47,12 +47,19 @@ ECB_MRO = (
     EcbRate(date(2024, 10, 23), Decimal("3.40"), f"{REF} §1.1: {ECB_TABLES}"),
     EcbRate(date(2024, 12, 18), Decimal("3.15"), f"{REF} §1.1: Banka Slovenije; fxstreet"),
     EcbRate(date(2025, 2, 5), Decimal("2.90"), f"{REF} §1.1: Banka Slovenije"),
-    EcbRate(date(2025, 3, 12), Decimal("2.65"), f"{REF} §1.1: Banka Slovenije; Banque de "
-            "France, 7 Mar 2025"),
+    EcbRate(
+        date(2025, 3, 12),
+        Decimal("2.65"),
+        f"{REF} §1.1: Banka Slovenije; Banque de France, 7 Mar 2025",
+    ),
     EcbRate(date(2025, 4, 23), Decimal("2.40"), f"{REF} §1.1: Banka Slovenije"),
-    EcbRate(date(2025, 6, 11), Decimal("2.15"), f"{REF} §1.1: decision of 5 Jun 2025 (Seldon "
-            "Finance; devizu; CorD), held on 24 Jul 2025, 18 Dec 2025 and 5 Feb 2026"),
-)  # fmt: skip
+    EcbRate(
+        date(2025, 6, 11),
+        Decimal("2.15"),
+        f"{REF} §1.1: decision of 5 Jun 2025 (Seldon "
+        "Finance; devizu; CorD), held on 24 Jul 2025, 18 Dec 2025 and 5 Feb 2026",
+    ),
+)
 # The last decision the reference confirms the MRO rate after (a hold); later ones are not.
 ECB_KNOWN_UNTIL = date(2026, 2, 5)
 
@@ -74,32 +81,93 @@ ECB_H2_2026 = _(
 FR_RULE = "Code de commerce L441-10, ECB MRO rate + 10 points"
 BE_RULE = "law of 2 August 2002 art. 5, ECB MRO rate + 8 points rounded up to the half point"
 RATES = (
-    Rate("FR", date(2024, 1, 1), date(2024, 6, 30), Decimal("14.50"),
-         f"{REF} §1.2: {FR_RULE} (4.50 % on 1 Jan 2024), derived"),
-    Rate("FR", date(2024, 7, 1), date(2024, 12, 31), Decimal("14.25"),
-         f"{REF} §1.2: {FR_RULE} (4.25 % on 1 Jul 2024); Francis Lefebvre 11 Sep 2024, "
-         "Bpifrance"),
-    Rate("FR", date(2025, 1, 1), date(2025, 6, 30), Decimal("13.15"),
-         f"{REF} §1.2: {FR_RULE} (3.15 % on 1 Jan 2025), derived"),
-    Rate("FR", date(2025, 7, 1), date(2025, 12, 31), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jul 2025), derived"),
-    Rate("FR", date(2026, 1, 1), date(2026, 6, 30), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jan 2026), derived"),
-    Rate("FR", date(2026, 7, 1), date(2026, 12, 31), Decimal("12.15"),
-         f"{REF} §1.2: {FR_RULE}, if 2.15 % on 1 Jul 2026", ECB_H2_2026),
-    Rate("BE", date(2024, 1, 1), date(2024, 6, 30), Decimal("12.50"),
-         f"{REF} §1.3: {BE_RULE}; medenam.be, webwin.be"),
-    Rate("BE", date(2024, 7, 1), date(2024, 12, 31), Decimal("12.50"),
-         f"{REF} §1.3: {BE_RULE}; Forum for the Future, citing the SPF Finances notice"),
-    Rate("BE", date(2025, 1, 1), date(2025, 6, 30), Decimal("11.50"),
-         f"{REF} §1.3: {BE_RULE}; Schoups via leuropeinfo.eu"),
-    Rate("BE", date(2025, 7, 1), date(2025, 12, 31), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire"),
-    Rate("BE", date(2026, 1, 1), date(2026, 6, 30), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire, Embuild"),
-    Rate("BE", date(2026, 7, 1), date(2026, 12, 31), Decimal("10.50"),
-         f"{REF} §1.3: {BE_RULE}, if 2.15 % before 1 Jul 2026", ECB_H2_2026),
-)  # fmt: skip
+    Rate(
+        "FR",
+        date(2024, 1, 1),
+        date(2024, 6, 30),
+        Decimal("14.50"),
+        f"{REF} §1.2: {FR_RULE} (4.50 % on 1 Jan 2024), derived",
+    ),
+    Rate(
+        "FR",
+        date(2024, 7, 1),
+        date(2024, 12, 31),
+        Decimal("14.25"),
+        f"{REF} §1.2: {FR_RULE} (4.25 % on 1 Jul 2024); Francis Lefebvre 11 Sep 2024, Bpifrance",
+    ),
+    Rate(
+        "FR",
+        date(2025, 1, 1),
+        date(2025, 6, 30),
+        Decimal("13.15"),
+        f"{REF} §1.2: {FR_RULE} (3.15 % on 1 Jan 2025), derived",
+    ),
+    Rate(
+        "FR",
+        date(2025, 7, 1),
+        date(2025, 12, 31),
+        Decimal("12.15"),
+        f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jul 2025), derived",
+    ),
+    Rate(
+        "FR",
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+        Decimal("12.15"),
+        f"{REF} §1.2: {FR_RULE} (2.15 % on 1 Jan 2026), derived",
+    ),
+    Rate(
+        "FR",
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+        Decimal("12.15"),
+        f"{REF} §1.2: {FR_RULE}, if 2.15 % on 1 Jul 2026",
+        ECB_H2_2026,
+    ),
+    Rate(
+        "BE",
+        date(2024, 1, 1),
+        date(2024, 6, 30),
+        Decimal("12.50"),
+        f"{REF} §1.3: {BE_RULE}; medenam.be, webwin.be",
+    ),
+    Rate(
+        "BE",
+        date(2024, 7, 1),
+        date(2024, 12, 31),
+        Decimal("12.50"),
+        f"{REF} §1.3: {BE_RULE}; Forum for the Future, citing the SPF Finances notice",
+    ),
+    Rate(
+        "BE",
+        date(2025, 1, 1),
+        date(2025, 6, 30),
+        Decimal("11.50"),
+        f"{REF} §1.3: {BE_RULE}; Schoups via leuropeinfo.eu",
+    ),
+    Rate(
+        "BE",
+        date(2025, 7, 1),
+        date(2025, 12, 31),
+        Decimal("10.50"),
+        f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire",
+    ),
+    Rate(
+        "BE",
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+        Decimal("10.50"),
+        f"{REF} §1.3: {BE_RULE}; Axiris Fiduciaire, Embuild",
+    ),
+    Rate(
+        "BE",
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+        Decimal("10.50"),
+        f"{REF} §1.3: {BE_RULE}, if 2.15 % before 1 Jul 2026",
+        ECB_H2_2026,
+    ),
+)
 
 
 def ecb_rate(day):
@@ -171,10 +239,15 @@ def late_cost(country, due_date, outstanding, today, business_client=True):
         day = until + timedelta(days=1)
     indemnity = indemnity_for(country, due_date)
     return LateCost(
-        days, outstanding, last.percent if last else None,
-        cents(interest), indemnity, provisional,
-        last.source if last else "", str(unconfirmed_reason(last, provisional)),
-    )  # fmt: skip
+        days,
+        outstanding,
+        last.percent if last else None,
+        cents(interest),
+        indemnity,
+        provisional,
+        last.source if last else "",
+        str(unconfirmed_reason(last, provisional)),
+    )
 
 
 PAST_THE_TABLE = _("Past the last half-year Patron knows: its rate is used until updated.")

@@ -138,9 +138,17 @@ def compute(lines, prepaid=ZERO, adjustments=()):
     total_vat = sum((group.vat for group in groups), ZERO)
     incl = excl + total_vat
     return Totals(
-        total_lines, groups, excl, total_vat, incl, cents(prepaid), incl - cents(prepaid),
-        applied, allowances, charges,
-    )  # fmt: skip
+        total_lines,
+        groups,
+        excl,
+        total_vat,
+        incl,
+        cents(prepaid),
+        incl - cents(prepaid),
+        applied,
+        allowances,
+        charges,
+    )
 
 
 @dataclass(frozen=True)

@@ -55,23 +55,43 @@ def fitted(invoice):
     identities = [
         (invoice.number, column(Expense, "number"), _("The invoice number (BT-1)"), "BR-02"),
         (seller.name, column(Expense, "supplier"), _("The seller's name (BT-27)"), "BR-06"),
-        (compact(seller.vat_number), column(Contact, "vat_number"),
-         _("The seller's VAT number (BT-31)"), ""),
-        (compact(seller.company_number), column(Contact, "company_number"),
-         _("The seller's legal registration (BT-30)"), ""),
-    ]  # fmt: skip
+        (
+            compact(seller.vat_number),
+            column(Contact, "vat_number"),
+            _("The seller's VAT number (BT-31)"),
+            "",
+        ),
+        (
+            compact(seller.company_number),
+            column(Contact, "company_number"),
+            _("The seller's legal registration (BT-30)"),
+            "",
+        ),
+    ]
     for number, line in enumerate(invoice.lines, start=1):
         identities += [
-            (line.unit, column(ExpenseLine, "unit"),
-             _("The unit of line %(line)s (BT-130)") % {"line": number}, "BR-CL-23"),
-            (line.vat_category, column(ExpenseLine, "vat_category"),
-             _("The VAT category of line %(line)s (BT-151)") % {"line": number}, "BR-CL-18"),
-        ]  # fmt: skip
+            (
+                line.unit,
+                column(ExpenseLine, "unit"),
+                _("The unit of line %(line)s (BT-130)") % {"line": number},
+                "BR-CL-23",
+            ),
+            (
+                line.vat_category,
+                column(ExpenseLine, "vat_category"),
+                _("The VAT category of line %(line)s (BT-151)") % {"line": number},
+                "BR-CL-18",
+            ),
+        ]
     identities += [
-        (group.category, column(ExpenseVat, "vat_category"), _("A VAT category (BT-118)"),
-         "BR-CL-18")
+        (
+            group.category,
+            column(ExpenseVat, "vat_category"),
+            _("A VAT category (BT-118)"),
+            "BR-CL-18",
+        )
         for group in invoice.vat_groups
-    ]  # fmt: skip
+    ]
     for value, limit, term, rule in identities:
         if len(value) > limit:
             raise EInvoiceRefused(
@@ -84,24 +104,30 @@ def fitted(invoice):
     for number, line in enumerate(invoice.lines, start=1):
         if len(line.description) > limit:
             warnings.append(
-                _("Line %(line)s: its description is %(count)s characters long; Patron keeps "
-                  "the first %(limit)s, ending in “…” (the whole is in the original file, kept "
-                  "as the receipt).")
+                _(
+                    "Line %(line)s: its description is %(count)s characters long; Patron keeps "
+                    "the first %(limit)s, ending in “…” (the whole is in the original file, kept "
+                    "as the receipt)."
+                )
                 % {"line": number, "count": len(line.description), "limit": limit - 1}
-            )  # fmt: skip
+            )
             line.description = shortened(line.description, limit)
     details = [
-        ("street", _("street (BT-35)")), ("postcode", _("postcode (BT-38)")),
-        ("city", _("city (BT-37)")), ("email", _("email (BT-34)")),
-    ]  # fmt: skip
+        ("street", _("street (BT-35)")),
+        ("postcode", _("postcode (BT-38)")),
+        ("city", _("city (BT-37)")),
+        ("email", _("email (BT-34)")),
+    ]
     for name, label in details:
         value = getattr(seller, name)
         if len(value) > column(Contact, name) and find_supplier(seller) is None:
             warnings.append(
-                _("The seller's %(detail)s is %(count)s characters long: the new supplier "
-                  "contact is made without it.")
+                _(
+                    "The seller's %(detail)s is %(count)s characters long: the new supplier "
+                    "contact is made without it."
+                )
                 % {"detail": label, "count": len(value)}
-            )  # fmt: skip
+            )
             setattr(seller, name, "")
     return warnings
 
