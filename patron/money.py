@@ -1,7 +1,8 @@
 """Money helpers shared by the apps: the one rounding of money, hours and seconds, currencies,
 and amounts written for people and for machines.
 
-Every amount is rounded by `cents`: half-up (rule 1 of the design), to its currency's places.
+Every amount is rounded by `cents`: half-up, as invoices and their e-invoices round (EN 16931
+line nets, VAT per rate group), to its currency's places.
 """
 
 from datetime import date
