@@ -47,6 +47,9 @@ test-postgres: $(VENV)/.test-installed chromium pdf-libraries
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Every model change has its migration (checked on a throwaway SQLite database).
+	@d=$$(mktemp -d); PATRON_DATA_DIR=$$d DATABASE_URL= $(BIN)/patron makemigrations --check --dry-run; \
+		rc=$$?; rm -rf $$d; exit $$rc
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .

@@ -1,14 +1,22 @@
-"""Money helpers shared by the apps: currencies, and amounts written for people.
+"""Money helpers shared by the apps: the one rounding of money, hours and seconds, currencies,
+and amounts written for people and for machines.
 
-Rounding will join them with billing.
+Every amount is rounded by `cents`: half-up, as invoices and their e-invoices round (EN 16931
+line nets, VAT per rate group), to its currency's places.
 """
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.core import get_global
-from babel.numbers import format_currency, format_decimal, format_percent, get_territory_currencies
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+    get_territory_currencies,
+)
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +27,46 @@ from django.utils.translation import gettext_lazy as _
 NOT_MONEY = frozenset(
     "XXX XTS XAU XAG XPT XPD XDR XBA XBB XBC XBD XSU XUA XEU XFO XFU XRE XAD".split()
 )
+
+# Every amount column holds two decimals: no currency keeps more (the dinars of Kuwait and
+# Bahrain have three in ISO 4217; they are written to the fils' tenth).
+MAX_PLACES = 2
+STEPS = {places: Decimal(1).scaleb(-places) for places in range(MAX_PLACES + 1)}
+
+
+def places(currency=None):
+    """How many decimals an amount in `currency` keeps: its minor units as the pages write
+    them (CLDR, through babel: 2 for the euro, 0 for the yen and the CFA francs), at most two;
+    two without a currency."""
+    if not currency:
+        return MAX_PLACES
+    return min(MAX_PLACES, get_currency_precision(currency.upper()))
+
+
+def cents(amount, currency=None):
+    """`amount` rounded half-up to its currency's places (to the cent without a currency):
+    the one rounding of money in Patron."""
+    return Decimal(amount).quantize(STEPS[places(currency)], rounding=ROUND_HALF_UP)
+
+
+def amount_text(amount, currency=None):
+    """An amount as the API, CSV tables and reports write it: rounded by `cents`, with all its
+    currency's places (500 → "500.00"); None stays None."""
+    if amount is None:
+        return None
+    return f"{cents(amount, currency):.{places(currency)}f}"
+
+
+def in_hours(seconds, decimals=2):
+    """Whole seconds as decimal hours, rounded half-up: 5400 → 1.50 (1.5000 to four decimals,
+    as invoice lines count them)."""
+    step = Decimal(1).scaleb(-decimals)
+    return (Decimal(seconds or 0) / 3600).quantize(step, rounding=ROUND_HALF_UP)
+
+
+def in_seconds(hours):
+    """Decimal hours as whole seconds, rounded half-up: 1.5 → 5400."""
+    return int((Decimal(hours) * 3600).quantize(STEPS[0], rounding=ROUND_HALF_UP))
 
 
 @lru_cache(maxsize=4)
@@ -69,6 +117,7 @@ def format_money(amount, currency, locale=None):
     if amount is None:
         return ""
     locale = locale or active_locale()
+    amount = cents(amount, currency)  # half-up here, not babel's half-even
     if not currency:
         return format_decimal(amount, format="#,##0.00", locale=locale)
     return format_currency(amount, currency.upper(), locale=locale)

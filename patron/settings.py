@@ -272,7 +272,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-# Media are private (logos now, receipts and issued invoices later): they are
+# Media are private (logos, receipts, issued documents and their e-invoices): they are
 # never served as a folder, only through views that check who asks.
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"

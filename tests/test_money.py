@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from patron.contacts.models import Contact
-from patron.money import format_money, format_percentage
+from patron.money import amount_text, cents, format_money, format_percentage, in_hours, in_seconds
 from patron.work.models import Expense, Project, TimeEntry
 from patron.work.timing import do_save_entry
 
@@ -28,6 +28,31 @@ def test_an_amount_is_written_as_french_and_english_readers_expect():
     with translation.override("en"):
         assert format_money(Decimal("85"), "EUR") == "€85.00"
         assert format_money(Decimal("1234.5"), "USD") == "$1,234.50"
+
+
+def test_money_rounds_half_up_to_the_places_of_its_currency():
+    assert cents(Decimal("2.345")) == Decimal("2.35")  # half-even would give 2.34
+    assert cents(Decimal("-2.345"), "EUR") == Decimal("-2.35")
+    assert cents(Decimal("1234.5"), "JPY") == Decimal("1235")  # no sen: whole yen
+    assert cents(Decimal("10.005"), "KWD") == Decimal("10.01")  # two places at most
+    assert amount_text(Decimal("13.1300000000000"), "EUR") == "13.13"
+    assert amount_text(Decimal("0"), "EUR") == "0.00"
+    assert amount_text(Decimal("1234.5"), "XOF") == "1235"
+    assert amount_text(None) is None
+
+
+def test_an_amount_is_written_half_up_on_the_pages():
+    with translation.override("en"):
+        assert format_money(Decimal("0.125"), "EUR") == "€0.13"  # babel alone: €0.12
+        assert format_money(Decimal("2.5"), "JPY") == "¥3"  # babel alone: ¥2
+
+
+def test_hours_and_seconds_turn_into_each_other_half_up():
+    assert in_hours(5400) == Decimal("1.50")
+    assert in_hours(18) == Decimal("0.01")  # 0.005 h
+    assert in_hours(1, 4) == Decimal("0.0003")
+    assert in_seconds(Decimal("1.5")) == 5400
+    assert in_seconds("1.3333") == 4800  # 4799.88 s, rounded, not cut
 
 
 def test_the_filter_follows_the_active_language_and_leaves_none_empty():

@@ -96,9 +96,14 @@ class ResetForm(PasswordResetForm):
     """Django's reset form, its mail sent by the worker once the request is done."""
 
     def send_mail(
-        self, subject_template_name, email_template_name, context, from_email, to_email,
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
         html_email_template_name=None,
-    ):  # fmt: skip
+    ):
         subject = "".join(render_text(subject_template_name, context).splitlines())
         body = render_text(email_template_name, context)
         queue_email(subject, body, [to_email])

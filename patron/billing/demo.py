@@ -37,6 +37,7 @@ from patron.billing.recurring.runs import add_months
 from patron.billing.reminders.dunning import due_steps, write_reminder
 from patron.billing.rules.vat import Treatment
 from patron.contacts.models import Contact
+from patron.money import cents
 
 ADDRESSES = {
     # name: street, postcode, city, country, VAT number, company number
@@ -61,9 +62,13 @@ FOREIGN = [
 
 def line(description, quantity, price, rate, unit=Unit.UNIT, discount="0"):
     return Line(
-        description=description, quantity=Decimal(quantity), unit=unit,
-        unit_price=Decimal(price), vat_rate=Decimal(rate), discount_percent=Decimal(discount),
-    )  # fmt: skip
+        description=description,
+        quantity=Decimal(quantity),
+        unit=unit,
+        unit_price=Decimal(price),
+        vat_rate=Decimal(rate),
+        discount_percent=Decimal(discount),
+    )
 
 
 def complete(name, street, postcode, city, country, vat_number, company_number):
@@ -96,10 +101,13 @@ def populate(owner, country="BE"):
             do_issue(owner, do_create_from_work(owner, clients["Musée des Arts Modestes"]))
         )
         typed_invoice = typed(
-            owner, clients["Atelier Nord"],
-            [line("Atelier d'identité visuelle (1 jour)", "1", "480", "0", Unit.DAY),
-             line("Déplacement Lyon–Gand", "1", "95", "0")],
-        )  # fmt: skip
+            owner,
+            clients["Atelier Nord"],
+            [
+                line("Atelier d'identité visuelle (1 jour)", "1", "480", "0", Unit.DAY),
+                line("Déplacement Lyon–Gand", "1", "95", "0"),
+            ],
+        )
         issued.append(do_issue(owner, typed_invoice))
         partial = do_credit_note(owner, issued[-1], full=False)
         save_lines(partial, [line("Déplacement non effectué", "1", "95", "0")])
@@ -107,47 +115,79 @@ def populate(owner, country="BE"):
     else:
         issued.append(do_issue(owner, do_create_from_work(owner, clients["Brasserie Vos"])))
         several = typed(
-            owner, clients["Atelier Nord"],
-            [line("Charte graphique", "1", "1200", "21", Unit.LUMP_SUM),
-             line("Brochure imprimée (livre, 6 %)", "50", "12.40", "6"),
-             line("Heures de mise en page", "6.5", "80", "21", Unit.HOUR, discount="10")],
-        )  # fmt: skip
+            owner,
+            clients["Atelier Nord"],
+            [
+                line("Charte graphique", "1", "1200", "21", Unit.LUMP_SUM),
+                line("Brochure imprimée (livre, 6 %)", "50", "12.40", "6"),
+                line("Heures de mise en page", "6.5", "80", "21", Unit.HOUR, discount="10"),
+            ],
+        )
         issued.append(do_issue(owner, several))
-        issued.append(do_issue(owner, typed(
-            owner, clients["Studio Grachten BV"],
-            [line("Illustrations for the spring campaign", "4", "450", "21", Unit.DAY)],
-            treatment=Treatment.REVERSE_CHARGE,
-        )))  # fmt: skip
-        issued.append(do_issue(owner, typed(
-            owner, clients["Alpine Works GmbH"],
-            [line("Poster design", "1", "2400", "0", Unit.LUMP_SUM)],
-            treatment=Treatment.OUTSIDE_EU, currency="CHF",
-        )))  # fmt: skip
+        issued.append(
+            do_issue(
+                owner,
+                typed(
+                    owner,
+                    clients["Studio Grachten BV"],
+                    [line("Illustrations for the spring campaign", "4", "450", "21", Unit.DAY)],
+                    treatment=Treatment.REVERSE_CHARGE,
+                ),
+            )
+        )
+        issued.append(
+            do_issue(
+                owner,
+                typed(
+                    owner,
+                    clients["Alpine Works GmbH"],
+                    [line("Poster design", "1", "2400", "0", Unit.LUMP_SUM)],
+                    treatment=Treatment.OUTSIDE_EU,
+                    currency="CHF",
+                ),
+            )
+        )
         full = do_credit_note(owner, issued[2], full=True)
         issued.append(do_issue(owner, full))
         partial = do_credit_note(owner, issued[1], full=False)
         save_lines(partial, [line("Geste commercial sur la brochure", "1", "100", "6")])
         issued.append(do_issue(owner, partial))
         quote = typed(
-            owner, clients["Brasserie Vos"],
+            owner,
+            clients["Brasserie Vos"],
             [line("Refonte de la carte des bières", "3", "560", "21", Unit.DAY)],
-            kind=Kind.QUOTE, deposit_percent=Decimal("30"),
-        )  # fmt: skip
+            kind=Kind.QUOTE,
+            deposit_percent=Decimal("30"),
+        )
         issued.append(do_issue(owner, quote))
         # A second quote the client accepted on the portal, its deposit invoiced, then the rest.
         accepted = typed(
-            owner, clients["Atelier Nord"],
-            [line("Identité visuelle du festival", "1", "2800", "21", Unit.LUMP_SUM),
-             line("Programme imprimé (livre, 6 %)", "400", "3.20", "6")],
-            kind=Kind.QUOTE, deposit_percent=Decimal("40"),
-        )  # fmt: skip
+            owner,
+            clients["Atelier Nord"],
+            [
+                line("Identité visuelle du festival", "1", "2800", "21", Unit.LUMP_SUM),
+                line("Programme imprimé (livre, 6 %)", "400", "3.20", "6"),
+            ],
+            kind=Kind.QUOTE,
+            deposit_percent=Decimal("40"),
+        )
         # 5 % off the whole quote (both rates) and a travel fee: its invoices carry them.
-        save_adjustments(accepted, [
-            Adjustment(reason_code=AllowanceReason.DISCOUNT, reason="Remise partenaire culturel",
-                       percent=Decimal("5")),
-            Adjustment(reason_code=ChargeReason.MISCELLANEOUS, reason="Déplacement Bruxelles–Gand",
-                       amount=Decimal("45"), vat_rate=Decimal("21")),
-        ])  # fmt: skip
+        save_adjustments(
+            accepted,
+            [
+                Adjustment(
+                    reason_code=AllowanceReason.DISCOUNT,
+                    reason="Remise partenaire culturel",
+                    percent=Decimal("5"),
+                ),
+                Adjustment(
+                    reason_code=ChargeReason.MISCELLANEOUS,
+                    reason="Déplacement Bruxelles–Gand",
+                    amount=Decimal("45"),
+                    vat_rate=Decimal("21"),
+                ),
+            ],
+        )
         accepted = do_issue(owner, accepted)
         do_answer(accepted, accepted=True, name="Jan Peeters", terms_accepted=True)
         accepted.refresh_from_db()
@@ -179,10 +219,15 @@ def overdue_with_reminders(owner, client, rate):
         client.email = "compta@atelier-nord.example"
         client.save(update_fields=["email"])
     today = timezone.localdate()
-    invoice = do_issue(owner, typed(
-        owner, client, [line("Maintenance du site (trimestre)", "1", "900", rate)],
-        due_date=today - timedelta(days=35),
-    ))  # fmt: skip
+    invoice = do_issue(
+        owner,
+        typed(
+            owner,
+            client,
+            [line("Maintenance du site (trimestre)", "1", "900", rate)],
+            due_date=today - timedelta(days=35),
+        ),
+    )
     for days in (3, 15, 30):
         day = invoice.due_date + timedelta(days=days)
         for planned in due_steps(day):
@@ -201,8 +246,13 @@ def retainer(client, rate):
     recurring = Recurring.objects.create(
         name="Maintenance mensuelle", client=client, every=1, start=start
     )
-    recurring.lines.create(description="Maintenance et hébergement du site", quantity=1,
-                           unit=Unit.MONTH, unit_price=Decimal("250"), vat_rate=Decimal(rate))  # fmt: skip
+    recurring.lines.create(
+        description="Maintenance et hébergement du site",
+        quantity=1,
+        unit=Unit.MONTH,
+        unit_price=Decimal("250"),
+        vat_rate=Decimal(rate),
+    )
     return recurring
 
 
@@ -211,11 +261,15 @@ def pay_some(owner, issued):
     invoices = [d for d in issued if d.kind == Kind.INVOICE and d.currency == "EUR"]
     plan = [(invoices[0], invoices[0].amount_due)]
     if len(invoices) > 1:
-        plan.append((invoices[1], (invoices[1].amount_due / 2).quantize(Decimal("0.01"))))
+        plan.append((invoices[1], cents(invoices[1].amount_due / 2)))
     plan += [(d, d.amount_due) for d in invoices[2:] if d.is_deposit]
     for invoice, amount in plan:
         do_record_payment(
-            owner, client=invoice.client, date=invoice.issue_date, amount=amount,
-            reference=invoice.structured_reference or invoice.number, documents=[invoice],
-        )  # fmt: skip
+            owner,
+            client=invoice.client,
+            date=invoice.issue_date,
+            amount=amount,
+            reference=invoice.structured_reference or invoice.number,
+            documents=[invoice],
+        )
     return len(plan)

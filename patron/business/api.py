@@ -8,6 +8,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from patron.api.errors import ValidationErrors, api_actor, form_errors
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.business.countries import iban_hint
 from patron.business.forms import ProfileForm
 from patron.business.models import PROFILE_FIELDS, Business
@@ -36,12 +38,12 @@ class BusinessOut(Schema):
     payment_terms_days: int
     document_language: str
     time_zone: str
-    default_hourly_rate: Decimal | None
+    default_hourly_rate: Money | None
     planned_hours_per_day: Decimal
     social_regime: str
     versement_liberatoire: bool
     declaration_period: str
-    quarterly_contribution: Decimal | None
+    quarterly_contribution: Money | None
     primary_colour: str
     accent_colour: str
     typeface: str
@@ -106,10 +108,8 @@ def read_business(request: HttpRequest):
 )
 def update_business(request: HttpRequest, payload: BusinessPatch):
     business = require_business()
-    data = model_to_dict(business, fields=PROFILE_FIELDS)
-    data.update(payload.dict(exclude_unset=True))
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    form = ProfileForm(data, instance=business)
+    current = model_to_dict(business, fields=PROFILE_FIELDS)
+    form = patch_form(ProfileForm, current, payload, instance=business)
     if not form.is_valid():
         return form_errors(form, "The profile was not changed.")
     return do_save_business(request.user, form, actor=api_actor(request))

@@ -11,9 +11,11 @@ confirm carries what is unconfirmed about it (`unconfirmed`), which the pages sh
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+
+from patron.money import cents
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,6 @@ def belgian_scale(year):
         return BELGIAN_SCALES[0], False
     scale = max(known, key=lambda s: s.year)
     return scale, scale.year == year
-
-
-def cents(value):
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def belgian_contributions(income, scale):

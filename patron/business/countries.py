@@ -1,7 +1,8 @@
 """The countries Patron knows the rules of, and how their numbers are checked.
 
-Adding a country means adding an entry here (and, later, its invoicing rules):
-nothing else in the business app names a country.
+Adding a country means adding an entry here, and its invoicing rules where billing keeps
+the law (billing/rules: VAT, mentions, late interest): nothing else in the business app names
+a country.
 """
 
 from dataclasses import dataclass

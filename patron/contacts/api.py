@@ -11,6 +11,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.contacts.forms import ContactForm, InteractionForm
 from patron.contacts.models import Contact, Interaction
 from patron.contacts.network import (
@@ -47,7 +49,7 @@ class ContactOut(Schema):
     language: str
     vat_number: str
     company_number: str
-    hourly_rate: Decimal | None
+    hourly_rate: Money | None
     notes: str
     referred_by_id: int | None
     next_contact_on: date | None
@@ -121,24 +123,19 @@ class InteractionFilters(Schema):
 
 def contact_form(payload, contact=None):
     """A ContactForm from the contact's current values and the payload's changes."""
-    data = {"language": Contact._meta.get_field("language").default}
+    current = {"language": Contact._meta.get_field("language").default}
     if contact is not None:
         for field in CONTACT_FIELDS:
             value = getattr(
                 contact, field if field not in ("organisation", "referred_by") else f"{field}_id"
             )
-            data[field] = value
-        data["tags"] = ", ".join(t.name for t in contact.tags.all())
-    given = payload.dict(exclude_unset=True)
-    for key in ("organisation_id", "referred_by_id"):
-        if key in given:
-            given[key.removesuffix("_id")] = given.pop(key)
-    if "tags" in given:
-        given["tags"] = ", ".join(given["tags"] or [])
-    data.update(given)
-    # A form reads an unchecked box as missing: leave False out, keep True.
-    data = {k: v for k, v in data.items() if v is not None and v is not False}
-    return ContactForm(data, instance=contact)
+            current[field] = value
+        current["tags"] = ", ".join(t.name for t in contact.tags.all())
+    return patch_form(ContactForm, current, payload, convert={"tags": tags_text}, instance=contact)
+
+
+def tags_text(tags):
+    return ", ".join(tags or [])
 
 
 def contacts_query():

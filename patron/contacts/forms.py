@@ -45,9 +45,13 @@ class ContactForm(forms.ModelForm):
         label=_("LinkedIn profile"), max_length=200, required=False, assume_scheme="https"
     )
     hourly_rate = forms.DecimalField(
-        label=_("Hourly rate"), required=False, min_value=0, max_digits=10, decimal_places=2,
+        label=_("Hourly rate"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
         help_text=_("A client's own rate, excl. VAT. Empty: your business's default rate."),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Contact
@@ -74,9 +78,13 @@ class ContactForm(forms.ModelForm):
         ):
             field = self.fields[name]
             self.fields[name] = PickerField(
-                queryset, source=CONTACTS, scope=scope, required=False,
-                label=field.label, help_text=field.help_text,
-            )  # fmt: skip
+                queryset,
+                source=CONTACTS,
+                scope=scope,
+                required=False,
+                label=field.label,
+                help_text=field.help_text,
+            )
             if self.instance.pk:
                 self.fields[name].exclude(self.instance.pk)
         if self.instance.pk and "tags" not in self.initial:

@@ -4,7 +4,7 @@
     GET /api/effective-rate?by=client        per client, project or month; `from` and `to`
                                              (YYYY-MM-DD) bound the period of clients and
                                              projects; months are the last twelve
-Amounts are strings with two decimals, rates per hour excl. VAT, null when unknown.
+Amounts are strings with their currency's places, rates per hour excl. VAT, null when unknown.
 """
 
 from datetime import date
@@ -15,7 +15,8 @@ from ninja import Router
 
 from patron.api.errors import ValidationErrors
 from patron.business.profile import get_business
-from patron.dashboard.figures import as_data, figures, money
+from patron.dashboard.figures import as_data, figures
+from patron.money import amount_text
 from patron.pricing.effective import GROUPINGS, average, by_month, effective_rates, ranked, verdict
 from patron.pricing.target import current_target
 
@@ -42,16 +43,16 @@ def parse_day(text, name, errors):
     return day
 
 
-def row_data(row, reference, by):
+def row_data(row, reference, currency):
     key = row.key.isoformat()[:7] if isinstance(row.key, date) else row.key
     return {
         "key": key,
         "label": row.label,
-        "hours": money(row.hours),
-        "invoiced": money(row.invoiced),
-        "not_invoiced": money(row.unbilled),
-        "money": money(row.money),
-        "rate": money(row.rate),
+        "hours": str(row.hours),
+        "invoiced": amount_text(row.invoiced, currency),
+        "not_invoiced": amount_text(row.unbilled, currency),
+        "money": amount_text(row.money, currency),
+        "rate": amount_text(row.rate, currency),
         "state": verdict(row.rate, reference),
     }
 
@@ -86,9 +87,11 @@ def effective_rate(request: HttpRequest, by: str = "client"):
         "from": since.isoformat() if since and by != "month" else None,
         "to": until.isoformat() if until and by != "month" else None,
         "currency": business.currency,
-        "target_hourly_rate": money(reference),
-        "rows": [row_data(row, reference, by) for row in rows],
+        "target_hourly_rate": amount_text(reference, business.currency),
+        "rows": [row_data(row, reference, business.currency) for row in rows],
         "total": {
-            k: v for k, v in row_data(total, reference, by).items() if k not in ("key", "label")
+            k: v
+            for k, v in row_data(total, reference, business.currency).items()
+            if k not in ("key", "label")
         },
     }

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_compact_currency, format_currency
+from babel.numbers import format_compact_currency
 
-from patron.money import active_locale
+from patron.money import active_locale, format_money
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 88, 12, 16, 40  # room for the axis labels
@@ -103,15 +103,13 @@ def bar_chart(title, points, currency, target=None, locale=None):
                 height=round(chart.baseline - y, 1),
                 label=format_date(day, "LLL", locale=locale),
                 narrow=format_date(day, "LLLLL", locale=locale),
-                value=format_currency(amount, currency, locale=locale)
-                if amount is not None
-                else "—",
+                value=format_money(amount, currency, locale) if amount is not None else "—",
                 state=state,
             )  # fmt: skip
         )
     if target:
         chart.target_y = y_of(target)
-        chart.target_label = format_currency(target, currency, locale=locale)
+        chart.target_label = format_money(target, currency, locale)
     return chart
 
 
@@ -132,8 +130,8 @@ def progress(label, amount, target, currency, state, locale=None):
     percent = int(amount * 100 / target) if target else 0
     return Progress(
         label=label,
-        amount=format_currency(amount, currency, locale=locale),
-        target=format_currency(target, currency, locale=locale) if target else "",
+        amount=format_money(amount, currency, locale),
+        target=format_money(target, currency, locale) if target else "",
         percent=percent,
         width=round(max(0.0, min(100.0, float(percent))), 1),
         state=state,

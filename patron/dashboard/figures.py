@@ -18,10 +18,10 @@ from patron.billing.documents.deposits import deducted_totals
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
 from patron.billing.payments.ledger import filter_state, with_states
 from patron.contacts.models import Contact
+from patron.money import amount_text, cents, in_hours
 from patron.pricing.effective import (
     ZERO,
     by_month,
-    cents,
     invoiced_documents,
     month_bounds,
     next_month,
@@ -114,7 +114,7 @@ class Figures:
 
     @property
     def unbilled_hours(self):
-        return (Decimal(self.unbilled_seconds) / 3600).quantize(Decimal("0.01"))
+        return in_hours(self.unbilled_seconds)
 
 
 def quarter_start(today):
@@ -320,13 +320,10 @@ def figures(business, today=None):
     return found
 
 
-def money(value):
-    return None if value is None else f"{value:.2f}"
-
-
 def as_data(found):
-    """The figures as JSON-ready data: amounts as strings with two decimals."""
-    target = found.target
+    """The figures as JSON-ready data: amounts as strings with their currency's places, hours
+    with two decimals."""
+    target, currency = found.target, found.currency
     return {
         "date": found.today.isoformat(),
         "currency": found.currency,
@@ -334,17 +331,17 @@ def as_data(found):
         if target is None
         else {
             "name": target.name,
-            "hourly_rate": money(target.hourly_rate),
-            "monthly_turnover": money(target.monthly_turnover),
-            "yearly_turnover": money(target.yearly_turnover),
+            "hourly_rate": amount_text(target.hourly_rate, currency),
+            "monthly_turnover": amount_text(target.monthly_turnover, currency),
+            "yearly_turnover": amount_text(target.yearly_turnover, currency),
         },
         "revenue": {
             r.period: {
                 "from": r.start.isoformat(),
                 "to": r.end.isoformat(),
-                "amount": money(r.amount),
-                "target": money(r.target),
-                "expected_to_date": money(r.expected),
+                "amount": amount_text(r.amount, currency),
+                "target": amount_text(r.target, currency),
+                "expected_to_date": amount_text(r.expected, currency),
                 "state": r.state,
             }
             for r in found.revenue
@@ -352,24 +349,36 @@ def as_data(found):
         "effective_rate": [
             {
                 "month": row.key.isoformat()[:7],
-                "hours": money(row.hours),
-                "money": money(row.money),
-                "rate": money(row.rate),
+                "hours": str(row.hours),
+                "money": amount_text(row.money, currency),
+                "rate": amount_text(row.rate, currency),
                 "state": verdict(row.rate, target.hourly_rate if target else None),
             }
             for row in found.trend
         ],
-        "unbilled": {"hours": money(found.unbilled_hours), "value": money(found.unbilled_value)},
-        "overdue": {"count": found.overdue_count, "amount": money(found.overdue_amount)},
+        "unbilled": {
+            "hours": str(found.unbilled_hours),
+            "value": amount_text(found.unbilled_value, currency),
+        },
+        "overdue": {
+            "count": found.overdue_count,
+            "amount": amount_text(found.overdue_amount, currency),
+        },
         "due_soon": {
             "count": found.due_soon_count,
-            "amount": money(found.due_soon_amount),
+            "amount": amount_text(found.due_soon_amount, currency),
             "days": DUE_SOON_DAYS,
         },
         "pipeline": {
-            "quotes": {"count": found.quotes_count, "amount": money(found.quotes_amount)},
-            "proposals": {"count": found.proposals_count, "amount": money(found.proposals_amount)},
-            "amount": money(found.pipeline),
+            "quotes": {
+                "count": found.quotes_count,
+                "amount": amount_text(found.quotes_amount, currency),
+            },
+            "proposals": {
+                "count": found.proposals_count,
+                "amount": amount_text(found.proposals_amount, currency),
+            },
+            "amount": amount_text(found.pipeline, currency),
         },
         "follow_ups_due": found.follow_ups,
         "timer": None
@@ -380,12 +389,12 @@ def as_data(found):
             "seconds": found.timer.elapsed_seconds(),
         },
         "yours": {
-            "received": money(found.yours.received),
-            "received_excl_vat": money(found.yours.received_excl_vat),
-            "vat": money(found.yours.vat),
+            "received": amount_text(found.yours.received, currency),
+            "received_excl_vat": amount_text(found.yours.received_excl_vat, currency),
+            "vat": amount_text(found.yours.vat, currency),
             "vat_basis": found.vat_basis,
-            "contributions": money(found.yours.contributions),
-            "income_tax": money(found.yours.income_tax),
-            "remains": money(found.yours.remains),
+            "contributions": amount_text(found.yours.contributions, currency),
+            "income_tax": amount_text(found.yours.income_tax, currency),
+            "remains": amount_text(found.yours.remains, currency),
         },
     }

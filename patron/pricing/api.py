@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from patron.api.errors import ValidationErrors, form_errors
+from patron.api.forms import patch_form
 from patron.business.profile import get_business
 from patron.pricing.calculator import InputError, compute
 from patron.pricing.forms import RateForm, SaveForm
@@ -87,11 +88,7 @@ class ScenarioOut(Schema):
 
 def rate_form(payload, base):
     """A RateForm from `base` (RateInputs) changed by what the payload sets."""
-    data = RateForm.initial_of(base)
-    if payload is not None:
-        data.update(payload.dict(exclude_unset=True))
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    return RateForm(data)
+    return patch_form(RateForm, RateForm.initial_of(base), payload or RateIn())
 
 
 @router.post(

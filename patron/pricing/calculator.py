@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from patron.billing.books import thresholds
-from patron.business.contributions import cents
+from patron.money import cents
 from patron.pricing.regimes import REGIMES
 
 ZERO = Decimal("0.00")

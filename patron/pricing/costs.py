@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
-from patron.business.contributions import cents
+from patron.money import cents
 from patron.work.models import Expense
 
 

@@ -20,7 +20,7 @@ The database does the sums, one query per kind of figure whatever the number of 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import (
     Case,
@@ -40,19 +40,15 @@ from django.utils.translation import gettext_lazy as _
 from patron.billing.models import Document, Kind, Status
 from patron.business.profile import get_business
 from patron.contacts.models import display_name
+from patron.money import cents, in_hours
 from patron.work.models import Project, TimeEntry
 from patron.work.reports import billed_seconds_expression, business_zone, hourly_rate
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 NEAR = Decimal("0.10")  # within 10 % below the target: amber
 GROUPINGS = ("project", "client", "month")
 NO_PROJECT = _("(no project)")
 NO_CLIENT = _("(no client)")
-
-
-def cents(amount):
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -72,7 +68,7 @@ class Row:
 
     @property
     def hours(self):
-        return (Decimal(self.seconds) / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
+        return in_hours(self.seconds)
 
     @property
     def rate(self):
@@ -96,8 +92,13 @@ def verdict(rate, target_rate):
 
 def average(rows):
     """The rate of all the rows together: their money over their hours."""
-    total = Row(None, "", sum(r.seconds for r in rows), sum((r.invoiced for r in rows), ZERO),
-                sum((r.unbilled for r in rows), ZERO))  # fmt: skip
+    total = Row(
+        None,
+        "",
+        sum(r.seconds for r in rows),
+        sum((r.invoiced for r in rows), ZERO),
+        sum((r.unbilled for r in rows), ZERO),
+    )
     return total
 
 
@@ -181,9 +182,14 @@ def time_by_project(entries, months=(), seconds=True):
     def group_of(project_id):
         return groups.setdefault(
             project_id,
-            {"project_id": project_id, "seconds": 0, "unbilled": 0, "unbilled_seconds": 0,
-             **{f"unbilled_{index}": 0 for index in range(len(months))}},
-        )  # fmt: skip
+            {
+                "project_id": project_id,
+                "seconds": 0,
+                "unbilled": 0,
+                "unbilled_seconds": 0,
+                **{f"unbilled_{index}": 0 for index in range(len(months))},
+            },
+        )
 
     if seconds:
         for row in entries.values("project_id").annotate(total=Sum("duration_seconds")).order_by():
@@ -228,10 +234,12 @@ def month_index(months):
     before = [When(start__lt=months[0][1], then=Value(None))]
     return Case(
         *before,
-        *[When(start__lt=end, then=Value(index))
-          for index, (_first, _start, end) in enumerate(months)],
+        *[
+            When(start__lt=end, then=Value(index))
+            for index, (_first, _start, end) in enumerate(months)
+        ],
         output_field=IntegerField(),
-    )  # fmt: skip
+    )
 
 
 def with_projects(groups):

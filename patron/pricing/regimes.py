@@ -24,9 +24,9 @@ from patron.business.contributions import (
     MICRO_RATES,
     belgian_contributions,
     belgian_scale,
-    cents,
     micro_rates,
 )
+from patron.money import cents
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -186,8 +186,14 @@ class FrenchMicro:
 
     def takes(self, turnover, costs, options, year):
         rates, confirmed = self.rates(year)
-        notes = [_("The micro-social rates of %(year)s are not known yet: the latest are used.")
-                 % {"year": year}] if not confirmed else []  # fmt: skip
+        notes = (
+            [
+                _("The micro-social rates of %(year)s are not known yet: the latest are used.")
+                % {"year": year}
+            ]
+            if not confirmed
+            else []
+        )
         if rates.unconfirmed:
             notes.append(str(rates.unconfirmed))
         turnover = max(turnover, ZERO)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from patron.business.contributions import cents
+from patron.money import cents
 from patron.pricing.calculator import InputError, compute
 from patron.pricing.models import Scenario
 from patron.pricing.regimes import REGIMES

@@ -8,8 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.utils.translation import gettext as _
 
-from patron.business.contributions import cents
-from patron.money import format_money
+from patron.money import cents, format_money
 from patron.pricing.target import current_target
 
 UNITS = {"hour": "hour", "HUR": "hour", "day": "day", "DAY": "day"}

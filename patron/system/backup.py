@@ -3,7 +3,7 @@
 An archive is a gzipped tar with:
 - db.sqlite3 (SQLite's online backup API: consistent while the server writes)
   or db.pgdump (pg_dump's custom format, consistent likewise);
-- media/…: logos and, later, receipts and issued documents;
+- media/…: logos, receipts and the files of issued documents;
 - manifest.json: format, Patron version, database engine, creation time, the
   SHA-256 of every other member, and the row count of every table in the
   database copy (counted in the same snapshot as the copy).

@@ -119,9 +119,11 @@ def decode_text(data):
         return text
     if b"\x00" in data[:8192]:
         raise ImportRefused(
-            _("This is not a text file (or it is UTF-16 saved without its byte order mark: "
-              "save it again as UTF-8).")
-        )  # fmt: skip
+            _(
+                "This is not a text file (or it is UTF-16 saved without its byte order mark: "
+                "save it again as UTF-8)."
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -151,7 +151,7 @@ def deliver(model, pk, compose):
         message = compose(row)
         message.extra_headers["Message-ID"] = row.message_id
         message.send()
-    except Exception as error:  # noqa: BLE001 -- any failure is the row's, shown to the user
+    except Exception as error:  # any failure is the row's, shown to the user
         finish(row, state=Outbox.State.FAILED, error=str(error)[:500])
         return "failed"
     forgotten = {name: "" for name in model.forget_when_sent}

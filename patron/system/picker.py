@@ -50,8 +50,9 @@ def clean_text(text):
     return " ".join("".join(c if c.isprintable() else " " for c in text[:MAX_QUERY]).split())
 
 
-def picker_context(name, source, scope, *, pk="", text="", submits_text=True, exclude=None,
-                   attrs=None):  # fmt: skip
+def picker_context(
+    name, source, scope, *, pk="", text="", submits_text=True, exclude=None, attrs=None
+):
     query = {"scope": scope}
     if exclude:
         query["exclude"] = exclude
@@ -73,10 +74,14 @@ def picker_context(name, source, scope, *, pk="", text="", submits_text=True, ex
 def filter_picker(name, source, scope, chosen, *, id, placeholder):
     """A picker in a list's filters: the object chosen (or none); only its id is submitted."""
     return picker_context(
-        name, source, scope, pk=chosen.pk if chosen else "",
-        text=source.label(chosen) if chosen else "", submits_text=False,
+        name,
+        source,
+        scope,
+        pk=chosen.pk if chosen else "",
+        text=source.label(chosen) if chosen else "",
+        submits_text=False,
         attrs={"id": id, "placeholder": placeholder},
-    )  # fmt: skip
+    )
 
 
 class PickerInput(forms.Widget):
@@ -106,7 +111,7 @@ class PickerInput(forms.Widget):
                 submits_text=self.submits_text,
                 exclude=self.exclude,
                 attrs=attrs,
-            )  # fmt: skip
+            )
         }
 
     def id_for_label(self, id_):

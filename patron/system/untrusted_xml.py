@@ -36,9 +36,14 @@ def looks_like_xml(data):
 
 def xml_parser():
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
-    )  # fmt: skip
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def parse_xml(data):
@@ -46,9 +51,11 @@ def parse_xml(data):
     # Refused before parsing as well as after: no DOCTYPE, whatever it declares.
     if DECLARATIONS.search(head_text(data)):
         raise ImportRefused(
-            _("This XML file declares a DOCTYPE or entities, which none of the files Patron "
-              "imports needs: refused.")
-        )  # fmt: skip
+            _(
+                "This XML file declares a DOCTYPE or entities, which none of the files Patron "
+                "imports needs: refused."
+            )
+        )
     try:
         root = etree.fromstring(data, parser=xml_parser())
     except etree.XMLSyntaxError as e:

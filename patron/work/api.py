@@ -1,6 +1,5 @@
 """Projects, tasks, time entries and the timer over the REST API: the same rules as the pages."""
 
-import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -13,10 +12,13 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.business.profile import get_business
 from patron.work.forms import ProjectForm, TaskForm
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.projects import do_save_project, projects_for_list
+from patron.work.reports import business_zone
 from patron.work.timing import (
     do_delete_entry,
     do_save_entry,
@@ -42,9 +44,9 @@ class ProjectOut(Schema):
     client_id: int | None
     status: str
     billing_mode: str
-    rate: Decimal | None
+    rate: Money | None
     budget_hours: Decimal | None
-    budget_amount: Decimal | None
+    budget_amount: Money | None
     billing_increment_minutes: int
     start_on: date | None
     due_on: date | None
@@ -80,15 +82,10 @@ PROJECT_FORM_FIELDS = [
 
 
 def save_project(request, project, payload, created=False):
-    data = model_to_dict(project, fields=PROJECT_FORM_FIELDS) if project.pk else {}
+    current = model_to_dict(project, fields=PROJECT_FORM_FIELDS) if project.pk else {}
     if not project.pk:
-        data.update(status="active", billing_mode="hourly", billing_increment_minutes=1)
-    changes = payload.dict(exclude_unset=True)
-    if "client_id" in changes:
-        changes["client"] = changes.pop("client_id")
-    data.update(changes)
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    form = ProjectForm(data, instance=project)
+        current.update(status="active", billing_mode="hourly", billing_increment_minutes=1)
+    form = patch_form(ProjectForm, current, payload, instance=project)
     if not form.is_valid():
         return form_errors(form, "The project was not saved.")
     project = do_save_project(
@@ -163,14 +160,11 @@ def list_tasks(request: HttpRequest, project_id: int | None = None, status: str 
 
 
 def save_task(task, payload, created):
-    data = (
+    current = (
         model_to_dict(task, fields=["title", "status", "due_on"]) if task.pk else {"status": "todo"}
     )
-    changes = payload.dict(exclude_unset=True)
-    project_id = changes.pop("project_id", None)
-    data.update(changes)
-    data = {key: ("" if value is None else value) for key, value in data.items()}
-    form = TaskForm(data, instance=task)
+    form = patch_form(TaskForm, current, payload, exclude={"project_id"}, instance=task)
+    project_id = payload.dict(exclude_unset=True).get("project_id")
     if not task.pk:
         project = Project.objects.filter(pk=project_id).first() if project_id else None
         if project is None:
@@ -238,14 +232,9 @@ class EntryFilters(Schema):
     until: date | None = Field(None, alias="to")
 
 
-def business_zone():
-    business = get_business()
-    return zoneinfo.ZoneInfo(business.time_zone if business else "Europe/Brussels")
-
-
 def aware(value):
     if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, business_zone())
+        return timezone.make_aware(value, business_zone(get_business()))
     return value
 
 
@@ -255,7 +244,7 @@ def aware(value):
 @paginate(LimitOffsetPagination)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
     entries = TimeEntry.objects.prefetch_related("tags").order_by("-start", "-pk")
-    zone = business_zone()
+    zone = business_zone(get_business())
     if filters.project_id:
         entries = entries.filter(project_id=filters.project_id)
     if filters.since:
@@ -266,6 +255,20 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
         end = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), zone)
         entries = entries.filter(start__lt=end)
     return entries
+
+
+def set_end(entry, changes, errors):
+    """The entry's end from a typed duration (which wins) or an end, if the payload sets one."""
+    if changes.get("duration"):
+        try:
+            seconds = parse_duration(changes["duration"])
+        except ValidationError as e:
+            errors["duration"] = e.messages
+            return
+        if entry.start is not None:
+            entry.end = entry.start + timedelta(seconds=seconds)
+    elif "end" in changes:
+        entry.end = aware(changes["end"])
 
 
 def save_entry(entry, payload, created):
@@ -283,15 +286,7 @@ def save_entry(entry, payload, created):
         entry.start = aware(changes.get("start"))
         if entry.start is None:
             errors["start"] = ["Give the start."]
-    if changes.get("duration"):
-        try:
-            seconds = parse_duration(changes["duration"])
-            if entry.start is not None:
-                entry.end = entry.start + timedelta(seconds=seconds)
-        except ValidationError as e:
-            errors["duration"] = e.messages
-    elif "end" in changes:
-        entry.end = aware(changes["end"])
+    set_end(entry, changes, errors)
     if entry.end is None and not errors:
         errors["end"] = ["Give an end or a duration."]
     for name in ("note", "billable"):

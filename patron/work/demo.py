@@ -8,13 +8,14 @@ Everything is drawn from a seeded random generator: every demo is the same.
 
 import random
 from datetime import datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from patron.business.profile import get_business
 from patron.contacts.models import Contact
+from patron.money import cents
 from patron.work.expenses.demo_einvoice import demo_invoice
 from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, Project, Task, TimeEntry
@@ -83,7 +84,7 @@ def find_or_create_client(name, rate, city, country):
 def populate(owner, country="BE"):
     business = get_business()
     zone = ZoneInfo(business.time_zone) if business else timezone.get_current_timezone()
-    rng = random.Random(2026)  # noqa: S311 -- sample data, not secrets
+    rng = random.Random(2026)  # sample data, not secrets
     clients = [find_or_create_client(*c) for c in CLIENTS]
     today = timezone.localdate()
     first_day = today - timedelta(days=91)
@@ -138,7 +139,7 @@ def populate(owner, country="BE"):
                 category=category,
                 amount_excl_vat=amount,
                 vat_rate=vat,
-                vat_amount=(amount * vat / 100).quantize(Decimal("0.01"), ROUND_HALF_UP),
+                vat_amount=cents(amount * vat / 100),
                 currency="EUR",
                 billable=linked is not None,
                 project=linked,

@@ -4,23 +4,16 @@ Rows are read as plain values (values_list, in chunks), never as model
 instances, so ten years of time entries stream in constant memory.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from patron.contacts.models import DISPLAY_NAME_FIELDS, display_name
+from patron.money import in_hours
 from patron.system.exporting import csv_response
 from patron.work.models import Project, TimeEntry
 
 CHUNK = 2000
-CENT = Decimal("0.01")
-
-
-def hours(seconds):
-    """Seconds as decimal hours, for a spreadsheet to add up: 5400 → 1.50."""
-    return (Decimal(seconds or 0) / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def label(model, field):
@@ -46,11 +39,20 @@ def project_rows(projects, currency):
     for row in values.iterator(chunk_size=CHUNK):
         p = dict(zip(PROJECT_COLUMNS, row, strict=False))
         yield (
-            p["name"], client_name(row[len(PROJECT_COLUMNS):]),
-            statuses.get(p["status"], p["status"]), modes.get(p["billing_mode"], p["billing_mode"]),
-            p["rate"], p["budget_hours"], p["budget_amount"], currency, p["start_on"], p["due_on"],
-            hours(p["tracked_seconds"]), p["open_tasks"], p["description"],
-        )  # fmt: skip
+            p["name"],
+            client_name(row[len(PROJECT_COLUMNS) :]),
+            statuses.get(p["status"], p["status"]),
+            modes.get(p["billing_mode"], p["billing_mode"]),
+            p["rate"],
+            p["budget_hours"],
+            p["budget_amount"],
+            currency,
+            p["start_on"],
+            p["due_on"],
+            in_hours(p["tracked_seconds"]),
+            p["open_tasks"],
+            p["description"],
+        )
 
 
 def projects_csv(projects, currency):
@@ -86,9 +88,16 @@ def entry_rows(entries):
     """The rows of the time export: entries read by chunks, each chunk's tags in one query."""
     client_fields = [f"project__client__{name}" for name in DISPLAY_NAME_FIELDS]
     values = entries.values_list(
-        "pk", "start", "end", "duration_seconds", "project__name", "task__title", "note",
-        "billable", *client_fields,
-    ).iterator(chunk_size=CHUNK)  # fmt: skip
+        "pk",
+        "start",
+        "end",
+        "duration_seconds",
+        "project__name",
+        "task__title",
+        "note",
+        "billable",
+        *client_fields,
+    ).iterator(chunk_size=CHUNK)
     zone, answers = timezone.get_current_timezone(), {True: _("yes"), False: _("no")}
     chunk = []
     for row in values:
@@ -103,9 +112,16 @@ def entry_chunk(chunk, zone, answers):
     tags = tags_of([row[0] for row in chunk]) if chunk else {}
     for pk, start, end, seconds, project, task, note, billable, *client in chunk:
         yield (
-            local(start, zone), local(end, zone), hours(seconds), project, client_name(client),
-            task or "", note, tags.get(pk, ""), answers[billable],
-        )  # fmt: skip
+            local(start, zone),
+            local(end, zone),
+            in_hours(seconds),
+            project,
+            client_name(client),
+            task or "",
+            note,
+            tags.get(pk, ""),
+            answers[billable],
+        )
 
 
 def entries_csv(entries):

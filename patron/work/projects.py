@@ -1,7 +1,7 @@
 """Projects: the rate that applies, the budget used, and saving one (with its client)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
@@ -10,19 +10,15 @@ from django.utils.translation import gettext as _
 
 from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.models import Contact
+from patron.money import cents, in_hours
 from patron.system.picker import Source
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.timing import billable_seconds
 
-CENT = Decimal("0.01")
 PROJECT_FIELDS = [
     "name", "client_id", "status", "billing_mode", "rate", "budget_hours", "budget_amount",
     "billing_increment_minutes", "start_on", "due_on", "description",
 ]  # fmt: skip
-
-
-def cents(amount):
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -39,7 +35,7 @@ class Rate:
         }.get(self.source, "")
 
 
-def effective_rate(project, business):
+def applicable_rate(project, business):
     """The project's own rate, else its client's hourly rate, else the business default.
 
     In daily mode a borrowed hourly rate becomes a day's rate by the planned hours a day.
@@ -95,7 +91,7 @@ def budgets(project, tracked_seconds, rate, business):
     """Progress against the budget in hours and/or money (each only if set)."""
     found = []
     if project.budget_hours:
-        used = (Decimal(tracked_seconds) / 3600).quantize(CENT, rounding=ROUND_HALF_UP)
+        used = in_hours(tracked_seconds)
         found.append(Budget("hours", used, project.budget_hours))
     if project.budget_amount:
         billable = project_tracked_seconds(project, billable_only=True)

@@ -17,7 +17,7 @@ known rate (fixed-price and non-billable projects have no amount).
 """
 
 from datetime import UTC, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Case, F, IntegerField, Max, Min, Sum, Value, When
@@ -25,12 +25,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from patron.business.profile import get_business
+from patron.money import amount_text, cents
 from patron.work.models import Project, TimeEntry
 
 GROUPINGS = ("project", "client", "tag", "day")
 NO_CLIENT = "(no client)"
 NO_TAG = "(no tag)"
-CENT = Decimal("0.01")
 
 
 def business_zone(business):
@@ -136,8 +136,8 @@ def hourly_rate(group, business):
     if borrowed is None:
         return None
     if mode == Project.BillingMode.DAILY:
-        # As projects.effective_rate does: the day's rate, rounded, then per planned hours.
-        return (borrowed * per_day).quantize(CENT, rounding=ROUND_HALF_UP), per_day
+        # As projects.applicable_rate does: the day's rate, rounded, then per planned hours.
+        return cents(borrowed * per_day), per_day
     return borrowed, Decimal(1)
 
 
@@ -213,9 +213,7 @@ def time_report(start_on=None, end_on=None, by="project", business=None):
             {
                 "key": key,
                 "seconds": int(row["seconds"]),
-                "amount": None
-                if row["amount"] is None
-                else str(row["amount"].quantize(CENT, rounding=ROUND_HALF_UP)),
+                "amount": amount_text(row["amount"]),
             }
             for key, row in sorted(rows.items(), key=lambda item: item[0].casefold())
         ],

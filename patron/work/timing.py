@@ -7,7 +7,6 @@ everywhere: one timer at a time, no overlapping entries, no end before start.
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from patron.money import in_seconds
 from patron.work.models import Project, Tag, TimeEntry
 
 MAX_ENTRY_SECONDS = 24 * 3600
@@ -35,7 +35,7 @@ def parse_duration(text):
         seconds = h * 3600 + m * 60 + s
     elif match := HOURS.fullmatch(value):
         # 1.3333h is 4799.88 s: rounded to the second, not cut.
-        seconds = int((Decimal(match[1].replace(",", ".")) * 3600).to_integral_value())
+        seconds = in_seconds(match[1].replace(",", "."))
     elif match := HOURS_AND_MINUTES.fullmatch(value):
         seconds = int(match[1]) * 3600 + int(match[2]) * 60
     elif match := MINUTES.fullmatch(value):

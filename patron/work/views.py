@@ -35,10 +35,10 @@ from patron.work.models import Project, Tag, Task, TimeEntry
 from patron.work.projects import (
     PICK_SCOPES,
     PROJECTS,
+    applicable_rate,
     budgets,
     do_create_project_named,
     do_save_project,
-    effective_rate,
     project_tracked_seconds,
     projects_for_list,
     value_of_time,
@@ -135,7 +135,7 @@ def board_context(project, task_form=None):
 def project_detail(request, pk):
     project = get_object_or_404(Project.objects.select_related("client"), pk=pk)
     business = request.business
-    rate = effective_rate(project, business)
+    rate = applicable_rate(project, business)
     tracked = project_tracked_seconds(project)
     billable = project_tracked_seconds(project, billable_only=True)
     recent = (

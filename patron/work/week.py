@@ -9,7 +9,6 @@ tracked detail (notes, tags, exact times) is thrown away.
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from patron.money import in_seconds
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.timing import check_entry, do_save_entry, format_duration, parse_duration
 
@@ -147,7 +147,7 @@ def build_week(monday, business, extra_project_ids=(), errors=None):
             row.cells.append(cell)
         rows.append(row)
     rows.sort(key=lambda r: (r.project.name.lower(), r.project.pk, r.task.title if r.task else ""))
-    planned = int(Decimal(business.planned_hours_per_day) * 3600) if business else 0
+    planned = in_seconds(business.planned_hours_per_day) if business else 0
     totals = [
         Day(day, sum(r.cells[i].seconds for r in rows if r.cells[i].typed is None), planned)
         for i, day in enumerate(days)

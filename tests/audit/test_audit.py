@@ -37,9 +37,12 @@ def test_times_are_shown_in_the_business_time_zone(owner_client, owner, business
     from zoneinfo import ZoneInfo
 
     AuditEntry.objects.create(
-        at=datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("UTC")), actor="x", action="update",
-        object_type="business.business", object_repr="summer",
-    )  # fmt: skip
+        at=datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("UTC")),
+        actor="x",
+        action="update",
+        object_type="business.business",
+        object_repr="summer",
+    )
     assert "12:00" in owner_client.get("/app/settings/audit/?page=1").text  # Brussels, CEST
     business.time_zone = "America/Montreal"
     business.save()
@@ -55,10 +58,17 @@ def acme(business):
     from patron.contacts.models import Contact
 
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-        email="compta@acme.example", language="en",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        email="compta@acme.example",
+        language="en",
+    )
 
 
 def audit_page(owner_client):
@@ -84,8 +94,9 @@ def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
     from tests.billing.test_views import header, lines_data
 
     invoice = do_issue(owner, draft(acme, ("Design", "10", "85", "21")))
-    do_record_payment(owner, client=acme, date=timezone.localdate(), amount="100",
-                      documents=[invoice])  # fmt: skip
+    do_record_payment(
+        owner, client=acme, date=timezone.localdate(), amount="100", documents=[invoice]
+    )
     assert f"{invoice.number}: 100" in audit_page(owner_client)  # what the payment settled
 
     saved = draft(acme)
@@ -96,14 +107,23 @@ def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
     assert "Draft" in audit_page(owner_client) and "saved" in audit_page(owner_client)
 
     api = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(owner, 'audit')[1]}")
-    made = api.post("/api/billing/documents", json.dumps({"client_id": acme.pk}),
-                    content_type="application/json")  # fmt: skip
+    made = api.post(
+        "/api/billing/documents",
+        json.dumps({"client_id": acme.pk}),
+        content_type="application/json",
+    )
     assert made.status_code == 201, made.content
     assert Document.objects.filter(pk=made.json()["id"]).exists()
     audit_page(owner_client)
 
-    do_send(owner, invoice, to="compta@acme.example", subject="Invoice", body="{link}",
-            base_url="http://testserver/")  # fmt: skip
+    do_send(
+        owner,
+        invoice,
+        to="compta@acme.example",
+        subject="Invoice",
+        body="{link}",
+        base_url="http://testserver/",
+    )
     page = audit_page(owner_client)
     assert "sent by email" in page and "compta@acme.example" in page
 
@@ -127,8 +147,13 @@ def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
 def test_any_shape_of_logged_change_renders(owner_client, owner, business, changes, shown):
     from patron.audit.models import AuditEntry
 
-    AuditEntry.objects.create(actor="x", action="update", object_type="business.business",
-                              object_repr="profile", changes=changes)  # fmt: skip
+    AuditEntry.objects.create(
+        actor="x",
+        action="update",
+        object_type="business.business",
+        object_repr="profile",
+        changes=changes,
+    )
     assert shown in audit_page(owner_client)
 
 

@@ -19,9 +19,15 @@ def invoices(owner, business):
     for number, (name, price) in enumerate(
         [("Acme SA", "1000"), ("Brasserie Vos", "200"), ("Atelier Nord", "500")], 1
     ):
-        client = Contact.objects.create(is_organisation=True, name=name, is_client=True,
-                                        street="Rue Haute 1", postcode="1000", city="Bruxelles",
-                                        country="BE")  # fmt: skip
+        client = Contact.objects.create(
+            is_organisation=True,
+            name=name,
+            is_client=True,
+            street="Rue Haute 1",
+            postcode="1000",
+            city="Bruxelles",
+            country="BE",
+        )
         made.append(numbered(do_issue(owner, draft(client, ("Design", "1", price, "21"))), number))
     return made
 
@@ -29,11 +35,17 @@ def invoices(owner, business):
 @pytest.fixture
 def bnp(db):
     return BankMapping.objects.create(
-        name="BNP Paribas Fortis", delimiter=";", date_column="Date d'exécution",
-        date_format="%d/%m/%Y", amount_column="Montant", currency_column="Devise du compte",
-        name_column="Nom de la contrepartie", iban_column="Contrepartie",
-        communication_column="Communication", reference_column="Numéro de séquence",
-    )  # fmt: skip
+        name="BNP Paribas Fortis",
+        delimiter=";",
+        date_column="Date d'exécution",
+        date_format="%d/%m/%Y",
+        amount_column="Montant",
+        currency_column="Devise du compte",
+        name_column="Nom de la contrepartie",
+        iban_column="Contrepartie",
+        communication_column="Communication",
+        reference_column="Numéro de séquence",
+    )
 
 
 @pytest.fixture

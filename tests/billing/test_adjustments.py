@@ -36,9 +36,11 @@ LINES = {
 
 def adjustments_data(*rows):
     data = {
-        "adjustments-TOTAL_FORMS": str(len(rows)), "adjustments-INITIAL_FORMS": "0",
-        "adjustments-MIN_NUM_FORMS": "0", "adjustments-MAX_NUM_FORMS": "20",
-    }  # fmt: skip
+        "adjustments-TOTAL_FORMS": str(len(rows)),
+        "adjustments-INITIAL_FORMS": "0",
+        "adjustments-MIN_NUM_FORMS": "0",
+        "adjustments-MAX_NUM_FORMS": "20",
+    }
     for n, row in enumerate(rows):
         for key, value in row.items():
             data[f"adjustments-{n}-{key}"] = value
@@ -68,7 +70,7 @@ def test_ten_percent_off_a_fixed_discount_and_a_travel_fee_are_typed_on_the_draf
                 {"reason_code": "100", "reason": "", "amount": "20", "vat_rate": "6"},
                 {"reason_code": "ABK", "reason": "Déplacement", "amount": "45", "vat_rate": "21"},
             ),
-        },  # fmt: skip
+        },
     )
     assert response.status_code == 302, response.text
     document.refresh_from_db()
@@ -92,16 +94,20 @@ def test_ten_percent_off_a_fixed_discount_and_a_travel_fee_are_typed_on_the_draf
     "row, message",
     [
         ({"reason_code": "95", "reason": "x"}, "Give a percentage or an amount."),
-        ({"reason_code": "95", "percent": "10", "amount": "5", "vat_rate": "21"},
-         "A percentage or an amount, not both."),
+        (
+            {"reason_code": "95", "percent": "10", "amount": "5", "vat_rate": "21"},
+            "A percentage or an amount, not both.",
+        ),
         ({"reason_code": "ABK", "amount": "45"}, "A fixed amount needs its VAT rate."),
         ({"reason_code": "95", "percent": "120"}, "at most 100 %"),
         ({"reason_code": "95", "amount": "-5", "vat_rate": "21"}, "An amount is above zero"),
         ({"reason_code": "ZZZ", "percent": "5"}, "Select a valid choice"),
-        ({"reason_code": "ABK", "amount": "1000000000000", "vat_rate": "21"},
-         "digits before the decimal point"),
+        (
+            {"reason_code": "ABK", "amount": "1000000000000", "vat_rate": "21"},
+            "digits before the decimal point",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_discount_or_charge_is_refused_with_its_reason_and_nothing_changes(
     owner_client, acme, row, message
 ):
@@ -115,13 +121,17 @@ def test_a_bad_discount_or_charge_is_refused_with_its_reason_and_nothing_changes
 
 def test_discounts_and_charges_are_sent_and_read_over_the_api(token_client, acme):
     body = {
-        "client_id": acme.pk, "language": "en",
-        "lines": [{"description": "Design", "unit_price": "2400", "vat_rate": "21"},
-                  {"description": "Brochure", "quantity": "200", "unit_price": "1.35",
-                   "vat_rate": "6"}],
-        "adjustments": [{"reason": "10 % off", "percent": "10"},
-                        {"charge": True, "reason": "Travel", "amount": "45", "vat_rate": "21"}],
-    }  # fmt: skip
+        "client_id": acme.pk,
+        "language": "en",
+        "lines": [
+            {"description": "Design", "unit_price": "2400", "vat_rate": "21"},
+            {"description": "Brochure", "quantity": "200", "unit_price": "1.35", "vat_rate": "6"},
+        ],
+        "adjustments": [
+            {"reason": "10 % off", "percent": "10"},
+            {"charge": True, "reason": "Travel", "amount": "45", "vat_rate": "21"},
+        ],
+    }
     response = token_client.post(
         "/api/billing/documents", json.dumps(body), content_type="application/json"
     )
@@ -132,11 +142,14 @@ def test_discounts_and_charges_are_sent_and_read_over_the_api(token_client, acme
     assert draft["total_excl_vat"] == "2448.00"  # 2,670 − 240 − 27 + 45
     assert [a["reason_code"] for a in draft["adjustments"]] == ["95", "ABK"]
     assert [(a["rate"], a["amount"]) for a in draft["applied"]] == [
-        ("21.00", "240.00"), ("6.00", "27.00"), ("21.00", "45.00"),
-    ]  # fmt: skip
+        ("21.00", "240.00"),
+        ("6.00", "27.00"),
+        ("21.00", "45.00"),
+    ]
     assert {g["rate"]: g["taxable"] for g in draft["vat_groups"]} == {
-        "21.00": "2205.00", "6.00": "243.00",
-    }  # fmt: skip
+        "21.00": "2205.00",
+        "6.00": "243.00",
+    }
     # A charge given a discount's code (or the reverse) is refused, and nothing changes.
     response = token_client.patch(
         f"/api/billing/documents/{draft['id']}",
@@ -150,11 +163,16 @@ def test_discounts_and_charges_are_sent_and_read_over_the_api(token_client, acme
 
 def accepted_quote(owner, acme):
     quote = scenarios.issue(
-        owner, acme, scenarios.TWO_RATES,
-        [scenarios.adjustment("95", "5 % off", percent="5"),
-         scenarios.adjustment("ABK", "Travel", amount="60", rate="21")],
-        kind=Kind.QUOTE, deposit_percent=Decimal("30"),
-    )  # fmt: skip
+        owner,
+        acme,
+        scenarios.TWO_RATES,
+        [
+            scenarios.adjustment("95", "5 % off", percent="5"),
+            scenarios.adjustment("ABK", "Travel", amount="60", rate="21"),
+        ],
+        kind=Kind.QUOTE,
+        deposit_percent=Decimal("30"),
+    )
     do_answer(quote, accepted=True, name="Anna Peeters", terms_accepted=True)
     quote.refresh_from_db()
     return quote
@@ -195,8 +213,9 @@ def test_the_final_invoice_refers_to_its_deposit_in_both_syntaxes_and_on_its_pdf
         deposit.issue_date.isoformat()
     ]
     cii = etree.fromstring(cii_xml(final))
-    assert cii.xpath("//*[local-name()='InvoiceReferencedDocument']/*[local-name()="
-                     "'IssuerAssignedID']/text()") == [deposit.number]  # fmt: skip
+    assert cii.xpath(
+        "//*[local-name()='InvoiceReferencedDocument']/*[local-name()='IssuerAssignedID']/text()"
+    ) == [deposit.number]
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(facturx_pdf(final))).pages)
     assert f"déduit la facture d’acompte {deposit.number}" in " ".join(text.split())
     assert final.notes == ""  # no longer a free note only
@@ -224,14 +243,15 @@ def test_a_final_invoice_that_no_longer_deducts_the_issued_deposits_is_not_issue
 
 def test_discounts_that_cannot_be_issued_are_named(owner, business, acme):
     lines = [("Design", "1", "100", "21")]
-    too_much = scenarios.draft(acme, lines, [scenarios.adjustment("100", "x", amount="150",
-                                                                  rate="21")])  # fmt: skip
+    too_much = scenarios.draft(
+        acme, lines, [scenarios.adjustment("100", "x", amount="150", rate="21")]
+    )
     assert any("larger than the lines at that rate" in p for p in problems(too_much))
-    no_line = scenarios.draft(acme, lines, [scenarios.adjustment("95", "x", percent="5",
-                                                                 rate="6")])  # fmt: skip
+    no_line = scenarios.draft(acme, lines, [scenarios.adjustment("95", "x", percent="5", rate="6")])
     assert "Discount or charge 1: no line is at 6 % VAT." in problems(no_line)
-    odd_rate = scenarios.draft(acme, lines, [scenarios.adjustment("ABK", "x", amount="5",
-                                                                  rate="7")])  # fmt: skip
+    odd_rate = scenarios.draft(
+        acme, lines, [scenarios.adjustment("ABK", "x", amount="5", rate="7")]
+    )
     assert "Discount or charge 1: 7 % is not a VAT rate of BE." in problems(odd_rate)
 
 
@@ -260,10 +280,23 @@ def test_the_pdf_shows_each_discount_and_charge_and_the_totals_they_make(owner, 
         page.extract_text() for page in PdfReader(io.BytesIO(facturx_pdf(invoice))).pages
     )
     flat = "".join(text.replace("\u202f", "").replace("\xa0", "").split())
-    for shown in ("Remisefidélité(10%de2400,00€)", "-240,00€", "Remisefidélité(10%de270,00€)",
-                  "-27,00€", "Gestecommercialsurlabrochure", "-20,00€",
-                  "DéplacementBruxelles–Gand", "45,00€", "2670,00€", "-287,00€", "2428,00€",
-                  "476,43€", "2904,43€", "2205,00€", "223,00€"):  # fmt: skip
+    for shown in (
+        "Remisefidélité(10%de2400,00€)",
+        "-240,00€",
+        "Remisefidélité(10%de270,00€)",
+        "-27,00€",
+        "Gestecommercialsurlabrochure",
+        "-20,00€",
+        "DéplacementBruxelles–Gand",
+        "45,00€",
+        "2670,00€",
+        "-287,00€",
+        "2428,00€",
+        "476,43€",
+        "2904,43€",
+        "2205,00€",
+        "223,00€",
+    ):
         assert shown in flat, shown
 
 

@@ -36,8 +36,13 @@ def lines_data(*lines):
 
 
 def header(client, **extra):
-    return {"client": client.pk, "language": "en", "currency": "EUR", "treatment": "normal",
-            **extra}  # fmt: skip
+    return {
+        "client": client.pk,
+        "language": "en",
+        "currency": "EUR",
+        "treatment": "normal",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -93,17 +98,19 @@ def test_the_api_refuses_amounts_too_large_with_422_and_stores_nothing(
     owner_client, token_client, acme, lines, field
 ):
     response = token_client.post(
-        "/api/billing/documents", json.dumps({"client_id": acme.pk, "lines": lines}),
+        "/api/billing/documents",
+        json.dumps({"client_id": acme.pk, "lines": lines}),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422, response.content
     assert field in response.json()["errors"]
     assert not Document.objects.exists() and not Line.objects.exists()
     draft = Document.objects.create(client=acme)
     response = token_client.patch(
-        f"/api/billing/documents/{draft.pk}", json.dumps({"lines": lines}),
+        f"/api/billing/documents/{draft.pk}",
+        json.dumps({"lines": lines}),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422 and not Line.objects.exists()
     every_list_answers(owner_client, token_client)
 
@@ -123,8 +130,13 @@ def test_no_code_path_stores_a_row_a_later_read_cannot_handle(acme):
     document.total_incl_vat = Decimal("1000000000000.00")
     with pytest.raises(ValidationError, match="too large"):
         document.save()
-    line = Line(document=document, description="x", quantity=Decimal("1"),
-                unit_price=Decimal("12345678901.0"), vat_rate=Decimal("21"))  # fmt: skip
+    line = Line(
+        document=document,
+        description="x",
+        quantity=Decimal("1"),
+        unit_price=Decimal("12345678901.0"),
+        vat_rate=Decimal("21"),
+    )
     with pytest.raises(ValidationError):
         line.save()  # the price has 11 digits before the point: its column holds 10
     with pytest.raises(ValidationError, match="too large"):
@@ -159,9 +171,16 @@ def test_a_recurring_template_saved_before_the_check_does_not_stop_the_others(
 ):
     broken = Recurring.objects.create(name="Old", client=acme, start=date(2026, 1, 1))
     RecurringLine.objects.bulk_create(
-        [RecurringLine(recurring=broken, description="Huge", quantity=Decimal("9999999999"),
-                       unit_price=Decimal("9999999999"), vat_rate=Decimal("21"))]
-    )  # fmt: skip
+        [
+            RecurringLine(
+                recurring=broken,
+                description="Huge",
+                quantity=Decimal("9999999999"),
+                unit_price=Decimal("9999999999"),
+                vat_rate=Decimal("21"),
+            )
+        ]
+    )
     fine = Recurring.objects.create(name="Fine", client=acme, start=date(2026, 1, 1))
     fine.lines.create(description="Retainer", quantity=1, unit_price=500, vat_rate=21)
     with caplog.at_level(logging.WARNING):
@@ -173,9 +192,29 @@ def test_a_recurring_template_saved_before_the_check_does_not_stop_the_others(
 
 @pytest.mark.parametrize(
     "code",
-    ["XXX", "XTS", "XAU", "XAG", "XPT", "XPD", "XDR", "XBA", "XSU", "XUA", "BOV", "CLF",
-     "USN", "CHE", "FRF", "BEF", "HRK", "BGN", "ZZZ", ""],
-)  # fmt: skip
+    [
+        "XXX",
+        "XTS",
+        "XAU",
+        "XAG",
+        "XPT",
+        "XPD",
+        "XDR",
+        "XBA",
+        "XSU",
+        "XUA",
+        "BOV",
+        "CLF",
+        "USN",
+        "CHE",
+        "FRF",
+        "BEF",
+        "HRK",
+        "BGN",
+        "ZZZ",
+        "",
+    ],
+)
 def test_currencies_that_are_no_money_or_no_longer_circulate_are_refused(code):
     with pytest.raises(ValidationError, match="is not an ISO 4217 currency code in circulation"):
         check_currency(code)
@@ -195,13 +234,15 @@ def test_a_business_draft_and_recurring_invoice_refuse_xxx_on_pages_and_api(
     assert response.status_code == 422 and "currency" in response.json()["errors"]
     assert Business.objects.get().currency == "EUR"
     document = Document.objects.create(client=acme)
-    response = owner_client.post(f"/app/billing/{document.pk}/", {**header(acme, currency="XTS"),
-                                                                  **lines_data()})  # fmt: skip
+    response = owner_client.post(
+        f"/app/billing/{document.pk}/", {**header(acme, currency="XTS"), **lines_data()}
+    )
     assert "is not an ISO 4217 currency code in circulation" in response.text
     response = token_client.post(
-        "/api/billing/documents", json.dumps({"client_id": acme.pk, "currency": "XAU"}),
+        "/api/billing/documents",
+        json.dumps({"client_id": acme.pk, "currency": "XAU"}),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422 and "currency" in response.json()["errors"]
     body = {"name": "Retainer", "client_id": acme.pk, "every": 1, "unit": "months",
             "start": "2026-01-15", "currency": "XXX",
@@ -214,6 +255,7 @@ def test_a_business_draft_and_recurring_invoice_refuse_xxx_on_pages_and_api(
 
 
 def test_a_draft_stored_in_xxx_before_the_check_cannot_be_issued(owner, business, acme):
-    document = scenarios.draft(acme, [("Design", "1", "100", "0")], currency="XXX",
-                               treatment="outside_eu")  # fmt: skip
+    document = scenarios.draft(
+        acme, [("Design", "1", "100", "0")], currency="XXX", treatment="outside_eu"
+    )
     assert any("is not an ISO 4217 currency code in circulation" in p for p in problems(document))

@@ -21,9 +21,15 @@ def api(owner, business):
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
 
 
 def send(api, method, url, body=None):
@@ -48,7 +54,12 @@ def test_a_draft_is_created_changed_issued_and_then_frozen(api, acme):
     assert draft["status"] == "draft" and draft["number"] == "" and draft["language"] == "fr"
     assert draft["total_excl_vat"] == "850.00" and draft["total_vat"] == "178.50"
     url = f"/api/billing/documents/{draft['id']}"
-    status, changed = send(api, "patch", url, {"notes": "Merci !", "lines": [LINE, {**LINE, "description": "Support", "quantity": "2"}]})  # fmt: skip
+    status, changed = send(
+        api,
+        "patch",
+        url,
+        {"notes": "Merci !", "lines": [LINE, {**LINE, "description": "Support", "quantity": "2"}]},
+    )
     assert status == 200 and len(changed["lines"]) == 2 and changed["total_excl_vat"] == "1020.00"
     status, issued = send(api, "post", f"{url}/issue")
     assert status == 200 and issued["status"] == "issued" and issued["number"].startswith("F-")
@@ -71,12 +82,17 @@ def test_bad_input_is_refused_field_by_field_and_changes_nothing(api, acme):
     )
     assert status == 422 and "kind" in body["errors"]
     bad = {**LINE, "quantity": "-1", "unit_price": "-3", "unit": "<x>", "discount_percent": "500"}
-    status, body = send(api, "post", "/api/billing/documents",
-                        {"client_id": acme.pk, "currency": "=HYPERLINK()", "lines": [bad]})  # fmt: skip
+    status, body = send(
+        api,
+        "post",
+        "/api/billing/documents",
+        {"client_id": acme.pk, "currency": "=HYPERLINK()", "lines": [bad]},
+    )
     assert status == 422 and "currency" in body["errors"]
     assert not Document.objects.exists()
-    status, body = send(api, "post", "/api/billing/documents",
-                        {"client_id": acme.pk, "lines": [bad]})  # fmt: skip
+    status, body = send(
+        api, "post", "/api/billing/documents", {"client_id": acme.pk, "lines": [bad]}
+    )
     assert status == 422
     assert {
         "lines.0.quantity",
@@ -161,15 +177,20 @@ def test_a_draft_is_not_sent(api, acme):
     status, draft = send(
         api, "post", "/api/billing/documents", {"client_id": acme.pk, "lines": [LINE]}
     )
-    status, refused = send(api, "post", f"/api/billing/documents/{draft['id']}/send", {
-        "to": "x@y.example"})  # fmt: skip
+    status, refused = send(
+        api, "post", f"/api/billing/documents/{draft['id']}/send", {"to": "x@y.example"}
+    )
     assert status == 422 and "Issue the document" in refused["errors"]["__all__"][0]
     assert send(api, "post", "/api/billing/documents/999999/send", {})[0] == 404
 
 
 def test_an_accepted_quote_and_a_pro_forma_become_invoices_over_the_api(api, owner, acme):
-    status, quote = send(api, "post", "/api/billing/documents", {
-        "client_id": acme.pk, "kind": "quote", "deposit_percent": "30", "lines": [LINE]})  # fmt: skip
+    status, quote = send(
+        api,
+        "post",
+        "/api/billing/documents",
+        {"client_id": acme.pk, "kind": "quote", "deposit_percent": "30", "lines": [LINE]},
+    )
     quote_url = f"/api/billing/documents/{quote['id']}"
     send(api, "post", f"{quote_url}/issue")
     status, refused = send(api, "post", f"{quote_url}/deposit-invoice")
@@ -181,8 +202,12 @@ def test_an_accepted_quote_and_a_pro_forma_become_invoices_over_the_api(api, own
     status, final = send(api, "post", f"{quote_url}/final-invoice")
     assert status == 201 and final["prepaid"] == "308.55"  # 255 × 1.21
     assert send(api, "post", f"{quote_url}/final-invoice")[0] == 422  # only one
-    status, proforma = send(api, "post", "/api/billing/documents", {
-        "client_id": acme.pk, "kind": "proforma", "lines": [LINE]})  # fmt: skip
+    status, proforma = send(
+        api,
+        "post",
+        "/api/billing/documents",
+        {"client_id": acme.pk, "kind": "proforma", "lines": [LINE]},
+    )
     assert send(api, "post", f"/api/billing/documents/{proforma['id']}/invoice")[0] == 422  # draft
     send(api, "post", f"/api/billing/documents/{proforma['id']}/issue")
     status, invoice = send(api, "post", f"/api/billing/documents/{proforma['id']}/invoice")
@@ -196,17 +221,30 @@ def test_an_accepted_quote_and_a_pro_forma_become_invoices_over_the_api(api, own
 def test_payments_over_the_api_move_the_state_and_leave_a_credit(api, issued, acme):
     url = f"/api/billing/documents/{issued['id']}"
     assert issued["state"] == "issued" and issued["outstanding"] == "1028.50"
-    status, payment = send(api, "post", "/api/billing/payments", {
-        "document_ids": [issued["id"]], "date": str(timezone.localdate()), "amount": "28.50",
-        "reference": "+++090/9337/55493+++"})  # fmt: skip
+    status, payment = send(
+        api,
+        "post",
+        "/api/billing/payments",
+        {
+            "document_ids": [issued["id"]],
+            "date": str(timezone.localdate()),
+            "amount": "28.50",
+            "reference": "+++090/9337/55493+++",
+        },
+    )
     assert status == 201, payment
     assert payment["client_id"] == acme.pk and payment["currency"] == "EUR"
-    assert payment["allocations"] == [{"document_id": issued["id"], "number": issued["number"],
-                                       "amount": "28.50"}]  # fmt: skip
+    assert payment["allocations"] == [
+        {"document_id": issued["id"], "number": issued["number"], "amount": "28.50"}
+    ]
     status, document = send(api, "get", url)
     assert document["state"] == "partially_paid" and document["outstanding"] == "1000.00"
-    status, more = send(api, "post", "/api/billing/payments", {
-        "client_id": acme.pk, "date": str(timezone.localdate()), "amount": "1100"})  # fmt: skip
+    status, more = send(
+        api,
+        "post",
+        "/api/billing/payments",
+        {"client_id": acme.pk, "date": str(timezone.localdate()), "amount": "1100"},
+    )
     assert status == 201 and more["unallocated"] == "100.00"
     status, listed = send(api, "get", "/api/billing/documents?status=paid")
     assert [d["number"] for d in listed["items"]] == [issued["number"]]

@@ -25,10 +25,15 @@ from tests.system.test_commands import patron
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="=HYPERLINK(\"http://evil\")", is_client=True,
-        street="Avenue Louise 1", postcode="1050", city="Ixelles", country="BE",
+        is_organisation=True,
+        name='=HYPERLINK("http://evil")',
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
         vat_number="BE0403170701",
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -36,11 +41,17 @@ def issued(owner, business, acme):
     invoice = do_issue(
         owner, draft(acme, ("Design <b>", "10", "100", "21"), ("Hosting", "1", "50", "21"))
     )
-    do_record_payment(owner, client=acme, date=timezone.localdate(), amount="500",
-                      documents=[invoice])  # fmt: skip
-    Expense.objects.create(on=timezone.localdate(), supplier="@SUM(1)", description="Paper",
-                           amount_excl_vat=Decimal("10"), vat_rate=Decimal("21"),
-                           vat_amount=Decimal("2.10"))  # fmt: skip
+    do_record_payment(
+        owner, client=acme, date=timezone.localdate(), amount="500", documents=[invoice]
+    )
+    Expense.objects.create(
+        on=timezone.localdate(),
+        supplier="@SUM(1)",
+        description="Paper",
+        amount_excl_vat=Decimal("10"),
+        vat_rate=Decimal("21"),
+        vat_amount=Decimal("2.10"),
+    )
     return invoice
 
 

@@ -34,8 +34,9 @@ def test_the_invoice_page_shows_its_reminder_history_and_pauses_it(owner_client,
     notice = Reminder.objects.get(step="notice")
     letter = owner_client.get(f"/app/billing/reminders/{notice.pk}/letter/")
     assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
-    owner_client.post(f"/app/billing/{invoice.pk}/reminders/",
-                      {"action": "pause", "scope": "invoice"})  # fmt: skip
+    owner_client.post(
+        f"/app/billing/{invoice.pk}/reminders/", {"action": "pause", "scope": "invoice"}
+    )
     assert ReminderPause.objects.filter(document=invoice).exists()
     assert (
         "Resume reminders for this invoice" in owner_client.get(f"/app/billing/{invoice.pk}/").text
@@ -49,8 +50,9 @@ def test_the_invoice_page_shows_its_reminder_history_and_pauses_it(owner_client,
     assert list(ReminderPause.objects.values_list("client_id", flat=True)) == [invoice.client_id]
 
 
-@pytest.mark.parametrize("data", [{}, {"action": "delete", "scope": "invoice"},
-                                  {"action": "pause", "scope": HOSTILE}])  # fmt: skip
+@pytest.mark.parametrize(
+    "data", [{}, {"action": "delete", "scope": "invoice"}, {"action": "pause", "scope": HOSTILE}]
+)
 def test_a_hostile_pause_changes_nothing(owner_client, invoice, data):
     response = owner_client.post(f"/app/billing/{invoice.pk}/reminders/", data, follow=True)
     assert response.status_code == 200 and "Nothing was changed" in response.text
@@ -72,11 +74,19 @@ def test_an_outsider_reaches_nothing(client, invoice):
 
 def test_a_step_is_edited_on_the_reminders_page(owner_client, business):
     schedule()
-    response = owner_client.post("/app/billing/reminders/", {
-        "step": "firm", "firm-days_after_due": "20", "firm-active": "on",
-        "firm-subject_fr": "Relance {number}", "firm-body_fr": "Texte {amount}",
-        "firm-subject_en": "Reminder {number}", "firm-body_en": "Text {amount}",
-    }, follow=True)  # fmt: skip
+    response = owner_client.post(
+        "/app/billing/reminders/",
+        {
+            "step": "firm",
+            "firm-days_after_due": "20",
+            "firm-active": "on",
+            "firm-subject_fr": "Relance {number}",
+            "firm-body_fr": "Texte {amount}",
+            "firm-subject_en": "Reminder {number}",
+            "firm-body_en": "Text {amount}",
+        },
+        follow=True,
+    )
     assert "The step has been saved" in response.text
     assert ReminderStep.objects.get(kind="firm").days_after_due == 20
 
@@ -115,8 +125,12 @@ def test_the_pages_cost_a_constant_number_of_queries(owner_client, owner, invoic
     few = queries(owner_client, "/app/billing/reminders/")
     one = queries(owner_client, f"/app/billing/{invoice.pk}/")
     for n in range(5):
-        other = do_issue(owner, draft(acme_contact(name=f"C{n}", email=f"c{n}@example.org"),
-                                      ("Design", "1", "100", "21")))  # fmt: skip
+        other = do_issue(
+            owner,
+            draft(
+                acme_contact(name=f"C{n}", email=f"c{n}@example.org"), ("Design", "1", "100", "21")
+            ),
+        )
         make_recurring(other.client, f"R{n}")
     run(today=invoice.due_date + timedelta(days=3))
     run(today=invoice.due_date + timedelta(days=15))
@@ -135,19 +149,35 @@ def make_recurring(client, name):
 
 def recurring_data(contact, **changes):
     return {
-        "name": "Maintenance", "client": str(contact.pk), "every": "1", "unit": "months",
-        "start": "2026-01-15", "end": "", "count": "", "currency": "EUR", "treatment": "normal",
-        "notes": "", "active": "on",
-        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "50", "lines-0-description": "Website maintenance",
-        "lines-0-quantity": "1", "lines-0-unit": "MON", "lines-0-unit_price": "450",
-        "lines-0-discount_percent": "0", "lines-0-vat_rate": "21", **changes,
-    }  # fmt: skip
+        "name": "Maintenance",
+        "client": str(contact.pk),
+        "every": "1",
+        "unit": "months",
+        "start": "2026-01-15",
+        "end": "",
+        "count": "",
+        "currency": "EUR",
+        "treatment": "normal",
+        "notes": "",
+        "active": "on",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "50",
+        "lines-0-description": "Website maintenance",
+        "lines-0-quantity": "1",
+        "lines-0-unit": "MON",
+        "lines-0-unit_price": "450",
+        "lines-0-discount_percent": "0",
+        "lines-0-vat_rate": "21",
+        **changes,
+    }
 
 
 def test_a_recurring_invoice_is_created_on_its_page(owner_client, invoice):
-    response = owner_client.post("/app/billing/recurring/new/", recurring_data(invoice.client),
-                                 follow=True)  # fmt: skip
+    response = owner_client.post(
+        "/app/billing/recurring/new/", recurring_data(invoice.client), follow=True
+    )
     assert (
         "The recurring invoice has been saved" in response.text and "Maintenance" in response.text
     )

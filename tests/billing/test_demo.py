@@ -10,7 +10,9 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     assert "11 documents issued (F-" in result.stdout and "CN-" in result.stdout
     assert "Q-" in result.stdout
     check = patron(
-        tmp_path, "shell", "-c",
+        tmp_path,
+        "shell",
+        "-c",
         "from patron.billing.models import Document\n"
         "from patron.billing.einvoice.facts import facts\n"
         "final = Document.objects.get(quote__isnull=False, is_deposit=False)\n"
@@ -18,7 +20,7 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
         "print(final.prepaid > 0, final.amount_due < final.total_incl_vat,\n"
         "      [a.is_charge for a in final.adjustments.all()],\n"
         "      [n for n, _ in facts(final).preceding] == [deposit.number])",
-    )  # fmt: skip
+    )
     # Its quote's 5 % off and travel fee are on it, and it refers to the deposit invoice.
     assert check.stdout.strip().splitlines()[-1] == "True True [False, True] True", check.stderr
     reminders = patron(tmp_path, "reminders", "list").stdout
@@ -34,9 +36,11 @@ def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "4 documents issued" in result.stdout
     check = patron(
-        tmp_path, "shell", "-c",
+        tmp_path,
+        "shell",
+        "-c",
         "from patron.billing.models import Document\n"
         "print(sorted({(d.treatment, str(d.total_vat)) for d in Document.objects.exclude(number='')}))",
-    )  # fmt: skip
+    )
     assert check.stdout.strip().splitlines()[-1] == "[('franchise', '0.00')]", check.stderr
     assert patron(tmp_path, "verify").returncode == 0

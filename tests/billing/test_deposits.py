@@ -48,11 +48,15 @@ def test_what_a_final_invoice_deducts_group_by_group(owner, business):
     assert deposit.total_incl_vat == D("522.00")  # 363.00 + 159.00
     final = scenarios.final_invoice(owner, quote, date(2026, 3, 20))
     deducted = deduction_of(final)
-    assert deducted == (VatGroup("S", D("6.00"), D("150.00"), D("9.00")),
-                        VatGroup("S", D("21.00"), D("300.00"), D("63.00")))  # fmt: skip
+    assert deducted == (
+        VatGroup("S", D("6.00"), D("150.00"), D("9.00")),
+        VatGroup("S", D("21.00"), D("300.00"), D("63.00")),
+    )
     # What the final invoice adds: 700.00 + 147.00 at 21 %, 350.00 + 21.00 at 6 %.
-    assert remainder(final, deducted) == [("S", D("6.00"), D("350.00"), D("21.00")),
-                                          ("S", D("21.00"), D("700.00"), D("147.00"))]  # fmt: skip
+    assert remainder(final, deducted) == [
+        ("S", D("6.00"), D("350.00"), D("21.00")),
+        ("S", D("21.00"), D("700.00"), D("147.00")),
+    ]
 
 
 def test_a_final_invoice_without_its_deposit_document_deducts_its_share(owner, business):

@@ -56,7 +56,7 @@ class FakeEcb(BaseHTTPRequestHandler):
     delay = 0.0
     hits = []
 
-    def do_GET(self):  # noqa: N802 -- http.server's name
+    def do_GET(self):  # http.server's name
         self.hits.append(self.path)
         time.sleep(self.delay)
         if self.path != PATH:
@@ -107,9 +107,11 @@ def test_the_ecb_daily_file_is_read_with_its_day():
     day, rates = parse_ecb(ECB_DAILY)
     assert day == date(2026, 12, 3)
     assert rates == {
-        "USD": Decimal("1.0850"), "JPY": Decimal("162.58"), "GBP": Decimal("0.84560"),
+        "USD": Decimal("1.0850"),
+        "JPY": Decimal("162.58"),
+        "GBP": Decimal("0.84560"),
         "CHF": Decimal("0.9412"),
-    }  # fmt: skip
+    }
     for broken in (b"<html>maintenance</html>", b"not xml", b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>"):
         with pytest.raises(RateUnavailable):
             parse_ecb(broken)
@@ -169,9 +171,15 @@ def test_a_typed_rate_always_works_and_is_dated_the_day_it_is_typed(owner_client
     draft = usd_draft(acme)
     response = owner_client.post(
         f"/app/billing/{draft.pk}/",
-        {"client": acme.pk, "language": "en", "currency": "USD", "treatment": "normal",
-         "exchange_rate": "1.0912", **NO_LINES},
-    )  # fmt: skip
+        {
+            "client": acme.pk,
+            "language": "en",
+            "currency": "USD",
+            "treatment": "normal",
+            "exchange_rate": "1.0912",
+            **NO_LINES,
+        },
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.exchange_rate == Decimal("1.0912") and draft.exchange_rate_source == "typed"
@@ -179,16 +187,28 @@ def test_a_typed_rate_always_works_and_is_dated_the_day_it_is_typed(owner_client
     # Another currency without a new rate drops the old one (it was the dollar's).
     owner_client.post(
         f"/app/billing/{draft.pk}/",
-        {"client": acme.pk, "language": "en", "currency": "GBP", "treatment": "normal",
-         "exchange_rate": "1.0912", **NO_LINES},
-    )  # fmt: skip
+        {
+            "client": acme.pk,
+            "language": "en",
+            "currency": "GBP",
+            "treatment": "normal",
+            "exchange_rate": "1.0912",
+            **NO_LINES,
+        },
+    )
     draft.refresh_from_db()
     assert draft.currency == "GBP" and draft.exchange_rate is None
     response = owner_client.post(
         f"/app/billing/{draft.pk}/",
-        {"client": acme.pk, "language": "en", "currency": "GBP", "treatment": "normal",
-         "exchange_rate": "-2", **NO_LINES},
-    )  # fmt: skip
+        {
+            "client": acme.pk,
+            "language": "en",
+            "currency": "GBP",
+            "treatment": "normal",
+            "exchange_rate": "-2",
+            **NO_LINES,
+        },
+    )
     assert "An exchange rate is above zero." in response.text
 
 
@@ -249,8 +269,10 @@ def test_an_invoice_in_dollars_states_its_vat_in_euros_at_the_frozen_rate(
 
 
 def test_rendering_never_asks_the_ecb(ecb, owner, business, acme):
-    invoice = do_issue(owner, usd_draft(acme, exchange_rate=Decimal("1.0850"),
-                                        exchange_rate_date=date(2026, 12, 3)))  # fmt: skip
+    invoice = do_issue(
+        owner,
+        usd_draft(acme, exchange_rate=Decimal("1.0850"), exchange_rate_date=date(2026, 12, 3)),
+    )
     do_store_renderings(invoice)
     assert invoice.renderings.count() == 3 and ecb.hits == []
 

@@ -18,18 +18,26 @@ from tests.system.test_commands import patron
 @pytest.fixture
 def invoice(owner, business):
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
         company_number="0403170701",
-    )  # fmt: skip
+    )
     return do_issue(owner, draft(acme, ("Design", "10", "85", "21")))
 
 
 def test_the_back_office_serves_each_rendering_as_a_download(owner_client, invoice):
     page = owner_client.get(f"/app/billing/{invoice.pk}/").text
-    for fmt, mimetype, start in (("pdf", "application/pdf", b"%PDF"),
-                                 ("cii", "application/xml", b"<?xml"),
-                                 ("ubl", "application/xml", b"<?xml")):  # fmt: skip
+    for fmt, mimetype, start in (
+        ("pdf", "application/pdf", b"%PDF"),
+        ("cii", "application/xml", b"<?xml"),
+        ("ubl", "application/xml", b"<?xml"),
+    ):
         assert f"/app/billing/{invoice.pk}/file/{fmt}/" in page
         response = owner_client.get(f"/app/billing/{invoice.pk}/file/{fmt}/")
         assert response.status_code == 200 and response["Content-Type"] == mimetype
@@ -85,8 +93,15 @@ def test_patron_payment_records_and_lists_payments(tmp_path):
     partly = next(d for d in documents if d["status"] == "partially_paid")
     listed = json.loads(patron(tmp_path, "payment", "list", "--json").stdout)
     assert any(a["number"] == partly["number"] for p in listed for a in p["allocations"])
-    result = patron(tmp_path, "payment", "add", partly["number"], partly["amount_due"],
-                    "--reference", "virement du 3")  # fmt: skip
+    result = patron(
+        tmp_path,
+        "payment",
+        "add",
+        partly["number"],
+        partly["amount_due"],
+        "--reference",
+        "virement du 3",
+    )
     assert result.returncode == 0, result.stderr
     assert f"{partly['number']} is now paid." in result.stdout
     again = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)

@@ -20,9 +20,14 @@ from tests.billing.test_issuing import draft
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+    )
 
 
 @pytest.fixture
@@ -130,7 +135,7 @@ def test_the_lines_of_an_issued_document_cannot_be_added_changed_or_removed(issu
                     net=1,
                     category="S",
                 )
-            ]  # fmt: skip
+            ]
         )
     )
     assert refused(lambda: Line.objects.filter(pk=line.pk).update(document=issued))

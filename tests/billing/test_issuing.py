@@ -18,19 +18,29 @@ from patron.contacts.models import Contact
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
         company_number="0403170701",
-    )  # fmt: skip
+    )
 
 
 def draft(client, *lines, **fields):
     document = Document.objects.create(client=client, **fields)
     for position, (description, quantity, price, rate) in enumerate(lines):
         Line(
-            document=document, position=position, description=description,
-            quantity=Decimal(quantity), unit_price=Decimal(price), vat_rate=Decimal(rate),
-        ).refresh_amounts(document.treatment).save()  # fmt: skip
+            document=document,
+            position=position,
+            description=description,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+            vat_rate=Decimal(rate),
+        ).refresh_amounts(document.treatment).save()
     document.compute_totals()
     document.save()
     return document
@@ -175,9 +185,14 @@ def test_time_billed_on_an_issued_invoice_is_locked(owner_client, owner, busines
 def test_the_hash_does_not_depend_on_how_amounts_are_written_in_memory(owner, business):
     """A reverse-charge line's rate becomes 0 in memory and 0.00 in the database."""
     studio = Contact.objects.create(
-        is_organisation=True, name="Studio Grachten BV", street="Keizersgracht 100",
-        postcode="1015 AA", city="Amsterdam", country="NL", vat_number="NL853746333B01",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Studio Grachten BV",
+        street="Keizersgracht 100",
+        postcode="1015 AA",
+        city="Amsterdam",
+        country="NL",
+        vat_number="NL853746333B01",
+    )
     invoice = draft(studio, ("Illustrations", "4", "450", "21"), treatment=Treatment.REVERSE_CHARGE)
     invoice = do_issue(owner, invoice)
     assert invoice.total_vat == 0 and invoice.lines.get().category == "AE"

@@ -21,8 +21,9 @@ def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, a
     acme.name = "=HYPERLINK(evil)"
     acme.save()
     paid = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))
-    do_record_payment(owner, client=acme, date=timezone.localdate(), amount=paid.total_incl_vat,
-                      documents=[paid])  # fmt: skip
+    do_record_payment(
+        owner, client=acme, date=timezone.localdate(), amount=paid.total_incl_vat, documents=[paid]
+    )
     open_one = do_issue(owner, draft(acme, ("Hosting", "1", "100", "21")))
     do_credit_note(owner, open_one)  # a draft credit note: not exported
     quote = do_issue(owner, draft(acme, ("Site", "1", "900", "21"), kind="quote"))
@@ -42,8 +43,9 @@ def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, a
 def test_the_payments_list_exports_as_csv(owner_client, owner, acme, django_assert_max_num_queries):  # noqa: F811
     invoices = [do_issue(owner, draft(acme, ("Design", "1", "100", "21"))) for _ in range(3)]
     for invoice in invoices:
-        do_record_payment(owner, client=acme, date=timezone.localdate(), amount="150",
-                          documents=[invoice])  # fmt: skip
+        do_record_payment(
+            owner, client=acme, date=timezone.localdate(), amount="150", documents=[invoice]
+        )
     with django_assert_max_num_queries(8):
         rows = read(owner_client.get("/app/billing/payments/?format=csv"))
     assert len(rows) == 4 and rows[1][5] == "150.00"

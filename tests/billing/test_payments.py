@@ -34,9 +34,15 @@ TODAY = timezone.localdate
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
 
 
 @pytest.fixture
@@ -91,8 +97,10 @@ def test_a_payment_without_documents_settles_the_oldest_open_invoices_first(owne
 def test_a_credit_note_on_a_paid_invoice_is_refunded(owner, invoice, acme):
     pay(owner, acme, "1210", [invoice])
     note = do_credit_note(owner, invoice, full=False)
-    save_lines(note, [Line(description="Geste", quantity=1, unit_price=Decimal("100"),
-                           vat_rate=Decimal("21"))])  # fmt: skip
+    save_lines(
+        note,
+        [Line(description="Geste", quantity=1, unit_price=Decimal("100"), vat_rate=Decimal("21"))],
+    )
     note = do_issue(owner, note)  # 121.00 back to the client
     assert refundable(fresh(note)) == Decimal("121.00")
     with pytest.raises(ValidationError, match="more than the client is owed"):
@@ -104,16 +112,20 @@ def test_a_credit_note_on_a_paid_invoice_is_refunded(owner, invoice, acme):
 
 def test_a_credit_note_on_an_unpaid_invoice_lowers_what_it_asks(owner, invoice, acme):
     note = do_credit_note(owner, invoice, full=False)
-    save_lines(note, [Line(description="Geste", quantity=1, unit_price=Decimal("100"),
-                           vat_rate=Decimal("21"))])  # fmt: skip
+    save_lines(
+        note,
+        [Line(description="Geste", quantity=1, unit_price=Decimal("100"), vat_rate=Decimal("21"))],
+    )
     note = do_issue(owner, note)
     assert outstanding(fresh(invoice)) == Decimal("1089.00") and refundable(fresh(note)) == 0
     # A full credit note now would credit 1,331.00 on an invoice of 1,210.00: refused.
     with pytest.raises(ValidationError, match="would credit more than invoice"):
         do_issue(owner, do_credit_note(owner, invoice, full=True))
     rest = do_credit_note(owner, invoice, full=False)
-    save_lines(rest, [Line(description="Reste", quantity=1, unit_price=Decimal("900"),
-                           vat_rate=Decimal("21"))])  # fmt: skip
+    save_lines(
+        rest,
+        [Line(description="Reste", quantity=1, unit_price=Decimal("900"), vat_rate=Decimal("21"))],
+    )
     rest = do_issue(owner, rest)
     assert state_of(fresh(invoice)) == "credited" and outstanding(fresh(invoice)) == 0
     assert refundable(fresh(rest)) == 0  # nothing was paid
@@ -181,8 +193,11 @@ def test_the_state_filter_agrees_with_the_state_of_each_document(owner, business
     documents = list(with_states(Document.objects.all()))
     for state in STATES:
         expected = {d.pk for d in documents if state_of(d, tomorrow) == state}
-        found = set(filter_state(with_states(Document.objects.all()), state, tomorrow)
-                    .values_list("pk", flat=True))  # fmt: skip
+        found = set(
+            filter_state(with_states(Document.objects.all()), state, tomorrow).values_list(
+                "pk", flat=True
+            )
+        )
         assert found == expected, state
     assert state_of(fresh(late), tomorrow) == "overdue" and state_of(fresh(unpaid)) == "issued"
     assert state_of(fresh(quote), tomorrow) == "issued"
@@ -289,9 +304,16 @@ def test_one_payment_settles_several_invoices_from_the_invoice_page(
     owner_client, owner, invoice, acme
 ):
     second = do_issue(owner, draft(acme, ("Hosting", "1", "100", "21")))  # 121.00
-    other_client = Contact.objects.create(is_organisation=True, name="Other SA", is_client=True,
-                                          street="Rue 1", postcode="1000", city="Bruxelles",
-                                          country="BE", vat_number="BE0403019261")  # fmt: skip
+    other_client = Contact.objects.create(
+        is_organisation=True,
+        name="Other SA",
+        is_client=True,
+        street="Rue 1",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+        vat_number="BE0403019261",
+    )
     stranger = do_issue(owner, draft(other_client, ("Design", "1", "100", "21")))
     page = owner_client.get(f"/app/billing/{invoice.pk}/").text
     assert "Also settled by this payment" in page and f"{second.number} (€121.00)" in page

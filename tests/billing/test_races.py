@@ -36,7 +36,7 @@ def at_once(*actions):
         try:
             barrier.wait()
             results[index] = action()
-        except Exception as error:  # noqa: BLE001 -- the test reads what happened
+        except Exception as error:  # the test reads what happened
             results[index] = error
         finally:
             close_old_connections()
@@ -58,10 +58,16 @@ def acme(db):
     from patron.contacts.models import Contact
 
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
         company_number="0403170701",
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -99,8 +105,16 @@ def assert_books_intact():
 def test_an_api_edit_racing_the_issue_never_undoes_it(api, acme):
     for pair in range(PAIRS):
         document = draft(acme, ("Design", "1", "100", "21"))
-        edit = {"lines": [{"description": f"Edited {pair}", "quantity": "2",
-                           "unit_price": "300", "vat_rate": "21"}]}  # fmt: skip
+        edit = {
+            "lines": [
+                {
+                    "description": f"Edited {pair}",
+                    "quantity": "2",
+                    "unit_price": "300",
+                    "vat_rate": "21",
+                }
+            ]
+        }
         issued, edited = at_once(
             issue_through_api(api, document),
             lambda document=document, edit=edit: api().patch(
@@ -225,7 +239,7 @@ def test_two_payments_of_one_invoice_at_once_settle_it_once(owner, business, acm
                     amount=Decimal("121.00"),
                     date=invoice.issue_date,
                     documents=[invoice],
-                )  # fmt: skip
+                )
                 for _ in range(2)
             )
         )

@@ -14,8 +14,9 @@ def retainer(client, **fields):
     recurring = Recurring.objects.create(
         **{"name": "Maintenance", "client": client, "start": date(2026, 1, 31), **fields}
     )
-    recurring.lines.create(description="Website maintenance", quantity=1, unit="MON",
-                           unit_price=450, vat_rate=21)  # fmt: skip
+    recurring.lines.create(
+        description="Website maintenance", quantity=1, unit="MON", unit_price=450, vat_rate=21
+    )
     return recurring
 
 
@@ -33,8 +34,7 @@ def every_day(first, last):
 
 def test_a_simulated_year_gives_one_invoice_a_month(acme):
     monthly = retainer(acme)
-    weekly = retainer(acme, name="Support", every=2, unit="weeks", start=date(2026, 1, 5),
-                       count=10)  # fmt: skip
+    weekly = retainer(acme, name="Support", every=2, unit="weeks", start=date(2026, 1, 5), count=10)
     for day in every_day(date(2026, 1, 1), date(2026, 12, 31)):
         run(today=day)
         run(today=day)  # a second worker, the same day
@@ -80,8 +80,10 @@ def test_month_ends_do_not_drift():
 def test_a_count_bounds_the_periods(acme):
     recurring = retainer(acme, start=date(2026, 1, 1), count=3)
     assert periods(recurring, date(2030, 1, 1)) == [
-        date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1),
-    ]  # fmt: skip
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]
 
 
 def test_an_automatic_one_is_issued_and_emailed(

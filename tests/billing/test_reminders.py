@@ -18,12 +18,22 @@ from tests.billing.test_issuing import draft
 
 
 def acme_contact(**fields):
-    return Contact.objects.create(**{
-        "is_organisation": True, "name": "Acme SA", "is_client": True,
-        "street": "Avenue Louise 1", "postcode": "1050", "city": "Ixelles", "country": "BE",
-        "email": "compta@acme.example", "language": "fr", "vat_number": "BE0403170701",
-        "company_number": "0403170701", **fields,
-    })  # fmt: skip
+    return Contact.objects.create(
+        **{
+            "is_organisation": True,
+            "name": "Acme SA",
+            "is_client": True,
+            "street": "Avenue Louise 1",
+            "postcode": "1050",
+            "city": "Ixelles",
+            "country": "BE",
+            "email": "compta@acme.example",
+            "language": "fr",
+            "vat_number": "BE0403170701",
+            "company_number": "0403170701",
+            **fields,
+        }
+    )
 
 
 @pytest.fixture
@@ -38,8 +48,10 @@ def days_after(invoice, days):
 def test_the_schedule_starts_friendly_firm_then_formal_notice(db):
     steps = schedule()
     assert [(s.kind, s.days_after_due) for s in steps] == [
-        ("friendly", 3), ("firm", 15), ("notice", 30),
-    ]  # fmt: skip
+        ("friendly", 3),
+        ("firm", 15),
+        ("notice", 30),
+    ]
     assert "{number}" in steps[0].subject_fr and "{number}" in steps[0].subject_en
     assert len(schedule()) == 3 and ReminderStep.objects.count() == 3
 
@@ -101,15 +113,25 @@ def test_a_paid_or_credited_invoice_gets_no_reminder(owner, invoice, inbox):
         owner,
         draft(acme_contact(name="Beta", email="beta@example.org"), ("Design", "1", "100", "21")),
     )
-    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
-                      amount=invoice.amount_due, documents=[invoice])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=invoice.client,
+        date=invoice.issue_date,
+        amount=invoice.amount_due,
+        documents=[invoice],
+    )
     do_issue(owner, do_credit_note(owner, other, full=True))
     assert run(today=days_after(invoice, 40)).written == 0 and inbox.messages == []
 
 
 def test_a_partly_paid_invoice_is_reminded_of_what_remains(owner, invoice, inbox):
-    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
-                      amount=Decimal("1000"), documents=[invoice])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=invoice.client,
+        date=invoice.issue_date,
+        amount=Decimal("1000"),
+        documents=[invoice],
+    )
     run(today=days_after(invoice, 3))
     assert Reminder.objects.get().outstanding == Decimal("28.50")
 
@@ -136,9 +158,16 @@ def test_an_invoice_found_late_starts_with_the_friendly_step(invoice, inbox):
 
 
 def test_a_consumer_s_formal_notice_claims_no_interest(owner, business, inbox):
-    person = Contact.objects.create(first_name="Jo", last_name="Doe", email="jo@example.org",
-                                    is_client=True, country="BE", street="Rue 1",
-                                    postcode="1000", city="Bruxelles")  # fmt: skip
+    person = Contact.objects.create(
+        first_name="Jo",
+        last_name="Doe",
+        email="jo@example.org",
+        is_client=True,
+        country="BE",
+        street="Rue 1",
+        postcode="1000",
+        city="Bruxelles",
+    )
     invoice = do_issue(owner, draft(person, ("Design", "1", "100", "21"), language="en"))
     for day in (3, 15, 30):
         run(today=days_after(invoice, day))
@@ -156,8 +185,12 @@ def test_an_unreachable_server_leaves_a_failed_reminder_never_retried_blindly(in
     from patron.system.models import MailServer
     from tests.conftest import free_port
 
-    MailServer.objects.create(host="127.0.0.1", port=free_port(), security="none",
-                              from_address="claire@atelier-lumen.example")  # fmt: skip
+    MailServer.objects.create(
+        host="127.0.0.1",
+        port=free_port(),
+        security="none",
+        from_address="claire@atelier-lumen.example",
+    )
     assert run(today=days_after(invoice, 3)).failed == 1
     reminder = Reminder.objects.get()
     assert reminder.state == "failed" and reminder.error
@@ -188,10 +221,18 @@ def test_hostile_step_edits_change_nothing(owner, days, texts, message):
 
 def test_an_edited_step_is_used_and_html_stays_text(owner, invoice, inbox):
     step = schedule()[0]
-    do_update_step(owner, step, days_after_due="5", active=True, texts={
-        "subject_fr": "Rappel\r\nBcc: evil@x.example {number}", "body_fr": "<b>{client}</b> {amount}",
-        "subject_en": "R {number}", "body_en": "{client}",
-    })  # fmt: skip
+    do_update_step(
+        owner,
+        step,
+        days_after_due="5",
+        active=True,
+        texts={
+            "subject_fr": "Rappel\r\nBcc: evil@x.example {number}",
+            "body_fr": "<b>{client}</b> {amount}",
+            "subject_en": "R {number}",
+            "body_en": "{client}",
+        },
+    )
     assert run(today=days_after(invoice, 4)).written == 0
     run(today=days_after(invoice, 5))
     [message] = inbox.messages
@@ -234,16 +275,22 @@ def test_a_failed_reminder_of_an_invoice_paid_since_is_not_sent_again(owner, inv
     from patron.billing.reminders.dunning import do_retry
 
     reminder = fail_then_fix(invoice, inbox)
-    do_record_payment(owner, client=invoice.client, date=invoice.issue_date,
-                      amount=invoice.total_incl_vat, documents=[invoice])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=invoice.client,
+        date=invoice.issue_date,
+        amount=invoice.total_incl_vat,
+        documents=[invoice],
+    )
     with pytest.raises(ValidationError, match="no longer asks for anything"):
         do_retry(owner, reminder)
     reminder.refresh_from_db()
     assert reminder.state == "failed" and inbox.messages == []
 
 
-def test_the_api_sends_a_failed_reminder_again(owner, business, inbox, immediate_tasks,
-                                               django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_api_sends_a_failed_reminder_again(
+    owner, business, inbox, immediate_tasks, django_capture_on_commit_callbacks
+):
     from django.test import Client
 
     from patron.accounts.models import create_token
@@ -275,7 +322,10 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
     controller.start()
     try:
         setup = patron(
-            tmp_path, "shell", "--no-imports", "-c",
+            tmp_path,
+            "shell",
+            "--no-imports",
+            "-c",
             "from patron.billing.models import Reminder\n"
             "from patron.system.models import MailServer\n"
             "MailServer.objects.all().delete()\n"
@@ -284,7 +334,7 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
             "r = Reminder.objects.order_by('pk').first()\n"
             "Reminder.objects.filter(pk=r.pk).update(state='failed', error='timed out')\n"
             "print(r.pk)",
-        )  # fmt: skip
+        )
         reminder_id = setup.stdout.strip().splitlines()[-1]
         done = patron(tmp_path, "reminders", "retry", reminder_id)
         assert done.returncode == 0, done.stderr

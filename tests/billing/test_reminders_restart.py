@@ -45,7 +45,7 @@ class SlowInbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         await asyncio.sleep(0.6)
         return "250 OK"

@@ -62,10 +62,18 @@ def test_a_belgian_invoice_says_what_belgian_law_asks(owner, business):
     invoice = scenarios.normal_single_rate(owner)[0]
     text = pdf_text(facturx_pdf(invoice))
     for mention in (
-        invoice.number, "BE0712345630", "0712.345.630", "BE0403170701", "Acme SA",
-        "Rue de la Loi 42", "BE71 0961 2345 6769", "GKCCBEBB", invoice.structured_reference,
-        "loi du 2 août 2002", "40 €",
-    ):  # fmt: skip
+        invoice.number,
+        "BE0712345630",
+        "0712.345.630",
+        "BE0403170701",
+        "Acme SA",
+        "Rue de la Loi 42",
+        "BE71 0961 2345 6769",
+        "GKCCBEBB",
+        invoice.structured_reference,
+        "loi du 2 août 2002",
+        "40 €",
+    ):
         assert mention in text, mention
     for money in ("1200,00 €", "252,00 €", "1452,00 €"):
         assert flat(money) in flat(text), money
@@ -80,13 +88,17 @@ def test_a_french_micro_entrepreneur_s_invoice_says_what_french_law_asks(owner):
     invoice, to_a_person = scenarios.franchise_fr(owner)
     text = pdf_text(facturx_pdf(invoice))
     for mention in (
-        "Julien Marin EI", "SIREN 443 061 841", "SIRET 443 061 841 00047",
-        "SIREN 552 100 554", "TVA non applicable, art. 293 B du CGI",
+        "Julien Marin EI",
+        "SIREN 443 061 841",
+        "SIRET 443 061 841 00047",
+        "SIREN 552 100 554",
+        "TVA non applicable, art. 293 B du CGI",
         "Catégorie de l'opération : prestation de services",
         "Indemnité forfaitaire pour frais de recouvrement : 40 €",
-        "Pas d'escompte pour paiement anticipé", "FR76 3000 6000 0112 3456 7890 189",
+        "Pas d'escompte pour paiement anticipé",
+        "FR76 3000 6000 0112 3456 7890 189",
         invoice.number,
-    ):  # fmt: skip
+    ):
         assert mention in text, mention
     assert epc_payload(invoice) == ""  # the QR code is for Belgian invoices
     # A private client: no late-payment indemnity (B2B only) and no Peppol address.
@@ -208,9 +220,11 @@ def test_rendering_hostile_input_fetches_nothing_but_fonts_and_the_logo(
     document = scenarios.hostile(owner)[0]
     fetcher = LocalFetcher()
     pdf = write_pdf(
-        document_html(document), created=at_midnight(document.issue_date),
-        identifier=b"0" * 32, fetcher=fetcher,
-    )  # fmt: skip
+        document_html(document),
+        created=at_midnight(document.issue_date),
+        identifier=b"0" * 32,
+        fetcher=fetcher,
+    )
     assert fetcher.refused == []
     assert fetcher.fetched and all(
         url.startswith(static_url("vendor/fonts/")) or "/media/logos/" in url

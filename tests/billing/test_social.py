@@ -54,7 +54,10 @@ def test_the_rates_of_a_year_are_dated():
     scale_2026, confirmed = belgian_scale(2026)
     # docs/facts/tax-figures.md §7: 2026 brackets 75,024.54 and 110,562.42, minimum 890.42.
     assert (scale_2026.limit_1, scale_2026.limit_2, scale_2026.minimum_quarter) == (
-        D("75024.54"), D("110562.42"), D("890.42"))  # fmt: skip
+        D("75024.54"),
+        D("110562.42"),
+        D("890.42"),
+    )
     assert confirmed and scale_2026.unconfirmed  # its fund's fee is worked out, not published
     assert belgian_scale(2027) == (scale_2026, False)  # 2027 not known: 2026's, said so
 
@@ -63,12 +66,22 @@ def test_the_rates_of_a_year_are_dated():
 def micro(owner):
     scenarios.french_business(owner)
     scenarios.set_regime(social_regime="fr-micro-bnc", versement_liberatoire=True)
-    client = scenarios.client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
-                              city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
-    invoice = scenarios.issue(owner, client, [("Site", "1", "20000", "0")],
-                              treatment=Treatment.FRANCHISE)  # fmt: skip
-    for day, amount in ((date(2025, 1, 10), "3000"), (date(2025, 2, 3), "2000"),
-                        (date(2025, 4, 15), "5000")):  # fmt: skip
+    client = scenarios.client(
+        name="Lumière SARL",
+        street="8 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        company_number="552 100 554 00013",
+    )
+    invoice = scenarios.issue(
+        owner, client, [("Site", "1", "20000", "0")], treatment=Treatment.FRANCHISE
+    )
+    for day, amount in (
+        (date(2025, 1, 10), "3000"),
+        (date(2025, 2, 3), "2000"),
+        (date(2025, 4, 15), "5000"),
+    ):
         do_record_payment(owner, client=client, date=day, amount=amount, documents=[invoice])
     return Business.objects.get()
 
@@ -76,12 +89,19 @@ def micro(owner):
 def test_a_french_micro_s_quarters(micro):
     found = micro_declarations(micro, 2025, date(2025, 12, 31))
     assert [(p.start.month, p.due) for p in found.periods] == [
-        (1, date(2025, 4, 30)), (4, date(2025, 7, 31)), (7, date(2025, 10, 31)),
-        (10, date(2026, 1, 31))]  # fmt: skip
+        (1, date(2025, 4, 30)),
+        (4, date(2025, 7, 31)),
+        (7, date(2025, 10, 31)),
+        (10, date(2026, 1, 31)),
+    ]
     first = found.periods[0]
     # 5,000 received: 24.6 % = 1,230.00, CFP 0.2 % = 10.00, versement libératoire 2.2 % = 110.00
     assert (first.turnover, first.social, first.cfp, first.liberatoire) == (
-        D("5000.00"), D("1230.00"), D("10.00"), D("110.00"))  # fmt: skip
+        D("5000.00"),
+        D("1230.00"),
+        D("10.00"),
+        D("110.00"),
+    )
     assert first.total == D("1350.00") and found.total == D("2700.00")
     assert found.turnover == D("10000.00")
 
@@ -89,8 +109,12 @@ def test_a_french_micro_s_quarters(micro):
 def test_a_french_micro_declaring_each_month(micro):
     micro.declaration_period = "month"
     found = micro_declarations(micro, 2025, date(2025, 4, 20))
-    assert [p.turnover for p in found.periods] == [D("3000.00"), D("2000.00"), D("0.00"),
-                                                   D("5000.00")]  # fmt: skip
+    assert [p.turnover for p in found.periods] == [
+        D("3000.00"),
+        D("2000.00"),
+        D("0.00"),
+        D("5000.00"),
+    ]
     assert found.periods[0].due == date(2025, 2, 28)
 
 

@@ -65,13 +65,20 @@ def test_camille_exemple_ei_is_not_ei_ei_on_the_pdf_the_cii_or_the_ubl(owner):
     assert form.is_valid(), form.errors
     do_save_business(owner, form)
     client = scenarios.client(
-        name="Boulangerie Lumière SARL", street="8 place Bellecour", postcode="69002",
-        city="Lyon", country="FR", company_number="552 100 554 00013",
-    )  # fmt: skip
+        name="Boulangerie Lumière SARL",
+        street="8 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        company_number="552 100 554 00013",
+    )
     invoice = scenarios.issue(
-        owner, client, [("Site vitrine", "1", "1800", "0")],
-        treatment=Treatment.FRANCHISE, language="fr",
-    )  # fmt: skip
+        owner,
+        client,
+        [("Site vitrine", "1", "1800", "0")],
+        treatment=Treatment.FRANCHISE,
+        language="fr",
+    )
     assert invoice.seller["legal_name"] == "Camille Exemple EI"
 
     text = pdf_text(facturx_pdf(invoice))

@@ -26,8 +26,13 @@ def test_a_statement_uploaded_gives_its_lines_and_proposals(token_client, invoic
     assert status == 201 and body["new_lines"] == 5 and body["proposed"] == 3
     statement = body["statement"]
     assert statement["format"] == "camt053" and statement["account_iban"] == "BE68539007547034"
-    assert statement["lines"] == {"unmatched": 1, "proposed": 3, "confirmed": 0, "ignored": 0,
-                                  "debits": 1}  # fmt: skip
+    assert statement["lines"] == {
+        "unmatched": 1,
+        "proposed": 3,
+        "confirmed": 0,
+        "ignored": 0,
+        "debits": 1,
+    }
     first = statement["entries"][0]
     assert first["amount"] == "1210.00" and first["rule"] == "structured"
     assert first["document_number"] == "F-2026-0001" and first["payment_id"] is None
@@ -55,8 +60,9 @@ def test_a_line_is_confirmed_once_or_ignored(token_client, invoices):
     assert status == 422 and "document_id" in body["errors"]
     status, body = post(token_client, f"{URL}/lines/{unknown.pk}/confirm")
     assert status == 422 and "Choose the invoice" in body["errors"]["__all__"][0]
-    status, body = post(token_client, f"{URL}/lines/{unknown.pk}/confirm",
-                        {"document_id": invoices[2].pk})  # fmt: skip
+    status, body = post(
+        token_client, f"{URL}/lines/{unknown.pk}/confirm", {"document_id": invoices[2].pk}
+    )
     assert status == 200 and body["document_number"] == "F-2026-0003"
     debit = StatementLine.objects.get(amount__lt=0)
     status, body = post(
@@ -100,11 +106,17 @@ def test_bank_layouts_over_the_api(token_client):
     status, body = post(token_client, f"{URL}/mappings", layout)
     assert status == 201 and body["decimal_comma"] is False and body["name"] == "ING"
     assert [m["name"] for m in token_client.get(f"{URL}/mappings").json()] == ["ING"]
-    response = token_client.put(f"{URL}/mappings/{body['id']}", content_type="application/json",
-                                data=json.dumps({**layout, "decimal_comma": True}))  # fmt: skip
+    response = token_client.put(
+        f"{URL}/mappings/{body['id']}",
+        content_type="application/json",
+        data=json.dumps({**layout, "decimal_comma": True}),
+    )
     assert response.status_code == 200 and response.json()["decimal_comma"] is True
-    response = token_client.put(f"{URL}/mappings/{body['id']}", content_type="application/json",
-                                data=json.dumps({**layout, "date_column": ""}))  # fmt: skip
+    response = token_client.put(
+        f"{URL}/mappings/{body['id']}",
+        content_type="application/json",
+        data=json.dumps({**layout, "date_column": ""}),
+    )
     assert response.status_code == 422 and "date_column" in response.json()["errors"]
     assert BankMapping.objects.get().date_column == "Date"
     assert token_client.delete(f"{URL}/mappings/{body['id']}").status_code == 204

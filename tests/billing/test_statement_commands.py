@@ -24,8 +24,13 @@ def test_a_statement_imported_and_confirmed_on_the_command_line(tmp_path):
     assert patron(tmp_path, "migrate").returncode == 0
     assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
     documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
-    open_one = next(d for d in documents if d["kind"] == "invoice" and d["currency"] == "EUR"
-                    and d["status"] in ("issued", "partially_paid"))  # fmt: skip
+    open_one = next(
+        d
+        for d in documents
+        if d["kind"] == "invoice"
+        and d["currency"] == "EUR"
+        and d["status"] in ("issued", "partially_paid")
+    )
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     statement = tmp_path / "statement.xml"
     statement.write_bytes(camt_paying(open_one, yesterday))
@@ -76,10 +81,22 @@ def test_a_bank_layout_saved_on_the_command_line_reads_its_csv(tmp_path):
     bank = "BNP Paribas Fortis"
     half = patron(tmp_path, "statement", "mapping", bank, "--date-column", "Date d'exécution")
     assert half.returncode != 0 and "The layout was not saved" in half.stderr
-    saved = patron(tmp_path, "statement", "mapping", bank, "--date-column", "Date d'exécution",
-                   "--amount-column", "Montant", "--name-column", "Nom de la contrepartie",
-                   "--communication-column", "Communication",
-                   "--reference-column", "Numéro de séquence")  # fmt: skip
+    saved = patron(
+        tmp_path,
+        "statement",
+        "mapping",
+        bank,
+        "--date-column",
+        "Date d'exécution",
+        "--amount-column",
+        "Montant",
+        "--name-column",
+        "Nom de la contrepartie",
+        "--communication-column",
+        "Communication",
+        "--reference-column",
+        "Numéro de séquence",
+    )
     assert saved.returncode == 0 and f"The layout of {bank} is saved." in saved.stdout
     assert bank in patron(tmp_path, "statement", "mappings").stdout
     path = tmp_path / "bnp.csv"

@@ -46,12 +46,14 @@ def test_another_invoice_chosen_ignore_and_confirm_all(owner_client, invoices):
     owner_client.post(f"{URL}lines/{unknown.pk}/confirm/", {"document": invoices[1].pk})
     assert state_of(Document.objects.get(pk=invoices[1].pk)) == "partially_paid"
     for bad in ("abc", "999999", "1 OR 1=1"):
-        response = owner_client.post(f"{URL}lines/{unknown.pk}/confirm/", {"document": bad},
-                                     follow=True)  # fmt: skip
+        response = owner_client.post(
+            f"{URL}lines/{unknown.pk}/confirm/", {"document": bad}, follow=True
+        )
         assert "Choose one of the open invoices" in response.text or "already" in response.text
     debit = StatementLine.objects.get(amount__lt=0)
-    response = owner_client.post(f"{URL}lines/{debit.pk}/confirm/",
-                                 {"document": invoices[0].pk}, follow=True)  # fmt: skip
+    response = owner_client.post(
+        f"{URL}lines/{debit.pk}/confirm/", {"document": invoices[0].pk}, follow=True
+    )
     assert "going out" in response.text
     nord = StatementLine.objects.get(rule="amount")
     owner_client.post(f"{URL}lines/{nord.pk}/ignore/")
@@ -72,9 +74,13 @@ def test_an_upload_refused_says_why_and_writes_nothing(owner_client, invoices, b
         (CAMT[:500], "cut.xml", {}, "not well-formed"),
         (BNP, "bnp.csv", {}, "column mapping: choose one"),
         (BNP.replace(b"242,00", b"abc"), "bnp.csv", {"mapping": bnp.pk}, "Row 3:"),
-        (BNP.replace(b"242,00", b"-242,00").replace(b"Date d", b"Jour d"), "bnp.csv",
-         {"mapping": bnp.pk}, "is not in the file"),
-    ]  # fmt: skip
+        (
+            BNP.replace(b"242,00", b"-242,00").replace(b"Date d", b"Jour d"),
+            "bnp.csv",
+            {"mapping": bnp.pk},
+            "is not in the file",
+        ),
+    ]
     for data, name, fields, message in cases:
         response = upload(owner_client, data, name, **fields)
         assert response.status_code == 422, name
@@ -91,8 +97,9 @@ def test_the_same_statement_uploaded_twice_adds_nothing(owner_client, invoices, 
     response = upload(owner_client, CAMT, "again.xml", follow=True)
     assert "imported already: nothing new" in response.text
     upload(owner_client, BNP, "bnp.csv", mapping=bnp.pk)
-    response = upload(owner_client, BNP.replace(b"\r\n", b"\n"), "bnp2.csv", mapping=bnp.pk,
-                      follow=True)  # fmt: skip
+    response = upload(
+        owner_client, BNP.replace(b"\r\n", b"\n"), "bnp2.csv", mapping=bnp.pk, follow=True
+    )
     assert "imported before: nothing new" in response.text
     assert Statement.objects.count() == 2 and StatementLine.objects.count() == 9
 
@@ -114,8 +121,9 @@ def test_a_bank_layout_is_saved_checked_and_deleted(owner_client):
     response = owner_client.post(f"{URL}banks/new/", fields)
     assert response.status_code == 422 and "Name the amount column" in response.text
     assert 'value="Datum"' in response.text  # what was typed is shown again
-    response = owner_client.post(f"{URL}banks/new/", {**fields, "amount_column": "Bedrag",
-                                                      "credit_column": "Credit"})  # fmt: skip
+    response = owner_client.post(
+        f"{URL}banks/new/", {**fields, "amount_column": "Bedrag", "credit_column": "Credit"}
+    )
     assert response.status_code == 422 and "not both" in response.text
     response = owner_client.post(f"{URL}banks/new/", {**fields, "amount_column": "Bedrag"})
     assert response.status_code == 302
@@ -152,8 +160,11 @@ def test_a_statement_page_costs_the_same_however_many_lines(owner_client, invoic
         b"F-2026-000%d</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>" % (n, n, n % 3 + 1)
         for n in range(1, 30)
     )
-    load(CAMT.replace(b"<Id>2026-056</Id>", b"<Id>2026-057</Id>").replace(b"</Stmt>",
-                                                                        more + b"</Stmt>"))  # fmt: skip
+    load(
+        CAMT.replace(b"<Id>2026-056</Id>", b"<Id>2026-057</Id>").replace(
+            b"</Stmt>", more + b"</Stmt>"
+        )
+    )
     StatementLine.objects.update(statement=statement)
     assert statement.lines.count() == 34 and statement.lines.filter(state="proposed").count() > 20
     assert cost() == before

@@ -96,8 +96,11 @@ def test_confirming_records_the_payment_and_the_invoice_is_paid(owner, invoices)
     line.refresh_from_db()
     assert line.state == "confirmed" and line.payment == recorded.payment
     payment = Payment.objects.get()
-    assert (payment.amount, payment.date, payment.method) == (Decimal("1210.00"),
-                                                              date(2026, 3, 10), "transfer")  # fmt: skip
+    assert (payment.amount, payment.date, payment.method) == (
+        Decimal("1210.00"),
+        date(2026, 3, 10),
+        "transfer",
+    )
     assert payment.client == acme.client and payment.reference == "260000000170"
     assert Allocation.objects.get().document == acme
     assert state_of(Document.objects.get(pk=acme.pk)) == "paid"
@@ -157,8 +160,13 @@ def test_an_invoice_paid_meanwhile_refuses_the_confirmation(owner, invoices):
     do_confirm_line(owner, statement.lines.get(counterparty="P. Dupont"), document=invoices[0])
     from patron.billing.payments.recording import do_record_payment
 
-    do_record_payment(owner, client=invoices[0].client, date=date(2026, 3, 12),
-                      amount=Decimal("1160"), documents=[invoices[0]])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=invoices[0].client,
+        date=date(2026, 3, 12),
+        amount=Decimal("1160"),
+        documents=[invoices[0]],
+    )
     with pytest.raises(ValidationError, match="Nothing is left to settle"):
         do_confirm_line(owner, line)
     line.refresh_from_db()
@@ -208,21 +216,28 @@ def test_repeated_lines_in_one_file(db, bnp):
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"<Document><x/></Document>", "not a camt.053"),
-        (b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">'
-         b"<BkToCstmrDbtCdtNtfctn/></Document>", "not a camt.053"),
+        (
+            b'<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02">'
+            b"<BkToCstmrDbtCdtNtfctn/></Document>",
+            "not a camt.053",
+        ),
         (CAMT[:900], "not well-formed"),
         (CAMT.replace(b"ACME S.A.", b"ACME \xe9\xff S.A."), "not well-formed"),
         (CAMT.replace(b'Ccy="EUR">1210.00', b'Ccy="EUR">-1210.00'), "negative"),
         (CAMT.replace(b'Ccy="EUR">242.00', b'Ccy="EUR">2,42'), "not an amount"),
         (CAMT.replace(b"<CdtDbtInd>DBIT", b"<CdtDbtInd>BOTH"), "neither a credit"),
-        (CAMT.replace(b"<BookgDt><Dt>2026-03-10</Dt></BookgDt>", b"")
-             .replace(b"<ValDt><Dt>2026-03-10</Dt></ValDt>", b""), "no booking date"),
+        (
+            CAMT.replace(b"<BookgDt><Dt>2026-03-10</Dt></BookgDt>", b"").replace(
+                b"<ValDt><Dt>2026-03-10</Dt></ValDt>", b""
+            ),
+            "no booking date",
+        ),
         (CAMT.replace(b'Ccy="EUR">50.00', b'Ccy="EURO">50.00'), "not a currency"),
         (CAMT.replace(b'Ccy="EUR">50.00', b">50.00"), "not a currency"),
         (CAMT.replace(b"P. Dupont", b"P" * 300), "longer than 200"),
         (b"\x00\x01\x02PK", "not a text file"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_camt053_says_why_and_writes_nothing(db, data, message):
     assert message in refused(data)
 
@@ -241,9 +256,11 @@ def test_an_external_entity_is_refused_never_resolved(db):
 
 
 def test_entity_expansion_is_refused(db):
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-            b"<Document>&lol2;</Document>")  # fmt: skip
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b"<Document>&lol2;</Document>"
+    )
     assert "DOCTYPE" in refused(bomb)
 
 
@@ -255,8 +272,11 @@ def test_a_pending_entry_waits_for_its_booked_statement(db):
     )
     counts, _ = load(pending)
     assert counts["statement lines"] == 4
-    assert load(CAMT)[0] == {"statement lines": 1, "proposed matches": 0,
-                             "skipped as already imported": 4}  # fmt: skip
+    assert load(CAMT)[0] == {
+        "statement lines": 1,
+        "proposed matches": 0,
+        "skipped as already imported": 4,
+    }
 
 
 def test_a_camt053_001_08_statement_with_batched_transactions(db):
@@ -307,17 +327,23 @@ def test_a_csv_needs_a_known_mapping(db, bnp):
 
 def test_separate_credit_and_debit_columns(db):
     mapping = BankMapping.objects.create(
-        name="ING", delimiter=",", decimal_comma=False, date_column="Date",
-        date_format="%Y-%m-%d", credit_column="Credit", debit_column="Debit",
+        name="ING",
+        delimiter=",",
+        decimal_comma=False,
+        date_column="Date",
+        date_format="%Y-%m-%d",
+        credit_column="Credit",
+        debit_column="Debit",
         name_column="Name",
-    )  # fmt: skip
+    )
     data = b'Date,Name,Credit,Debit\n2026-03-10,Acme,"1,210.00",\n2026-03-11,Shop,,-12.50\n'
     counts, statement = load(data, mapping)
-    assert [line.amount for line in statement.lines.all()] == [Decimal("1210.00"),
-                                                                Decimal("-12.50")]  # fmt: skip
+    assert [line.amount for line in statement.lines.all()] == [
+        Decimal("1210.00"),
+        Decimal("-12.50"),
+    ]
     assert "negative" in refused(data.replace(b'"1,210.00"', b"-5"), mapping)
-    assert "both a credit and a debit" in refused(data.replace(b",,-12.50", b",3,-12.50"),
-                                                  mapping)  # fmt: skip
+    assert "both a credit and a debit" in refused(data.replace(b",,-12.50", b",3,-12.50"), mapping)
 
 
 def test_a_file_over_the_limit_is_refused(db, settings):
@@ -327,7 +353,9 @@ def test_a_file_over_the_limit_is_refused(db, settings):
 
 def test_structured_communications_and_names_compare_loosely():
     assert structured_digits("+++260/0000/00170+++ and ***260/0000/00271***") == {
-        "260000000170", "260000000271"}  # fmt: skip
+        "260000000170",
+        "260000000271",
+    }
     assert structured_digits("260000000170") == {"260000000170"}
     assert structured_digits("260000000171") == set()  # a wrong check digit
     assert name_words("ACME S.A.") == {"acme"} == name_words("Acme SA")
@@ -343,8 +371,14 @@ def test_an_amount_alone_is_not_enough(invoices):
 def test_matching_again_finds_an_invoice_issued_since(owner, business):
     _, statement = load(CAMT)
     assert statement.lines.filter(state="proposed").count() == 0
-    client = Contact.objects.create(is_organisation=True, name="Acme SA", is_client=True,
-                                    street="Rue Haute 1", postcode="1000", city="Bruxelles",
-                                    country="BE")  # fmt: skip
+    client = Contact.objects.create(
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Rue Haute 1",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+    )
     numbered(do_issue(owner, draft(client, ("Design", "1", "1000", "21"))), 1)
     assert do_propose(statement.lines.all()) == 1

@@ -75,10 +75,12 @@ def test_exempt_lines_carry_no_vat():
 def adjustment(code, *, percent=None, amount=None, rate=None, treatment=Treatment.NORMAL):
     """An unsaved Adjustment with its category, as the draft's treatment gives it."""
     made = Adjustment(
-        reason_code=code, reason=code, percent=None if percent is None else Decimal(percent),
+        reason_code=code,
+        reason=code,
+        percent=None if percent is None else Decimal(percent),
         amount=None if amount is None else Decimal(amount),
         vat_rate=None if rate is None else Decimal(rate),
-    )  # fmt: skip
+    )
     return made.refresh_amounts(treatment)
 
 
@@ -134,8 +136,9 @@ def test_a_charge_at_a_rate_without_lines_makes_a_vat_group_of_its_own():
 
 def test_a_discount_rounds_half_up_on_its_group():
     # 7.5 % of 33.30 = 2.4975, which rounds to 2.50.
-    totals = compute([(STANDARD, Decimal(21), Decimal("33.30"))],
-                     adjustments=[adjustment("95", percent="7.5")])  # fmt: skip
+    totals = compute(
+        [(STANDARD, Decimal(21), Decimal("33.30"))], adjustments=[adjustment("95", percent="7.5")]
+    )
     assert totals.applied[0].amount == Decimal("2.50")
     assert totals.excl_vat == Decimal("30.80") and totals.vat == Decimal("6.47")  # 6.468
 
@@ -143,10 +146,13 @@ def test_a_discount_rounds_half_up_on_its_group():
 def test_without_vat_a_discount_takes_the_category_of_the_treatment_at_rate_zero():
     lines = [(REVERSE, Decimal(0), Decimal("1800.00"))]
     treatment = Treatment.REVERSE_CHARGE
-    totals = compute(lines, adjustments=[
-        adjustment("95", percent="3", treatment=treatment),
-        adjustment("AEM", amount="75", rate="21", treatment=treatment),
-    ])  # fmt: skip
+    totals = compute(
+        lines,
+        adjustments=[
+            adjustment("95", percent="3", treatment=treatment),
+            adjustment("AEM", amount="75", rate="21", treatment=treatment),
+        ],
+    )
     assert [(a.category, a.rate, a.amount) for a in totals.applied] == [
         (REVERSE, 0, Decimal("54.00")),
         (REVERSE, 0, Decimal("75.00")),

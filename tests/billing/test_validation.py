@@ -252,10 +252,16 @@ def test_nothing_of_saxon_is_loaded_before_a_document_needs_it(tmp_path):
         "print('saxonche' in sys.modules)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PATRON_DATA_DIR": str(tmp_path),
-             "DJANGO_SETTINGS_MODULE": "patron.settings"},
-    )  # fmt: skip
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PATRON_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "patron.settings",
+        },
+    )
     assert done.stdout.strip() == "False", done.stderr
 
 
@@ -355,9 +361,11 @@ def test_the_command_exits_0_when_all_pass_and_1_otherwise(tmp_path):
     def run(*files):
         return subprocess.run(
             [sys.executable, "-m", "patron.cli", "einvoice", "validate", *map(str, files)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={"PATH": "/usr/bin:/bin", "PATRON_DATA_DIR": str(tmp_path / "data")},
-        )  # fmt: skip
+        )
 
     passed = run(good)
     assert passed.returncode == 0, passed.stderr

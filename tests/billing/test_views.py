@@ -19,10 +19,17 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-        company_number="0403170701", language="en",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        company_number="0403170701",
+        language="en",
+    )
 
 
 def lines_data(*lines, existing=0):
@@ -69,7 +76,7 @@ def test_a_typed_invoice_from_new_draft_to_issued(owner_client, acme):
                     "unit_price": "600",
                     "discount_percent": "10",
                     "vat_rate": "21",
-                },  # fmt: skip
+                },
                 {
                     "description": "Hosting",
                     "quantity": "1",
@@ -77,7 +84,7 @@ def test_a_typed_invoice_from_new_draft_to_issued(owner_client, acme):
                     "unit_price": "120",
                     "discount_percent": "",
                     "vat_rate": "21",
-                },  # fmt: skip
+                },
             ),
         },
     )
@@ -116,7 +123,7 @@ def test_bad_lines_are_refused_with_reasons_and_nothing_changes(owner_client, ac
                     "unit_price": "-5",
                     "discount_percent": "120",
                     "vat_rate": "=1+1",
-                },  # fmt: skip
+                },
             ),
         },
     )
@@ -148,14 +155,16 @@ def add_time(project, day, hours, task=None):
 
 
 def test_unbilled_work_becomes_a_draft_invoice_and_is_freed_if_it_is_deleted(owner_client, acme):
-    site = Project.objects.create(name="Website", client=acme, rate=Decimal("90"),
-                                  billing_increment_minutes=15)  # fmt: skip
+    site = Project.objects.create(
+        name="Website", client=acme, rate=Decimal("90"), billing_increment_minutes=15
+    )
     wireframes = Task.objects.create(project=site, title="Wireframes")
     add_time(site, 2, 1.1, wireframes)  # 66 min → 75 billed
     add_time(site, 3, 2, wireframes)
     add_time(site, 4, 1)
-    Expense.objects.create(supplier="Fonts Inc", amount_excl_vat=Decimal("40"), billable=True,
-                           client=acme)  # fmt: skip
+    Expense.objects.create(
+        supplier="Fonts Inc", amount_excl_vat=Decimal("40"), billable=True, client=acme
+    )
     response = owner_client.post(
         "/app/billing/from-work/",
         {"client_search": "Acme SA", "grouping": "task", "with_expenses": "on"},

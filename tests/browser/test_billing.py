@@ -18,10 +18,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_unbilled_time_becomes_an_issued_invoice(page_en, live_server, owner, business, screenshot):
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-        company_number="0403170701", language="en",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        company_number="0403170701",
+        language="en",
+    )
     site = Project.objects.create(name="Website redesign", client=acme)
     start = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Europe/Brussels"))
     do_save_entry(TimeEntry(project=site, start=start, end=start + timedelta(hours=6)))
@@ -62,11 +69,25 @@ def test_a_client_accepts_a_quote_through_the_portal(
     from tests.billing.test_issuing import draft
 
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701", language="fr",
-    )  # fmt: skip
-    quote = do_issue(owner, draft(acme, ("Refonte du site <script>", "3", "600", "21"),
-                                  kind=Kind.QUOTE, deposit_percent=Decimal("30")))  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        language="fr",
+    )
+    quote = do_issue(
+        owner,
+        draft(
+            acme,
+            ("Refonte du site <script>", "3", "600", "21"),
+            kind=Kind.QUOTE,
+            deposit_percent=Decimal("30"),
+        ),
+    )
     token = create_link(quote)
     page = page_fr
     page.goto(f"{live_server.url}/p/{token}/")
@@ -89,10 +110,18 @@ def test_an_invoice_sent_by_email_arrives_and_its_link_opens_the_portal(
     from tests.billing.test_issuing import draft
 
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-        company_number="0403170701", email="compta@acme.example", language="fr",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        company_number="0403170701",
+        email="compta@acme.example",
+        language="fr",
+    )
     invoice = do_issue(owner, draft(acme, ("Design", "10", "85", "21"), language="fr"))
     page = page_en
     log_in(page, live_server, owner)
@@ -108,8 +137,11 @@ def test_an_invoice_sent_by_email_arrives_and_its_link_opens_the_portal(
     [message] = inbox.messages
     assert message["To"] == "compta@acme.example"
     attached = sorted(part.get_filename() for part in message.iter_attachments())
-    assert attached == [f"{invoice.number}-cii.xml", f"{invoice.number}-ubl.xml",
-                        f"{invoice.number}.pdf"]  # fmt: skip
+    assert attached == [
+        f"{invoice.number}-cii.xml",
+        f"{invoice.number}-ubl.xml",
+        f"{invoice.number}.pdf",
+    ]
     body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")  # as on the wire
     assert body.startswith("Bonjour,\n\nVotre facture : http")
     link = next(word for word in body.split() if "/p/" in word)
@@ -130,9 +162,15 @@ def test_a_partial_payment_then_the_rest_change_the_invoice_s_status(
     from tests.billing.test_issuing import draft
 
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
     invoice = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))  # €1,210.00
     page = page_en
     log_in(page, live_server, owner)
@@ -168,9 +206,15 @@ def test_the_accountant_s_archive_downloads_from_the_books_page(
     from tests.billing.test_issuing import draft
 
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
     invoice = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))
     page = page_fr
     log_in(page, live_server, owner)
@@ -197,9 +241,15 @@ def test_a_camt053_statement_imported_and_a_proposed_match_confirmed(
     from tests.billing.test_issuing import draft
 
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
     invoice = numbered(do_issue(owner, draft(acme, ("Design", "10", "100", "21"))), 1)
     page = page_en
     log_in(page, live_server, owner)
@@ -231,8 +281,11 @@ def test_ten_percent_off_and_a_travel_fee_are_added_on_the_draft_page(
 ):
     from tests.billing.scenarios import acme, draft
 
-    document = draft(acme(), [("Website design", "1", "2400", "21"),
-                              ("Printed brochure", "200", "1.35", "6")], language="en")  # fmt: skip
+    document = draft(
+        acme(),
+        [("Website design", "1", "2400", "21"), ("Printed brochure", "200", "1.35", "6")],
+        language="en",
+    )
     page = page_en
     log_in(page, live_server, owner)
     page.goto(f"{live_server.url}/app/billing/{document.pk}/")

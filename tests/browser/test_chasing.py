@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_overdue_invoice_shows_its_reminders_and_is_paused(
     page_en, live_server, owner, business, screenshot
 ):
-    invoice = do_issue(owner, draft(acme_contact(language="en"), ("Design", "10", "85", "21"),
-                                    language="en"))  # fmt: skip
+    invoice = do_issue(
+        owner, draft(acme_contact(language="en"), ("Design", "10", "85", "21"), language="en")
+    )
     for days in (3, 15):
         day = invoice.due_date + timedelta(days=days)
         for planned in due_steps(day):

@@ -19,9 +19,15 @@ def test_a_payment_far_beyond_the_balance_is_confirmed_first(
     page_fr, live_server, owner, business, screenshot
 ):
     acme = Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+    )
     invoice = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))  # 1 210,00 €
     page = page_fr
     log_in(page, live_server, owner)

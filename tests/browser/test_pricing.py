@@ -82,9 +82,10 @@ def test_a_quote_line_below_the_target_is_flagged(
 
     do_save_scenario(name="Goal", inputs=INPUTS, make_target=True)
     quote = draft(
-        acme(), [("Design", "10", "12", "21", "0", "HUR"), ("Audit", "1", "90", "21", "0", "HUR")],
+        acme(),
+        [("Design", "10", "12", "21", "0", "HUR"), ("Audit", "1", "90", "21", "0", "HUR")],
         kind=Kind.QUOTE,
-    )  # fmt: skip
+    )
     page = page_en
     log_in(page, live_server, owner)
     page.goto(f"{live_server.url}/app/billing/{quote.pk}/")

@@ -37,10 +37,18 @@ def test_list_paginates_and_filters(api, anna, django_assert_max_num_queries):
 
 def test_create_read_update_delete(api, acme):
     created = send(
-        api, "post", "/api/contacts",
-        {"first_name": "Lucie", "last_name": "Martin", "email": "lucie@x.example",
-         "organisation_id": acme.pk, "is_peer": True, "tags": ["design", "Lyon"]},
-    )  # fmt: skip
+        api,
+        "post",
+        "/api/contacts",
+        {
+            "first_name": "Lucie",
+            "last_name": "Martin",
+            "email": "lucie@x.example",
+            "organisation_id": acme.pk,
+            "is_peer": True,
+            "tags": ["design", "Lyon"],
+        },
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["kinds"] == ["peer"] and sorted(body["tags"]) == ["Lyon", "design"]

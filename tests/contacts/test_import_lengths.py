@@ -8,8 +8,11 @@ from patron.contacts.models import Contact
 
 
 def card(*lines):
-    return ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Janssens;Eva;;;\r\nFN:Eva Janssens\r\n"
-            + "".join(f"{line}\r\n" for line in lines) + "END:VCARD\r\n").encode()  # fmt: skip
+    return (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Janssens;Eva;;;\r\nFN:Eva Janssens\r\n"
+        + "".join(f"{line}\r\n" for line in lines)
+        + "END:VCARD\r\n"
+    ).encode()
 
 
 def test_a_100_kb_vcard_note_is_kept_whole(db):

@@ -39,6 +39,12 @@ def test_the_dashboard_as_json(api, owner):
     assert data["yours"]["remains"] is not None
 
 
+def test_the_dashboard_rounds_hours_half_up(api, owner):
+    # 18 seconds are 0.005 h: half-up 0.01 (half-even gave 0.00); billed as a started minute.
+    track(Project.objects.create(name="Site", rate=D("90")), D(18) / 3600)
+    assert api.get("/api/dashboard").json()["unbilled"] == {"hours": "0.01", "value": "1.50"}
+
+
 def test_the_dashboard_as_json_without_a_target(api, owner):
     data = api.get("/api/dashboard").json()
     assert data["target"] is None and data["yours"]["contributions"] is None

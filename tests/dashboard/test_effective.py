@@ -25,9 +25,13 @@ def track(project, hours, *, billable=True, days_ago=0, invoice=None):
     seconds = int(D(hours) * 3600)
     start = timezone.now().replace(microsecond=0) - timedelta(days=days_ago, seconds=seconds)
     return TimeEntry.objects.create(
-        project=project, start=start, end=start + timedelta(seconds=seconds),
-        duration_seconds=seconds, billable=billable, invoice=invoice,
-    )  # fmt: skip
+        project=project,
+        start=start,
+        end=start + timedelta(seconds=seconds),
+        duration_seconds=seconds,
+        billable=billable,
+        invoice=invoice,
+    )
 
 
 def invoice(owner, client, project, lines):
@@ -90,8 +94,9 @@ def test_a_credit_note_reduces_what_was_invoiced(owner, business):
     bill = invoice(owner, acme, site, [("Site", "10", "100", "21")])  # 1,000.00
     TimeEntry.objects.filter(project=site).update(invoice=bill)
     note = do_credit_note(owner, bill, full=False)
-    save_lines(note, [Line(description="Goodwill", quantity=D(1), unit_price=D(200),
-                           vat_rate=D(21))])  # fmt: skip
+    save_lines(
+        note, [Line(description="Goodwill", quantity=D(1), unit_price=D(200), vat_rate=D(21))]
+    )
     do_issue(owner, note)
     row = rows_by_label(by_project())["Site"]
     # 1,000.00 − 200.00 = 800.00 for 10 hours: 80.00 an hour.
@@ -146,8 +151,11 @@ def test_the_draggers_come_first():
     idle = Row(4, "idle")
     # Against 80/h: cheap loses 300.00, slightly 40.00.
     assert [r.label for r in ranked([good, idle, slightly, cheap], D("80"))] == [
-        "cheap", "slightly", "good", "idle"
-    ]  # fmt: skip
+        "cheap",
+        "slightly",
+        "good",
+        "idle",
+    ]
 
 
 @pytest.mark.parametrize(

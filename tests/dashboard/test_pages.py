@@ -28,9 +28,12 @@ def target():
 def track(project, hours, *, days_ago=0):
     seconds = int(hours * 3600)
     start = timezone.now().replace(microsecond=0) - timedelta(days=days_ago, seconds=seconds)
-    return TimeEntry.objects.create(project=project, start=start,
-                                    end=start + timedelta(seconds=seconds),
-                                    duration_seconds=seconds)  # fmt: skip
+    return TimeEntry.objects.create(
+        project=project,
+        start=start,
+        end=start + timedelta(seconds=seconds),
+        duration_seconds=seconds,
+    )
 
 
 def some_business(owner, count=1):
@@ -122,9 +125,16 @@ def test_the_effective_rate_page_lists_the_draggers_first(owner_client, owner):
 
 @pytest.mark.parametrize(
     "query",
-    ["by=", "by=-1", "by=<script>alert(1)</script>", "period=9999999999999999999", "by=month&period=%00",
-     "by=" + "x" * 5000, "period=<script>"],
-)  # fmt: skip
+    [
+        "by=",
+        "by=-1",
+        "by=<script>alert(1)</script>",
+        "period=9999999999999999999",
+        "by=month&period=%00",
+        "by=" + "x" * 5000,
+        "period=<script>",
+    ],
+)
 def test_odd_effective_rate_queries_show_the_default(owner_client, query):
     response = owner_client.get(f"/app/effective-rate/?{query}")
     assert response.status_code == 200
@@ -142,8 +152,13 @@ def test_the_belgian_vat_to_set_aside_is_the_vat_return_of_the_year(owner, busin
     acme = scenarios.acme()
     scenarios.issue(owner, acme, [("Design", "10", "100", "21")])  # VAT 210.00
     scenarios.issue(owner, acme, [("Brochure", "1", "200", "6")])  # VAT 12.00
-    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
-                           vat_rate=D("21"), vat_amount=D("10.50"))  # fmt: skip
+    Expense.objects.create(
+        on=today,
+        supplier="Papeterie",
+        amount_excl_vat=D("50"),
+        vat_rate=D("21"),
+        vat_amount=D("10.50"),
+    )
     # Belgium, on invoices: 210.00 + 12.00 − 10.50 = 211.50, the return's box 71.
     assert vat_to_pay(business, today) == (D("211.50"), "invoices")
     assert vat_return(Period(date(today.year, 1, 1), today), business).box("71").amount == D(
@@ -156,13 +171,24 @@ def test_the_french_vat_to_set_aside_is_the_vat_return_of_the_year(owner):
     scenarios.french_business(owner)
     scenarios.set_regime(vat_regime="normal", vat_number="FR44732829320", legal_form="sole_trader")
     business = Business.objects.get()
-    lyon = scenarios.client(name="Lumière SARL", street="8 place Bellecour", postcode="69002",
-                            city="Lyon", country="FR", company_number="552 100 554 00013")  # fmt: skip
+    lyon = scenarios.client(
+        name="Lumière SARL",
+        street="8 place Bellecour",
+        postcode="69002",
+        city="Lyon",
+        country="FR",
+        company_number="552 100 554 00013",
+    )
     bill = scenarios.issue(owner, lyon, [("Site", "10", "100", "20")])  # 1,200.00 incl. 200.00
     scenarios.issue(owner, lyon, [("Logo", "1", "500", "20")])  # not paid: no VAT due yet
     do_record_payment(owner, client=lyon, date=today, amount="600.00", documents=[bill])
-    Expense.objects.create(on=today, supplier="Papeterie", amount_excl_vat=D("50"),
-                           vat_rate=D("20"), vat_amount=D("10.00"))  # fmt: skip
+    Expense.objects.create(
+        on=today,
+        supplier="Papeterie",
+        amount_excl_vat=D("50"),
+        vat_rate=D("20"),
+        vat_amount=D("10.00"),
+    )
     # France, on payments: half of the invoice paid, so 100.00 of VAT, less 10.00 deductible.
     assert vat_to_pay(business, today) == (D("90.00"), "payments")
     assert vat_return(Period(date(today.year, 1, 1), today), business).box("28").vat == D("90.00")
@@ -184,11 +210,18 @@ def test_the_french_vat_to_set_aside_takes_a_refunded_deposit_off(owner):
     lyon = scenarios.french_vat_business(owner)
     quote = scenarios.accepted_quote(owner, lyon, [("Website", "1", "10000", "20")])
     deposit = scenarios.deposit_invoice(owner, quote, date(today.year, 3, 2))
-    do_record_payment(owner, client=lyon, date=date(today.year, 3, 5), amount="3600",
-                      documents=[deposit])  # fmt: skip
+    do_record_payment(
+        owner, client=lyon, date=date(today.year, 3, 5), amount="3600", documents=[deposit]
+    )
     note = scenarios.credit_note(owner, deposit, date(today.year, 3, 10))  # the whole deposit
-    do_record_payment(owner, client=lyon, date=date(today.year, 3, 12), amount="3600",
-                      direction="refunded", documents=[note])  # fmt: skip
+    do_record_payment(
+        owner,
+        client=lyon,
+        date=date(today.year, 3, 12),
+        amount="3600",
+        direction="refunded",
+        documents=[note],
+    )
     business = Business.objects.get()
     # 600.00 of VAT received with the deposit, 600.00 given back with the refund: 0.00.
     assert vat_to_pay(business, today) == (D("0.00"), "payments")

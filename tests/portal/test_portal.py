@@ -21,15 +21,28 @@ from tests.billing.test_issuing import draft
 @pytest.fixture
 def acme(db):
     return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701", language="en",
-    )  # fmt: skip
+        is_organisation=True,
+        name="Acme SA",
+        is_client=True,
+        street="Avenue Louise 1",
+        postcode="1050",
+        city="Ixelles",
+        country="BE",
+        vat_number="BE0403170701",
+        language="en",
+    )
 
 
 @pytest.fixture
 def quote(owner, business, acme):
-    document = draft(acme, ("Design", "3", "600", "21"), ("Printing", "100", "2", "6"),
-                     kind=Kind.QUOTE, deposit_percent=Decimal("30"), language="en")  # fmt: skip
+    document = draft(
+        acme,
+        ("Design", "3", "600", "21"),
+        ("Printing", "100", "2", "6"),
+        kind=Kind.QUOTE,
+        deposit_percent=Decimal("30"),
+        language="en",
+    )
     return do_issue(owner, document)
 
 
@@ -61,8 +74,11 @@ def test_the_client_accepts_the_exact_version_with_name_and_terms(client, owner_
     token = create_link(quote)
     refused = client.post(f"/p/{token}/answer/", {"answer": "accept", "name": ""})
     assert "This field is required." in refused.text and not Decision.objects.exists()
-    client.post(f"/p/{token}/answer/", {"answer": "accept", "name": "<b>Jo</b> Smith", "terms": "on"},
-                REMOTE_ADDR="203.0.113.9")  # fmt: skip
+    client.post(
+        f"/p/{token}/answer/",
+        {"answer": "accept", "name": "<b>Jo</b> Smith", "terms": "on"},
+        REMOTE_ADDR="203.0.113.9",
+    )
     decision = Decision.objects.get()
     assert decision.accepted and decision.name == "<b>Jo</b> Smith" and decision.ip == "203.0.113.9"
     assert decision.version == quote.hash and decision.terms_accepted
@@ -85,8 +101,13 @@ def test_the_client_declines_with_a_reason(client, quote):
 
 
 def test_an_expired_quote_cannot_be_accepted(client, owner, business, acme):
-    document = draft(acme, ("Design", "1", "100", "21"), kind=Kind.QUOTE, language="en",
-                     valid_until=timezone.localdate() - timedelta(days=1))  # fmt: skip
+    document = draft(
+        acme,
+        ("Design", "1", "100", "21"),
+        kind=Kind.QUOTE,
+        language="en",
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
     quote = do_issue(owner, document)
     token = create_link(quote)
     assert "This quote has expired" in client.get(f"/p/{token}/").text
@@ -104,7 +125,9 @@ def test_an_accepted_quote_becomes_a_deposit_then_a_final_invoice(
     assert response["Location"] == f"/app/billing/{deposit.pk}/"
     # 30 % of each VAT group: 1800 at 21 %, 200 at 6 %.
     assert sorted(deposit.lines.values_list("unit_price", "vat_rate")) == [
-        (Decimal("60.0000"), Decimal("6.00")), (Decimal("540.0000"), Decimal("21.00"))]  # fmt: skip
+        (Decimal("60.0000"), Decimal("6.00")),
+        (Decimal("540.0000"), Decimal("21.00")),
+    ]
     deposit = do_issue(owner, deposit)
     assert deposit.total_incl_vat == Decimal("717.00")  # 540 × 1.21 + 60 × 1.06
     again = owner_client.post(f"/app/billing/{quote.pk}/deposit/", follow=True)

@@ -138,8 +138,9 @@ def test_the_result_marks_the_figures_not_confirmed(owner_client):
     # figures, and the income tax scale of a year not yet published is the last one known.
     response = owner_client.post(URL, {**FORM, "regime": "be-main"}, HTTP_HX_REQUEST="true")
     assert "[UNCONFIRMED]" in response.text and "legal maximum was not found" in response.text
-    french = owner_client.post(URL, {**FORM, "regime": "be-main"}, HTTP_HX_REQUEST="true",
-                               HTTP_ACCEPT_LANGUAGE="fr")  # fmt: skip
+    french = owner_client.post(
+        URL, {**FORM, "regime": "be-main"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert "[NON CONFIRMÉ]" in french.text
     plain = owner_client.post(URL, FORM, HTTP_HX_REQUEST="true")  # typed percentages only
     assert "[UNCONFIRMED]" not in plain.text

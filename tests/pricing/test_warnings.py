@@ -70,10 +70,15 @@ def test_project_daily_rate_below_target(owner_client):
     set_target()
     response = owner_client.post(
         "/app/work/projects/new/",
-        {"name": "Cheap", "status": "active", "billing_mode": "daily", "rate": "100",
-         "billing_increment_minutes": 1},
+        {
+            "name": "Cheap",
+            "status": "active",
+            "billing_mode": "daily",
+            "rate": "100",
+            "billing_increment_minutes": 1,
+        },
         follow=True,
-    )  # fmt: skip
+    )
     assert "a day is below your target" in response.content.decode()
     assert Project.objects.filter(name="Cheap").exists()
 
@@ -82,10 +87,14 @@ def test_quote_lines_below_target_are_flagged(owner_client, django_assert_max_nu
     set_target()
     quote = draft(
         acme(),
-        [("Design", "10", "12", "21", "0", "HUR"), ("Audit", "1", "90", "21", "0", "HUR"),
-         ("Workshop", "2", "100", "21", "0", "DAY"), ("Print", "1", "5", "21", "0", "LS")],
+        [
+            ("Design", "10", "12", "21", "0", "HUR"),
+            ("Audit", "1", "90", "21", "0", "HUR"),
+            ("Workshop", "2", "100", "21", "0", "DAY"),
+            ("Print", "1", "5", "21", "0", "LS"),
+        ],
         kind=Kind.QUOTE,
-    )  # fmt: skip
+    )
     text = owner_client.get(f"/app/billing/{quote.pk}/").content.decode()
     assert text.count('class="rate-warning"') == 2
     assert "€920.28" in text and "€833.31" in text

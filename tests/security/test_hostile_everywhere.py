@@ -66,13 +66,28 @@ assert len(LONG) <= 300 and len(MEDIUM) <= 99 and len(SHORT) <= 40
 # Fields holding a format checked where it comes in (a wrong one is refused), not text.
 FORMATS = {
     "accounts.User": {"username", "password"},  # the login is the email; a hash
-    "business.Business": {"iban", "bic", "currency", "time_zone", "vat_number",
-                          "company_number", "phone"},
+    "business.Business": {
+        "iban",
+        "bic",
+        "currency",
+        "time_zone",
+        "vat_number",
+        "company_number",
+        "phone",
+    },
     "contacts.Contact": {"vat_number", "company_number", "phone"},
     "billing.Sequence": {"pattern"},  # a numbering pattern, checked by the settings form
-    "billing.BankMapping": {"date_column", "amount_column", "credit_column", "debit_column",
-                            "currency_column", "name_column", "iban_column",
-                            "communication_column", "reference_column"},  # a file's header
+    "billing.BankMapping": {
+        "date_column",
+        "amount_column",
+        "credit_column",
+        "debit_column",
+        "currency_column",
+        "name_column",
+        "iban_column",
+        "communication_column",
+        "reference_column",
+    },  # a file's header
     "system.MailServer": {"host", "username", "password"},  # the SMTP server's own
     "work.Expense": {"currency"},
     "billing.Payment": {"currency"},
@@ -81,7 +96,7 @@ FORMATS = {
     "billing.StatementLine": {"currency", "iban"},
     "billing.Statement": {"account_iban"},
     "pricing.Scenario": {"currency"},
-}  # fmt: skip
+}
 # Written by Patron, never typed by anyone: digests, numbers, machine states.
 WRITTEN_BY_PATRON = {
     "accounts.LoginFailure": {"username", "browser"},
@@ -247,8 +262,11 @@ class Report:
     def check_xml(self, where, body, expected=()):
         parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         text = "".join(lxml.etree.fromstring(body, parser).itertext())
-        self.add(where, "the XML does not carry the data as text",
-                 [piece for piece in expected if piece not in text])  # fmt: skip
+        self.add(
+            where,
+            "the XML does not carry the data as text",
+            [piece for piece in expected if piece not in text],
+        )
 
     def check_mail(self, message):
         where = f"mail “{message.subject[:40]}”"
@@ -494,9 +512,19 @@ def test_the_contact_form_and_the_api_keep_hostile_text_as_text(owner_client, ow
 
     response = owner_client.post(
         "/app/contacts/new/",
-        {"is_organisation": "on", "name": NAME, "notes": LONG, "city": NAME, "is_client": "on",
-         "street": NAME, "position": NAME, "country": "BE", "tags": NAME[:40], "language": "fr"},
-    )  # fmt: skip
+        {
+            "is_organisation": "on",
+            "name": NAME,
+            "notes": LONG,
+            "city": NAME,
+            "is_client": "on",
+            "street": NAME,
+            "position": NAME,
+            "country": "BE",
+            "tags": NAME[:40],
+            "language": "fr",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     stored(Contact, "name")
     _token, secret = create_token(owner, "api")
@@ -520,8 +548,10 @@ def test_the_contact_form_and_the_api_keep_hostile_text_as_text(owner_client, ow
 def test_linkedin_and_vcard_imports_keep_hostile_text_as_text(owner_client):
     from patron.contacts.models import Contact
 
-    linkedin = rewrite_csv((DATA / "contacts" / "Connections.csv").read_bytes(),
-                           {"Studio Nord": NAME, "Art Director": NAME, "Sophie": NAME[:90]})  # fmt: skip
+    linkedin = rewrite_csv(
+        (DATA / "contacts" / "Connections.csv").read_bytes(),
+        {"Studio Nord": NAME, "Art Director": NAME, "Sophie": NAME[:90]},
+    )
     imported("linkedin", linkedin)
     stored(Contact, "position")
     card = (DATA / "contacts" / "contacts.vcf").read_bytes().decode()
@@ -535,12 +565,23 @@ def test_linkedin_and_vcard_imports_keep_hostile_text_as_text(owner_client):
 @pytest.mark.parametrize(
     "kind, sample, replacements",
     [
-        ("toggl", "toggl_detailed.csv",
-         {"Hero illustration": NO_CRLF, "Website": NAME, "Home page": NAME, "Brasserie Vos": NAME}),
-        ("clockify", "clockify_detailed_eu.csv",
-         {"Maquettes": NO_CRLF, "Website": NAME, "Brasserie Vos": NAME}),
+        (
+            "toggl",
+            "toggl_detailed.csv",
+            {
+                "Hero illustration": NO_CRLF,
+                "Website": NAME,
+                "Home page": NAME,
+                "Brasserie Vos": NAME,
+            },
+        ),
+        (
+            "clockify",
+            "clockify_detailed_eu.csv",
+            {"Maquettes": NO_CRLF, "Website": NAME, "Brasserie Vos": NAME},
+        ),
     ],
-)  # fmt: skip
+)
 def test_time_imports_keep_hostile_text_as_text(owner_client, kind, sample, replacements):
     from patron.work.models import TimeEntry
 
@@ -565,11 +606,17 @@ def test_a_bank_statement_keeps_hostile_text_as_text(owner_client):
     from patron.billing.models import BankMapping, StatementLine
 
     mapping = BankMapping.objects.create(
-        name="BNP Paribas Fortis", delimiter=";", date_column="Date d'exécution",
-        date_format="%d/%m/%Y", amount_column="Montant", currency_column="Devise du compte",
-        name_column="Nom de la contrepartie", iban_column="Contrepartie",
-        communication_column="Communication", reference_column="Numéro de séquence",
-    )  # fmt: skip
+        name="BNP Paribas Fortis",
+        delimiter=";",
+        date_column="Date d'exécution",
+        date_format="%d/%m/%Y",
+        amount_column="Montant",
+        currency_column="Devise du compte",
+        name_column="Nom de la contrepartie",
+        iban_column="Contrepartie",
+        communication_column="Communication",
+        reference_column="Numéro de séquence",
+    )
     text = (DATA / "statements" / "bnp.csv").read_bytes().decode("cp1252")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     name_at, note_at = rows[0].index("Nom de la contrepartie"), rows[0].index("Communication")
@@ -609,9 +656,16 @@ def test_a_quote_declined_on_the_portal_keeps_the_reason_as_text(owner, business
     from patron.portal.links import create_link, portal_path
     from patron.portal.models import Decision
 
-    acme = Contact.objects.create(is_organisation=True, is_client=True, name="Acme SA",
-                                  street="Rue 1", postcode="1000", city="Bruxelles",
-                                  country="BE", email="compta@acme.example")  # fmt: skip
+    acme = Contact.objects.create(
+        is_organisation=True,
+        is_client=True,
+        name="Acme SA",
+        street="Rue 1",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+        email="compta@acme.example",
+    )
     quote = do_issue(owner, typed(owner, acme, [line("Design", "1", "85", "21")], kind=Kind.QUOTE))
     path = portal_path(create_link(quote))
     response = client.post(path + "answer/", {"answer": "decline", "reason": LONG})

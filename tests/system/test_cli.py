@@ -41,13 +41,19 @@ def test_a_command_on_a_folder_without_a_database_says_so_and_creates_none(insta
     "variable, value, message",
     [
         ("PATRON_SECURE", "maybe", "patron: PATRON_SECURE must be true or false, not 'maybe'"),
-        ("PATRON_OUTBOX_TIMEOUT", "soon",
-         "patron: PATRON_OUTBOX_TIMEOUT must be a whole number, not 'soon'"),
-        ("DATABASE_URL", "mysql://claire:s3cret@db/patron",
-         "patron: DATABASE_URL must be a PostgreSQL address such as "
-         "postgres://user:password@localhost:5432/patron (or unset, for SQLite)"),
+        (
+            "PATRON_OUTBOX_TIMEOUT",
+            "soon",
+            "patron: PATRON_OUTBOX_TIMEOUT must be a whole number, not 'soon'",
+        ),
+        (
+            "DATABASE_URL",
+            "mysql://claire:s3cret@db/patron",
+            "patron: DATABASE_URL must be a PostgreSQL address such as "
+            "postgres://user:password@localhost:5432/patron (or unset, for SQLite)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_unreadable_setting_stops_patron_with_one_line_naming_it(
     installs, variable, value, message
 ):

@@ -53,11 +53,17 @@ def encoded(text, encoding):
 @pytest.fixture
 def bnp(db):
     return BankMapping.objects.create(
-        name="BNP Paribas Fortis", delimiter=";", date_column="Date d'exécution",
-        date_format="%d/%m/%Y", amount_column="Montant", currency_column="Devise du compte",
-        name_column="Nom de la contrepartie", iban_column="Contrepartie",
-        communication_column="Communication", reference_column="Numéro de séquence",
-    )  # fmt: skip
+        name="BNP Paribas Fortis",
+        delimiter=";",
+        date_column="Date d'exécution",
+        date_format="%d/%m/%Y",
+        amount_column="Montant",
+        currency_column="Devise du compte",
+        name_column="Nom de la contrepartie",
+        iban_column="Contrepartie",
+        communication_column="Communication",
+        reference_column="Numéro de séquence",
+    )
 
 
 def importer_for(sample, bnp):

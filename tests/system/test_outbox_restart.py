@@ -104,7 +104,7 @@ class StallingInbox:
         self.messages = []
         self.stalled = threading.Event()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         if len(self.messages) == 1:
             self.stalled.set()
@@ -124,9 +124,11 @@ def stalling_inbox():
 def start_worker(install):
     return subprocess.Popen(
         [sys.executable, "-m", "patron.cli", "worker"],
-        env=install.env, cwd=install.folder,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=install.env,
+        cwd=install.folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def states(install):

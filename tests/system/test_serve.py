@@ -16,9 +16,12 @@ class Server:
         self.install = install
         self.process = subprocess.Popen(
             [sys.executable, "-m", "patron.cli", "serve", "--workers", "1"],
-            env={**install.env, "PORT": str(self.port), **env}, cwd=install.folder,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
+            env={**install.env, "PORT": str(self.port), **env},
+            cwd=install.folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines = []  # its output, read as it comes
         threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True).start()
 

@@ -44,8 +44,12 @@ def weasyprint_flag():
 
 
 def brand(logo):
-    return {"primary_colour": "#0f766e", "accent_colour": "#b45309", "typeface": "lora",
-            "logo": SimpleUploadedFile(logo[0], logo[1])}  # fmt: skip
+    return {
+        "primary_colour": "#0f766e",
+        "accent_colour": "#b45309",
+        "typeface": "lora",
+        "logo": SimpleUploadedFile(logo[0], logo[1]),
+    }
 
 
 @pytest.mark.parametrize("case", list(TRUNCATED))
@@ -66,9 +70,12 @@ def test_the_whole_image_is_still_taken(owner_client):
 @pytest.fixture
 def expense(business):
     return Expense.objects.create(
-        on=date(2025, 3, 1), supplier="Proximus", amount_excl_vat=Decimal("50.00"),
-        vat_rate=Decimal("21"), vat_amount=Decimal("10.50"),
-    )  # fmt: skip
+        on=date(2025, 3, 1),
+        supplier="Proximus",
+        amount_excl_vat=Decimal("50.00"),
+        vat_rate=Decimal("21"),
+        vat_amount=Decimal("10.50"),
+    )
 
 
 @pytest.mark.parametrize("case", list(TRUNCATED))

@@ -116,15 +116,29 @@ def test_the_time_export_has_the_filtered_entries(owner_client, website, entries
     assert response["Content-Disposition"] == 'attachment; filename="time-entries.csv"'
     header, *body = rows_of(response)
     assert header == [
-        "Start", "End", "Duration (hours)", "Project", "Client", "Task", "Note", "Tags",
+        "Start",
+        "End",
+        "Duration (hours)",
+        "Project",
+        "Client",
+        "Task",
+        "Note",
+        "Tags",
         "Billable",
-    ]  # fmt: skip
+    ]
     assert body == [
         [
-            "2025-03-03 09:00", "2025-03-03 10:30", "1.50", "Website", "Acme", "Wireframes",
-            "'" + FORMULA, "design, web", "yes",
+            "2025-03-03 09:00",
+            "2025-03-03 10:30",
+            "1.50",
+            "Website",
+            "Acme",
+            "Wireframes",
+            "'" + FORMULA,
+            "design, web",
+            "yes",
         ]
-    ]  # fmt: skip
+    ]
     everything = rows_of(owner_client.get("/app/work/time/", {"format": "csv"}))
     assert [row[6] for row in everything[1:]] == ["call", "print", "'" + FORMULA]
     assert everything[1][8] == "no"

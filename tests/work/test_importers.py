@@ -498,8 +498,10 @@ def test_a_date_at_the_end_of_the_calendar_is_a_row_error(business):
 def test_far_dates_and_mixed_offsets_are_row_errors_not_crashes(
     business, start, end, duration, message
 ):
-    header = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
-              "End date,End time,Duration,Tags,Amount (EUR)\n")  # fmt: skip
+    header = (
+        "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
+        "End date,End time,Duration,Tags,Amount (EUR)\n"
+    )
     row = f"C,c@x.example,Vos,Website,,odd,Yes,{start},{end},{duration},,\n"
     found = get_importer("toggl").plan((header + row).encode())
     assert [e.row for e in found.errors] == [2] and message in found.errors[0].message

@@ -194,8 +194,13 @@ def test_the_entry_form_offers_the_open_tasks_of_the_chosen_project(owner_client
     other = Task.objects.get(title="Other work")
     response = owner_client.post(
         "/app/work/time/new/",
-        {"project": live.pk, "task": other.pk, "day": "2026-03-02", "start_time": "09:00",
-         "duration": "1h"},
-    )  # fmt: skip
+        {
+            "project": live.pk,
+            "task": other.pk,
+            "day": "2026-03-02",
+            "start_time": "09:00",
+            "duration": "1h",
+        },
+    )
     assert response.status_code == 200 and not TimeEntry.objects.exists()
     assert "Select a valid choice" in response.text

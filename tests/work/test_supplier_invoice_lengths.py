@@ -82,16 +82,28 @@ def test_the_command_line_prints_the_warning(cii, tmp_path):
 @pytest.mark.parametrize(
     "old, new, says",
     [
-        (b"<ram:Name>Claire Dubois</ram:Name>", b"<ram:Name>" + b"C" * 250 + b"</ram:Name>",
-         "[BR-06] The seller's name (BT-27) is 250 characters long; Patron takes at most 200."),
-        (b"<ram:ID>F-2026-0001</ram:ID>", b"<ram:ID>" + b"F" * 120 + b"</ram:ID>",
-         "[BR-02] The invoice number (BT-1) is 120 characters long; Patron takes at most 100."),
-        (b"<ram:InvoiceCurrencyCode>EUR<", b"<ram:InvoiceCurrencyCode>EURO<",
-         "[BR-05] The currency (BT-5) is 4 characters long; Patron takes at most 3."),
-        (b'unitCode="C62"', b'unitCode="HOURS"',
-         "[BR-CL-23] The unit of line 1 (BT-130) is 5 characters long; Patron takes at most 3."),
+        (
+            b"<ram:Name>Claire Dubois</ram:Name>",
+            b"<ram:Name>" + b"C" * 250 + b"</ram:Name>",
+            "[BR-06] The seller's name (BT-27) is 250 characters long; Patron takes at most 200.",
+        ),
+        (
+            b"<ram:ID>F-2026-0001</ram:ID>",
+            b"<ram:ID>" + b"F" * 120 + b"</ram:ID>",
+            "[BR-02] The invoice number (BT-1) is 120 characters long; Patron takes at most 100.",
+        ),
+        (
+            b"<ram:InvoiceCurrencyCode>EUR<",
+            b"<ram:InvoiceCurrencyCode>EURO<",
+            "[BR-05] The currency (BT-5) is 4 characters long; Patron takes at most 3.",
+        ),
+        (
+            b'unitCode="C62"',
+            b'unitCode="HOURS"',
+            "[BR-CL-23] The unit of line 1 (BT-130) is 5 characters long; Patron takes at most 3.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_name_number_or_code_too_long_is_refused_and_nothing_is_booked(
     cii, old, new, says, tmp_path
 ):

@@ -267,7 +267,7 @@ def test_the_amounts_of_a_booked_e_invoice_cannot_be_edited(owner_client, englis
             "vat_rate": "0",
             "vat_amount": "0",
             "currency": "USD",
-        },  # fmt: skip
+        },
     )
     assert response.status_code == 302
     expense.refresh_from_db()

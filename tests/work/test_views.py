@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from patron.contacts.models import Contact
 from patron.work.models import Project, Task, TimeEntry
-from patron.work.projects import effective_rate, value_of_time
+from patron.work.projects import applicable_rate, value_of_time
 from patron.work.timing import do_save_entry, do_start_timer
 from patron.work.week import monday_of
 
@@ -199,16 +199,16 @@ def test_project_list_costs_a_constant_number_of_queries(
 
 def test_effective_rate_falls_back_from_project_to_client_to_business(business, acme):
     project = Project(name="x", client=acme)
-    assert effective_rate(project, business).amount == Decimal("80")
-    assert effective_rate(project, business).source == "client"
+    assert applicable_rate(project, business).amount == Decimal("80")
+    assert applicable_rate(project, business).source == "client"
     project.rate = Decimal("95")
-    assert effective_rate(project, business).source == "project"
+    assert applicable_rate(project, business).source == "project"
     business.default_hourly_rate = Decimal("70")
-    assert effective_rate(Project(name="y"), business).amount == Decimal("70")
+    assert applicable_rate(Project(name="y"), business).amount == Decimal("70")
     daily = Project(name="z", client=acme, billing_mode="daily")
-    assert effective_rate(daily, business).amount == Decimal("80") * business.planned_hours_per_day
+    assert applicable_rate(daily, business).amount == Decimal("80") * business.planned_hours_per_day
     business.default_hourly_rate = None
-    assert effective_rate(Project(name="y"), business).amount is None
+    assert applicable_rate(Project(name="y"), business).amount is None
 
 
 def test_value_of_time_bills_started_increments(business):

@@ -8,7 +8,6 @@ form would; an accepted quote gives its deposit and final invoices, a pro-forma 
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from django.utils import timezone
 from ninja import Query, Schema
 
 from patron.api.errors import ValidationErrors, validation_errors
+from patron.api.fields import Money
 from patron.billing.api.documents import router
 from patron.billing.books import tables
 from patron.billing.books.archive import archive_of, request_archive
@@ -66,12 +66,15 @@ def asked_period(query):
         return None, validation_errors(e, "No archive was made.")
 
 
-@router.get("/books/archive", url_name="billing_books_archive",
-            response={200: None, 202: ArchiveOut, 422: ValidationErrors},
-            summary="The accountant's ZIP of a period (documents, lines, payments and expenses "
-                    "as CSV, each invoice's and credit note's PDF and XML): 200 with the file "
-                    "once the worker has built it; until then 202, its preparation queued "
-                    "(shared by every request for the period), and a status URL to poll")  # fmt: skip
+@router.get(
+    "/books/archive",
+    url_name="billing_books_archive",
+    response={200: None, 202: ArchiveOut, 422: ValidationErrors},
+    summary="The accountant's ZIP of a period (documents, lines, payments and expenses "
+    "as CSV, each invoice's and credit note's PDF and XML): 200 with the file "
+    "once the worker has built it; until then 202, its preparation queued "
+    "(shared by every request for the period), and a status URL to poll",
+)
 def books_archive(request: HttpRequest, query: Query[PeriodIn]):
     period, refused = asked_period(query)
     if refused:
@@ -82,10 +85,13 @@ def books_archive(request: HttpRequest, query: Query[PeriodIn]):
     return 202, request_archive(period)
 
 
-@router.post("/books/archive", url_name="billing_books_archive_prepare",
-             response={202: ArchiveOut, 422: ValidationErrors},
-             summary="Have the worker build the period's archive again (it replaces the "
-                     "one built before): 202 and the status URL")  # fmt: skip
+@router.post(
+    "/books/archive",
+    url_name="billing_books_archive_prepare",
+    response={202: ArchiveOut, 422: ValidationErrors},
+    summary="Have the worker build the period's archive again (it replaces the "
+    "one built before): 202 and the status URL",
+)
 def books_archive_prepare(request: HttpRequest, payload: PeriodIn):
     period, refused = asked_period(payload)
     if refused:
@@ -93,9 +99,12 @@ def books_archive_prepare(request: HttpRequest, payload: PeriodIn):
     return 202, request_archive(period, again=True)
 
 
-@router.get("/books/archive/status", url_name="billing_books_archive_status",
-            response={200: ArchiveOut, 404: dict, 422: ValidationErrors},
-            summary="How the period's archive is coming along; its download URL once ready")  # fmt: skip
+@router.get(
+    "/books/archive/status",
+    url_name="billing_books_archive_status",
+    response={200: ArchiveOut, 404: dict, 422: ValidationErrors},
+    summary="How the period's archive is coming along; its download URL once ready",
+)
 def books_archive_status(request: HttpRequest, query: Query[PeriodIn]):
     period, refused = asked_period(query)
     if refused:
@@ -109,8 +118,8 @@ def books_archive_status(request: HttpRequest, query: Query[PeriodIn]):
 class BoxOut(Schema):
     code: str
     label: str
-    amount: Decimal | None
-    vat: Decimal | None
+    amount: Money | None
+    vat: Money | None
     unconfirmed: str = ""  # what the sources could not confirm about the box
 
 
@@ -121,9 +130,12 @@ class VatReturnOut(Schema):
     notes: list[str]
 
 
-@router.get("/books/vat", url_name="billing_books_vat",
-            response={200: VatReturnOut | None, 422: ValidationErrors},
-            summary="The period's VAT return, box by box (null under the VAT franchise)")  # fmt: skip
+@router.get(
+    "/books/vat",
+    url_name="billing_books_vat",
+    response={200: VatReturnOut | None, 422: ValidationErrors},
+    summary="The period's VAT return, box by box (null under the VAT franchise)",
+)
 def books_vat(request: HttpRequest, query: Query[PeriodIn]):
     try:
         period = tables.Period(query.start, query.end)
@@ -136,37 +148,59 @@ class LimitOut(Schema):
     kind: str
     name: str
     year: int
-    turnover: Decimal
-    limit: Decimal
-    tolerance: Decimal | None
+    turnover: Money
+    limit: Money
+    tolerance: Money | None
     percent: int
     level: str
     source: str
     unconfirmed: str  # what the sources could not confirm about the limit, or ""
 
 
-@router.get("/books/limits", response=list[LimitOut], url_name="billing_books_limits",
-            summary="The year's turnover against the VAT franchise threshold and the micro "
-                    "ceiling; level ok, warning (80 %), over or ended")  # fmt: skip
+@router.get(
+    "/books/limits",
+    response=list[LimitOut],
+    url_name="billing_books_limits",
+    summary="The year's turnover against the VAT franchise threshold and the micro "
+    "ceiling; level ok, warning (80 %), over or ended",
+)
 def books_limits(request: HttpRequest, year: int | None = None):
     year = year if year and 2000 <= year <= 2100 else timezone.localdate().year
     return [
-        {"kind": c.kind, "name": c.name, "year": c.year, "turnover": c.turnover,
-         "limit": c.limit.amount, "tolerance": c.limit.tolerance, "percent": c.percent,
-         "level": c.level, "source": c.limit.source, "unconfirmed": str(c.limit.unconfirmed)}
+        {
+            "kind": c.kind,
+            "name": c.name,
+            "year": c.year,
+            "turnover": c.turnover,
+            "limit": c.limit.amount,
+            "tolerance": c.limit.tolerance,
+            "percent": c.percent,
+            "level": c.level,
+            "source": c.limit.source,
+            "unconfirmed": str(c.limit.unconfirmed),
+        }
         for c in checks(request.business, year)
-    ]  # fmt: skip
+    ]
 
 
-@router.get("/books/social", url_name="billing_books_social", response={200: dict, 422: ValidationErrors},
-            summary="The year's social declarations: URSSAF periods for a French micro-entrepreneur, "
-                    "provisional contributions for a Belgian self-employed")  # fmt: skip
+@router.get(
+    "/books/social",
+    url_name="billing_books_social",
+    response={200: dict, 422: ValidationErrors},
+    summary="The year's social declarations: URSSAF periods for a French micro-entrepreneur, "
+    "provisional contributions for a Belgian self-employed",
+)
 def books_social(request: HttpRequest, year: int | None = None):
     today = timezone.localdate()
     year = year or today.year
     found = declarations(request.business, year, today) if 2000 <= year <= today.year else None
     if found is None:
-        return 422, {"detail": "No declarations.",
-                     "errors": {"year": ["Choose a social regime in the business profile and a "
-                                         "year up to this one."]}}  # fmt: skip
+        return 422, {
+            "detail": "No declarations.",
+            "errors": {
+                "year": [
+                    "Choose a social regime in the business profile and a year up to this one."
+                ]
+            },
+        }
     return 200, json.loads(json.dumps(as_data(found), default=str))

@@ -18,6 +18,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.audit.log import record
 from patron.billing.documents.drafting import (
     Grouping,
@@ -69,14 +71,14 @@ class LineSchema(Schema):
 
 class LineOut(LineSchema):
     category: str
-    net: Decimal
+    net: Money
 
 
 class VatGroupOut(Schema):
     category: str
     rate: Decimal
-    taxable: Decimal
-    vat: Decimal
+    taxable: Money
+    vat: Money
 
 
 class AdjustmentSchema(Schema):
@@ -98,7 +100,7 @@ class AdjustmentOut(Schema):
     reason_code: str
     reason: str
     percent: Decimal | None
-    amount: Decimal | None
+    amount: Money | None
     vat_rate: Decimal | None
     category: str
 
@@ -116,8 +118,8 @@ class AppliedOut(Schema):
     category: str
     rate: Decimal
     percent: Decimal | None
-    base: Decimal | None
-    amount: Decimal
+    base: Money | None
+    amount: Money
 
     @staticmethod
     def resolve_charge(obj):
@@ -148,15 +150,15 @@ class DocumentOut(Schema):
     exchange_rate: Decimal | None
     exchange_rate_date: date | None
     exchange_rate_source: str
-    total_lines: Decimal
-    total_allowances: Decimal
-    total_charges: Decimal
-    total_excl_vat: Decimal
-    total_vat: Decimal
-    total_incl_vat: Decimal
-    prepaid: Decimal
-    amount_due: Decimal
-    total_vat_eur: Decimal | None
+    total_lines: Money
+    total_allowances: Money
+    total_charges: Money
+    total_excl_vat: Money
+    total_vat: Money
+    total_incl_vat: Money
+    prepaid: Money
+    amount_due: Money
+    total_vat_eur: Money | None
     hash: str
     lines: list[LineOut]
     adjustments: list[AdjustmentOut]
@@ -164,9 +166,9 @@ class DocumentOut(Schema):
     vat_groups: list[VatGroupOut]
     created_at: datetime
     state: str
-    paid: Decimal
-    credited: Decimal
-    outstanding: Decimal
+    paid: Money
+    credited: Money
+    outstanding: Money
 
     @staticmethod
     def resolve_lines(obj):
@@ -281,14 +283,11 @@ def documents():
 
 
 def header_form(document, payload):
-    data = {name: getattr(document, name) for name in HEADER_FIELDS}
-    data["client"], data["project"] = document.client_id, document.project_id
-    given = payload.dict(exclude_unset=True, exclude={"lines", "adjustments", "kind"})
-    for key in ("client_id", "project_id"):
-        if key in given:
-            given[key.removesuffix("_id")] = given.pop(key)
-    data.update(given)
-    return DocumentForm({k: v for k, v in data.items() if v is not None}, instance=document)
+    current = {name: getattr(document, name) for name in HEADER_FIELDS}
+    current["client"], current["project"] = document.client_id, document.project_id
+    return patch_form(
+        DocumentForm, current, payload, exclude={"lines", "adjustments", "kind"}, instance=document
+    )
 
 
 def line_objects(lines):
@@ -351,15 +350,24 @@ def save_draft(request, document, payload, created):
             if adjustments is not None:
                 save_adjustments(document, adjustments)
             refresh_draft(document)
-            record(request.user, "create" if created else "update", document, {"api": "saved"},
-                   actor=actor(request))  # fmt: skip
+            record(
+                request.user,
+                "create" if created else "update",
+                document,
+                {"api": "saved"},
+                actor=actor(request),
+            )
     except ValidationError as e:
         return validation_errors(e, "The document was not saved.")
     return (201 if created else 200), get_object_or_404(documents(), pk=document.pk)
 
 
-@router.get("/documents", response=list[DocumentOut], url_name="billing_documents",
-            summary="List quotes, invoices and credit notes")  # fmt: skip
+@router.get(
+    "/documents",
+    response=list[DocumentOut],
+    url_name="billing_documents",
+    summary="List quotes, invoices and credit notes",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_documents(request: HttpRequest, filters: Query[DocumentFilters]):
     found = documents().order_by("-created_at", "-pk")
@@ -376,29 +384,45 @@ def list_documents(request: HttpRequest, filters: Query[DocumentFilters]):
     return found
 
 
-@router.post("/documents", response={201: DocumentOut, 422: ValidationErrors},
-             url_name="billing_create", summary="Create a draft (invoice by default)")  # fmt: skip
+@router.post(
+    "/documents",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_create",
+    summary="Create a draft (invoice by default)",
+)
 def create_document(request: HttpRequest, payload: DocumentIn):
     kind = payload.kind or Kind.INVOICE
     if kind not in Kind.values:
-        return 422, {"detail": "The document was not created.",
-                     "errors": {"kind": [f"One of {', '.join(Kind.values)}."]}}  # fmt: skip
+        return 422, {
+            "detail": "The document was not created.",
+            "errors": {"kind": [f"One of {', '.join(Kind.values)}."]},
+        }
     client = Contact.objects.filter(pk=payload.client_id).first() if payload.client_id else None
     if client is None:
-        return 422, {"detail": "The document was not created.",
-                     "errors": {"client_id": ["Give the id of an existing contact."]}}  # fmt: skip
+        return 422, {
+            "detail": "The document was not created.",
+            "errors": {"client_id": ["Give the id of an existing contact."]},
+        }
     project = Project.objects.filter(pk=payload.project_id).first() if payload.project_id else None
     return save_draft(request, new_draft(client, kind, project=project), payload, created=True)
 
 
-@router.get("/documents/{int:document_id}", response=DocumentOut, url_name="billing_read",
-            summary="Read a document with its lines and totals")  # fmt: skip
+@router.get(
+    "/documents/{int:document_id}",
+    response=DocumentOut,
+    url_name="billing_read",
+    summary="Read a document with its lines and totals",
+)
 def read_document(request: HttpRequest, document_id: int):
     return get_object_or_404(documents(), pk=document_id)
 
 
-@router.patch("/documents/{int:document_id}", response={200: DocumentOut, 422: ValidationErrors},
-              url_name="billing_update", summary="Change a draft (`lines` replaces them all)")  # fmt: skip
+@router.patch(
+    "/documents/{int:document_id}",
+    response={200: DocumentOut, 422: ValidationErrors},
+    url_name="billing_update",
+    summary="Change a draft (`lines` replaces them all)",
+)
 def update_document(request: HttpRequest, document_id: int, payload: DocumentIn):
     document = get_object_or_404(Document, pk=document_id)
     if not document.is_draft:
@@ -409,8 +433,12 @@ def update_document(request: HttpRequest, document_id: int, payload: DocumentIn)
     return save_draft(request, document, payload, created=False)
 
 
-@router.delete("/documents/{int:document_id}", response={204: None, 422: ValidationErrors},
-               url_name="billing_delete", summary="Delete a draft")  # fmt: skip
+@router.delete(
+    "/documents/{int:document_id}",
+    response={204: None, 422: ValidationErrors},
+    url_name="billing_delete",
+    summary="Delete a draft",
+)
 def delete_document(request: HttpRequest, document_id: int):
     try:
         do_delete_draft(request.user, get_object_or_404(Document, pk=document_id))
@@ -419,22 +447,29 @@ def delete_document(request: HttpRequest, document_id: int):
     return 204, None
 
 
-@router.post("/documents/{int:document_id}/issue",
-             response={200: DocumentOut, 422: ValidationErrors}, url_name="billing_issue",
-             summary="Issue a draft: number, freeze, chain; 422 with every reason it cannot be")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/issue",
+    response={200: DocumentOut, 422: ValidationErrors},
+    url_name="billing_issue",
+    summary="Issue a draft: number, freeze, chain; 422 with every reason it cannot be",
+)
 def issue_document(request: HttpRequest, document_id: int):
     try:
-        document = do_issue(request.user, get_object_or_404(Document, pk=document_id),
-                            actor=actor(request))  # fmt: skip
+        document = do_issue(
+            request.user, get_object_or_404(Document, pk=document_id), actor=actor(request)
+        )
     except ValidationError as e:
         return validation_errors(e, "The document was not issued.")
     return get_object_or_404(documents(), pk=document.pk)
 
 
-@router.post("/documents/{int:document_id}/ecb-rate",
-             response={200: DocumentOut, 422: ValidationErrors}, url_name="billing_ecb_rate",
-             summary="Put the ECB's reference rate of the day on a draft in another currency; "
-                     "422 when the ECB cannot be reached (then send `exchange_rate`)")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/ecb-rate",
+    response={200: DocumentOut, 422: ValidationErrors},
+    url_name="billing_ecb_rate",
+    summary="Put the ECB's reference rate of the day on a draft in another currency; "
+    "422 when the ECB cannot be reached (then send `exchange_rate`)",
+)
 def take_ecb_rate(request: HttpRequest, document_id: int):
     try:
         document = do_take_ecb_rate(request.user, get_object_or_404(Document, pk=document_id))
@@ -443,46 +478,62 @@ def take_ecb_rate(request: HttpRequest, document_id: int):
     return 200, get_object_or_404(documents(), pk=document.pk)
 
 
-@router.post("/documents/{int:document_id}/credit-note",
-             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_credit",
-             summary="A draft credit note for an issued invoice (full: a copy of its lines)")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/credit-note",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_credit",
+    summary="A draft credit note for an issued invoice (full: a copy of its lines)",
+)
 def credit_document(request: HttpRequest, document_id: int, payload: CreditIn):
     try:
-        note = do_credit_note(request.user, get_object_or_404(Document, pk=document_id),
-                              full=payload.full)  # fmt: skip
+        note = do_credit_note(
+            request.user, get_object_or_404(Document, pk=document_id), full=payload.full
+        )
     except ValidationError as e:
         return validation_errors(e, "No credit note was created.")
     return 201, get_object_or_404(documents(), pk=note.pk)
 
 
-@router.post("/documents/{int:document_id}/send",
-             response={202: SendingOut, 422: ValidationErrors}, url_name="billing_send",
-             summary="Email an issued document with its files and portal link (queued: 202)")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/send",
+    response={202: SendingOut, 422: ValidationErrors},
+    url_name="billing_send",
+    summary="Email an issued document with its files and portal link (queued: 202)",
+)
 def send_document(request: HttpRequest, document_id: int, payload: SendIn):
     document = get_object_or_404(Document.objects.select_related("client"), pk=document_id)
     subject, body = default_message(document) if not document.is_draft else ("", "")
     try:
         sending = do_send(
-            request.user, document, base_url=request.build_absolute_uri("/"),
+            request.user,
+            document,
+            base_url=request.build_absolute_uri("/"),
             to=(payload.to if payload.to is not None else document.client.email).strip(),
             subject=payload.subject if payload.subject is not None else subject,
             body=payload.body if payload.body is not None else body,
-        )  # fmt: skip
+        )
     except ValidationError as e:
         return validation_errors(e, "Nothing was sent.")
     return 202, sending
 
 
-@router.get("/documents/{int:document_id}/sendings", response=list[SendingOut],
-            url_name="billing_sendings", summary="The emails of a document, newest first")  # fmt: skip
+@router.get(
+    "/documents/{int:document_id}/sendings",
+    response=list[SendingOut],
+    url_name="billing_sendings",
+    summary="The emails of a document, newest first",
+)
 def document_sendings(request: HttpRequest, document_id: int):
     document = get_object_or_404(Document, pk=document_id)
     return list(Sending.objects.filter(document=document).order_by("-created_at", "-id"))
 
 
-@router.post("/sendings/{int:sending_id}/retry", response={202: SendingOut, 422: ValidationErrors},
-             url_name="billing_sending_retry",
-             summary="Send a failed or interrupted email again (the same message and Message-ID)")  # fmt: skip
+@router.post(
+    "/sendings/{int:sending_id}/retry",
+    response={202: SendingOut, 422: ValidationErrors},
+    url_name="billing_sending_retry",
+    summary="Send a failed or interrupted email again (the same message and Message-ID)",
+)
 def retry_sending(request: HttpRequest, sending_id: int):
     sending = get_object_or_404(Sending, pk=sending_id)
     try:
@@ -501,50 +552,74 @@ def follow_up(request, document_id, make):
     return 201, get_object_or_404(documents(), pk=invoice.pk)
 
 
-@router.post("/documents/{int:document_id}/deposit-invoice",
-             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_deposit",
-             summary="A draft invoice of an accepted quote's deposit")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/deposit-invoice",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_deposit",
+    summary="A draft invoice of an accepted quote's deposit",
+)
 def deposit_invoice(request: HttpRequest, document_id: int):
     return follow_up(request, document_id, do_deposit_invoice)
 
 
-@router.post("/documents/{int:document_id}/final-invoice",
-             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_final",
-             summary="A draft invoice of an accepted quote, less its issued deposit invoices")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/final-invoice",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_final",
+    summary="A draft invoice of an accepted quote, less its issued deposit invoices",
+)
 def final_invoice(request: HttpRequest, document_id: int):
     return follow_up(request, document_id, do_final_invoice)
 
 
-@router.post("/documents/{int:document_id}/invoice",
-             response={201: DocumentOut, 422: ValidationErrors}, url_name="billing_from_proforma",
-             summary="A draft invoice with the lines of an issued pro-forma")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/invoice",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_from_proforma",
+    summary="A draft invoice with the lines of an issued pro-forma",
+)
 def invoice_from_proforma(request: HttpRequest, document_id: int):
     return follow_up(request, document_id, do_invoice_from_proforma)
 
 
-@router.get("/documents/{int:document_id}/files/{fmt}", url_name="billing_file",
-            summary="Download a rendering: pdf (Factur-X), cii or ubl (XML); 404 when there is none")  # fmt: skip
+@router.get(
+    "/documents/{int:document_id}/files/{fmt}",
+    url_name="billing_file",
+    summary="Download a rendering: pdf (Factur-X), cii or ubl (XML); 404 when there is none",
+)
 def document_file(request: HttpRequest, document_id: int, fmt: str):
     return download(get_object_or_404(Document, pk=document_id), fmt)
 
 
-@router.post("/from-work", response={201: DocumentOut, 422: ValidationErrors},
-             url_name="billing_from_work",
-             summary="A draft invoice of a client's (or project's) unbilled time and expenses")  # fmt: skip
+@router.post(
+    "/from-work",
+    response={201: DocumentOut, 422: ValidationErrors},
+    url_name="billing_from_work",
+    summary="A draft invoice of a client's (or project's) unbilled time and expenses",
+)
 def from_work(request: HttpRequest, payload: FromWorkIn):
     client = Contact.objects.filter(pk=payload.client_id).first()
     project = Project.objects.filter(pk=payload.project_id).first() if payload.project_id else None
     if client is None or (payload.project_id and project is None):
-        return 422, {"detail": "No invoice was created.",
-                     "errors": {"client_id": ["Give the id of an existing contact (and project)."]}}  # fmt: skip
+        return 422, {
+            "detail": "No invoice was created.",
+            "errors": {"client_id": ["Give the id of an existing contact (and project)."]},
+        }
     if payload.grouping not in dict(Grouping.CHOICES):
-        return 422, {"detail": "No invoice was created.",
-                     "errors": {"grouping": ["One of task, day, one."]}}  # fmt: skip
+        return 422, {
+            "detail": "No invoice was created.",
+            "errors": {"grouping": ["One of task, day, one."]},
+        }
     try:
         document = do_create_from_work(
-            request.user, client, project=project, since=payload.since, until=payload.until,
-            grouping=payload.grouping, with_expenses=payload.with_expenses,
-        )  # fmt: skip
+            request.user,
+            client,
+            project=project,
+            since=payload.since,
+            until=payload.until,
+            grouping=payload.grouping,
+            with_expenses=payload.with_expenses,
+        )
     except ValidationError as e:
         return validation_errors(e, "No invoice was created.")
     return 201, get_object_or_404(documents(), pk=document.pk)

@@ -16,6 +16,7 @@ from ninja import Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, validation_errors
+from patron.api.fields import Money
 from patron.billing.api.documents import router
 from patron.billing.models import Document, Payment
 from patron.billing.payments.recording import (
@@ -30,7 +31,7 @@ from patron.contacts.models import Contact
 class AllocationOut(Schema):
     document_id: int
     number: str
-    amount: Decimal
+    amount: Money
 
     @staticmethod
     def resolve_number(obj):
@@ -42,13 +43,13 @@ class PaymentOut(Schema):
     client_id: int
     direction: str
     date: date
-    amount: Decimal
+    amount: Money
     currency: str
     method: str
     reference: str
     note: str
     allocations: list[AllocationOut]
-    unallocated: Decimal
+    unallocated: Money
     created_at: datetime
 
     @staticmethod
@@ -89,8 +90,12 @@ def payments():
     return Payment.objects.prefetch_related("allocations__document")
 
 
-@router.get("/payments", response=list[PaymentOut], url_name="billing_payments",
-            summary="Payments and refunds, newest first")  # fmt: skip
+@router.get(
+    "/payments",
+    response=list[PaymentOut],
+    url_name="billing_payments",
+    summary="Payments and refunds, newest first",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_payments(request: HttpRequest, filters: Query[PaymentFilters]):
     found = payments().order_by("-date", "-pk")
@@ -105,9 +110,12 @@ def list_payments(request: HttpRequest, filters: Query[PaymentFilters]):
     return found
 
 
-@router.post("/payments", response={201: PaymentOut, 422: ValidationErrors},
-             url_name="billing_payment_create",
-             summary="Record a payment or a refund; 422 with the reason, nothing recorded")  # fmt: skip
+@router.post(
+    "/payments",
+    response={201: PaymentOut, 422: ValidationErrors},
+    url_name="billing_payment_create",
+    summary="Record a payment or a refund; 422 with the reason, nothing recorded",
+)
 def create_payment(request: HttpRequest, payload: PaymentIn):
     refused = "No payment was recorded."
     chosen = list(Document.objects.filter(pk__in=payload.document_ids[:100]))
@@ -120,11 +128,18 @@ def create_payment(request: HttpRequest, payload: PaymentIn):
     currency = payload.currency or (chosen[0].currency if chosen else "EUR")
     try:
         recorded = do_record_payment(
-            request.user, client=client, date=payload.date, amount=payload.amount,
-            currency=currency, method=payload.method, reference=payload.reference,
-            note=payload.note, direction=payload.direction, documents=chosen or None,
+            request.user,
+            client=client,
+            date=payload.date,
+            amount=payload.amount,
+            currency=currency,
+            method=payload.method,
+            reference=payload.reference,
+            note=payload.note,
+            direction=payload.direction,
+            documents=chosen or None,
             overpayment_confirmed=payload.confirm_overpayment,
-        )  # fmt: skip
+        )
     except LargeOverpayment as e:
         status, body = validation_errors(e, refused)
         body["errors"]["confirm_overpayment"] = ["Send confirm_overpayment: true to record it."]
@@ -139,21 +154,27 @@ def read_payment(request: HttpRequest, payment_id: int):
     return get_object_or_404(payments(), pk=payment_id)
 
 
-@router.delete("/payments/{int:payment_id}", response={204: None},
-               url_name="billing_payment_delete",
-               summary="Delete a payment recorded by mistake: what it settled is due again")  # fmt: skip
+@router.delete(
+    "/payments/{int:payment_id}",
+    response={204: None},
+    url_name="billing_payment_delete",
+    summary="Delete a payment recorded by mistake: what it settled is due again",
+)
 def delete_payment(request: HttpRequest, payment_id: int):
     do_delete_payment(request.user, get_object_or_404(Payment, pk=payment_id))
     return 204, None
 
 
 class CreditUsedOut(Schema):
-    used: Decimal
+    used: Money
 
 
-@router.post("/documents/{int:document_id}/use-credit",
-             response={200: CreditUsedOut, 422: ValidationErrors}, url_name="billing_use_credit",
-             summary="Settle an invoice with the client's credit (what they paid beyond)")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/use-credit",
+    response={200: CreditUsedOut, 422: ValidationErrors},
+    url_name="billing_use_credit",
+    summary="Settle an invoice with the client's credit (what they paid beyond)",
+)
 def use_credit(request: HttpRequest, document_id: int):
     invoice = get_object_or_404(Document, pk=document_id)
     try:

@@ -16,6 +16,8 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.billing.api.documents import LineSchema
 from patron.billing.forms.reminders import RecurringForm, RecurringLineForm
 from patron.billing.models import Document, Kind, Recurring, Reminder, ReminderPause, StepKind
@@ -37,10 +39,10 @@ class ReminderOut(Schema):
     subject: str
     written_on: date
     days_late: int
-    outstanding: Decimal
-    interest: Decimal
+    outstanding: Money
+    interest: Money
     interest_rate: Decimal | None
-    indemnity: Decimal
+    indemnity: Money
     error: str
     message_id: str
     created_at: datetime
@@ -126,8 +128,12 @@ class RecurringIn(Schema):
     lines: list[LineSchema] | None = None
 
 
-@router.get("/reminders", response=list[ReminderOut], url_name="billing_reminders",
-            summary="The reminders written, newest first")  # fmt: skip
+@router.get(
+    "/reminders",
+    response=list[ReminderOut],
+    url_name="billing_reminders",
+    summary="The reminders written, newest first",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_reminders(request: HttpRequest, filters: Query[ReminderFilters]):
     reminders = Reminder.objects.order_by("-created_at", "-pk")
@@ -138,14 +144,22 @@ def list_reminders(request: HttpRequest, filters: Query[ReminderFilters]):
     return reminders
 
 
-@router.get("/reminder-steps", response=list[StepOut], url_name="billing_reminder_steps",
-            summary="The reminder schedule: its three steps")  # fmt: skip
+@router.get(
+    "/reminder-steps",
+    response=list[StepOut],
+    url_name="billing_reminder_steps",
+    summary="The reminder schedule: its three steps",
+)
 def list_steps(request: HttpRequest):
     return schedule()
 
 
-@router.patch("/reminder-steps/{kind}", response={200: StepOut, 422: ValidationErrors},
-              url_name="billing_reminder_step", summary="Change a step of the schedule")  # fmt: skip
+@router.patch(
+    "/reminder-steps/{kind}",
+    response={200: StepOut, 422: ValidationErrors},
+    url_name="billing_reminder_step",
+    summary="Change a step of the schedule",
+)
 def update_step(request: HttpRequest, kind: str, payload: StepIn):
     step = next((s for s in schedule() if s.kind == kind and kind in StepKind.values), None)
     if step is None:
@@ -157,10 +171,12 @@ def update_step(request: HttpRequest, kind: str, payload: StepIn):
     }
     try:
         do_update_step(
-            request.user, step, days_after_due=given.get("days_after_due", step.days_after_due),
+            request.user,
+            step,
+            days_after_due=given.get("days_after_due", step.days_after_due),
             active=given["active"] if given.get("active") is not None else step.active,
             texts={k: v if v is not None else "" for k, v in texts.items()},
-        )  # fmt: skip
+        )
     except ValidationError as e:
         return validation_errors(e, "The step was not changed.")
     return 200, step
@@ -171,9 +187,12 @@ def pause(request, target, paused):
     return {"paused": paused}
 
 
-@router.post("/reminders/{int:reminder_id}/retry", response={202: ReminderOut, 422: ValidationErrors},
-             url_name="billing_reminder_retry",
-             summary="Send a failed reminder again (to the client's address as it is now)")  # fmt: skip
+@router.post(
+    "/reminders/{int:reminder_id}/retry",
+    response={202: ReminderOut, 422: ValidationErrors},
+    url_name="billing_reminder_retry",
+    summary="Send a failed reminder again (to the client's address as it is now)",
+)
 def retry_reminder(request: HttpRequest, reminder_id: int):
     reminder = get_object_or_404(
         Reminder.objects.select_related("document__client"), pk=reminder_id
@@ -187,37 +206,59 @@ def retry_reminder(request: HttpRequest, reminder_id: int):
     return 202, reminder
 
 
-@router.post("/documents/{int:document_id}/reminders/pause", response=PauseOut,
-             url_name="billing_reminders_pause", summary="Pause an invoice's reminders")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/reminders/pause",
+    response=PauseOut,
+    url_name="billing_reminders_pause",
+    summary="Pause an invoice's reminders",
+)
 def pause_document(request: HttpRequest, document_id: int):
     document = get_object_or_404(Document, pk=document_id, kind=Kind.INVOICE)
     return pause(request, {"document": document}, True)
 
 
-@router.post("/documents/{int:document_id}/reminders/resume", response=PauseOut,
-             url_name="billing_reminders_resume", summary="Resume an invoice's reminders")  # fmt: skip
+@router.post(
+    "/documents/{int:document_id}/reminders/resume",
+    response=PauseOut,
+    url_name="billing_reminders_resume",
+    summary="Resume an invoice's reminders",
+)
 def resume_document(request: HttpRequest, document_id: int):
     document = get_object_or_404(Document, pk=document_id, kind=Kind.INVOICE)
     return pause(request, {"document": document}, False)
 
 
-@router.post("/clients/{int:client_id}/reminders/pause", response=PauseOut,
-             url_name="billing_client_reminders_pause", summary="Pause a client's reminders")  # fmt: skip
+@router.post(
+    "/clients/{int:client_id}/reminders/pause",
+    response=PauseOut,
+    url_name="billing_client_reminders_pause",
+    summary="Pause a client's reminders",
+)
 def pause_client(request: HttpRequest, client_id: int):
     return pause(request, {"client": get_object_or_404(Contact, pk=client_id)}, True)
 
 
-@router.post("/clients/{int:client_id}/reminders/resume", response=PauseOut,
-             url_name="billing_client_reminders_resume", summary="Resume a client's reminders")  # fmt: skip
+@router.post(
+    "/clients/{int:client_id}/reminders/resume",
+    response=PauseOut,
+    url_name="billing_client_reminders_resume",
+    summary="Resume a client's reminders",
+)
 def resume_client(request: HttpRequest, client_id: int):
     return pause(request, {"client": get_object_or_404(Contact, pk=client_id)}, False)
 
 
-@router.get("/reminder-pauses", response=list[dict], url_name="billing_reminder_pauses",
-            summary="What is paused: clients and invoices")  # fmt: skip
+@router.get(
+    "/reminder-pauses",
+    response=list[dict],
+    url_name="billing_reminder_pauses",
+    summary="What is paused: clients and invoices",
+)
 def list_pauses(request: HttpRequest):
-    return [{"client_id": p.client_id, "document_id": p.document_id}
-            for p in ReminderPause.objects.order_by("pk")[:1000]]  # fmt: skip
+    return [
+        {"client_id": p.client_id, "document_id": p.document_id}
+        for p in ReminderPause.objects.order_by("pk")[:1000]
+    ]
 
 
 def recurring_set():
@@ -229,14 +270,9 @@ FIELDS = ["name", "every", "unit", "start", "end", "count", "currency", "treatme
 
 
 def save(request, recurring, payload, created):
-    data = {name: getattr(recurring, name) for name in FIELDS}
-    data["client"] = recurring.client_id
-    given = payload.dict(exclude_unset=True, exclude={"lines"})
-    if "client_id" in given:
-        given["client"] = given.pop("client_id")
-    data.update(given)
-    data = {k: v for k, v in data.items() if v is not None}
-    form = RecurringForm(data, instance=recurring)
+    current = {name: getattr(recurring, name) for name in FIELDS}
+    current["client"] = recurring.client_id
+    form = patch_form(RecurringForm, current, payload, exclude={"lines"}, instance=recurring)
     if not form.is_valid():
         return form_errors(form, "The recurring invoice was not saved.")
     lines, errors = [], {}
@@ -261,33 +297,53 @@ def save(request, recurring, payload, created):
     return (201 if created else 200), get_object_or_404(recurring_set(), pk=recurring.pk)
 
 
-@router.get("/recurring", response=list[RecurringOut], url_name="billing_recurring",
-            summary="The recurring invoices")  # fmt: skip
+@router.get(
+    "/recurring",
+    response=list[RecurringOut],
+    url_name="billing_recurring",
+    summary="The recurring invoices",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_recurring(request: HttpRequest):
     return recurring_set().order_by("name", "pk")
 
 
-@router.post("/recurring", response={201: RecurringOut, 422: ValidationErrors},
-             url_name="billing_recurring_create", summary="Create a recurring invoice")  # fmt: skip
+@router.post(
+    "/recurring",
+    response={201: RecurringOut, 422: ValidationErrors},
+    url_name="billing_recurring_create",
+    summary="Create a recurring invoice",
+)
 def create_recurring(request: HttpRequest, payload: RecurringIn):
     return save(request, Recurring(), payload, True)
 
 
-@router.get("/recurring/{int:recurring_id}", response=RecurringOut,
-            url_name="billing_recurring_read", summary="Read a recurring invoice")  # fmt: skip
+@router.get(
+    "/recurring/{int:recurring_id}",
+    response=RecurringOut,
+    url_name="billing_recurring_read",
+    summary="Read a recurring invoice",
+)
 def read_recurring(request: HttpRequest, recurring_id: int):
     return get_object_or_404(recurring_set(), pk=recurring_id)
 
 
-@router.patch("/recurring/{int:recurring_id}", response={200: RecurringOut, 422: ValidationErrors},
-              url_name="billing_recurring_update", summary="Change a recurring invoice")  # fmt: skip
+@router.patch(
+    "/recurring/{int:recurring_id}",
+    response={200: RecurringOut, 422: ValidationErrors},
+    url_name="billing_recurring_update",
+    summary="Change a recurring invoice",
+)
 def update_recurring(request: HttpRequest, recurring_id: int, payload: RecurringIn):
     return save(request, get_object_or_404(Recurring, pk=recurring_id), payload, False)
 
 
-@router.delete("/recurring/{int:recurring_id}", response={204: None},
-               url_name="billing_recurring_delete", summary="Delete a recurring invoice (its invoices stay)")  # fmt: skip
+@router.delete(
+    "/recurring/{int:recurring_id}",
+    response={204: None},
+    url_name="billing_recurring_delete",
+    summary="Delete a recurring invoice (its invoices stay)",
+)
 def delete_recurring(request: HttpRequest, recurring_id: int):
     do_delete_recurring(request.user, get_object_or_404(Recurring, pk=recurring_id))
     return 204, None

@@ -5,7 +5,6 @@ ignore it; the banks' CSV layouts. Refusals answer 422 with the reason and chang
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -15,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors, validation_errors
+from patron.api.fields import Money
 from patron.audit.log import record
 from patron.billing.forms.statements import BankMappingForm
 from patron.billing.models import BankMapping, Document, Statement, StatementLine
@@ -36,7 +36,7 @@ class LineOut(Schema):
     statement_id: int
     row: int
     booking_date: date
-    amount: Decimal
+    amount: Money
     currency: str
     counterparty: str
     iban: str
@@ -137,14 +137,17 @@ def statements():
     return statement_counts(Statement.objects.select_related("mapping"))
 
 
-@router.post("", response={200: ImportOut, 201: ImportOut, 422: ValidationErrors},
-             url_name="statements_import",
-             summary="Import a statement (multipart `file`, and `mapping` for a CSV): its lines "
-                     "and proposed matches; 201 when new lines were added, 200 when none")  # fmt: skip
+@router.post(
+    "",
+    response={200: ImportOut, 201: ImportOut, 422: ValidationErrors},
+    url_name="statements_import",
+    summary="Import a statement (multipart `file`, and `mapping` for a CSV): its lines "
+    "and proposed matches; 201 when new lines were added, 200 when none",
+)
 def import_statement(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
-    mapping: str = Form(""),  # noqa: B008
+    mapping: str = Form(""),
 ):
     try:
         check_size(file.size)
@@ -160,21 +163,31 @@ def import_statement(
         return 422, {"detail": REFUSED, "errors": {"file": [str(e)]}}
     statement = statements().get(pk=importer.statement.pk) if importer.statement else None
     body = {
-        "new_lines": counts["statement lines"], "proposed": counts["proposed matches"],
-        "already_imported": counts.get("skipped as already imported", 0), "statement": statement,
-    }  # fmt: skip
+        "new_lines": counts["statement lines"],
+        "proposed": counts["proposed matches"],
+        "already_imported": counts.get("skipped as already imported", 0),
+        "statement": statement,
+    }
     return (201 if counts["statement lines"] else 200), body
 
 
-@router.get("", response=list[StatementSummary], url_name="statements_list",
-            summary="Imported statements, newest first, with their lines counted by state")  # fmt: skip
+@router.get(
+    "",
+    response=list[StatementSummary],
+    url_name="statements_list",
+    summary="Imported statements, newest first, with their lines counted by state",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_statements(request: HttpRequest):
     return statements().order_by("-imported_at", "-pk")
 
 
-@router.get("/lines", response=list[LineOut], url_name="statements_lines",
-            summary="Statement lines; `state` unmatched, proposed, confirmed, ignored or debits")  # fmt: skip
+@router.get(
+    "/lines",
+    response=list[LineOut],
+    url_name="statements_lines",
+    summary="Statement lines; `state` unmatched, proposed, confirmed, ignored or debits",
+)
 @paginate(PageNumberPagination, page_size=100)
 def list_lines(request: HttpRequest, filters: Query[LineFilters]):
     lines = StatementLine.objects.select_related("document").order_by("statement", "row", "pk")
@@ -187,14 +200,22 @@ def list_lines(request: HttpRequest, filters: Query[LineFilters]):
     return lines
 
 
-@router.get("/mappings", response=list[MappingOut], url_name="statements_mappings",
-            summary="The banks' CSV layouts")  # fmt: skip
+@router.get(
+    "/mappings",
+    response=list[MappingOut],
+    url_name="statements_mappings",
+    summary="The banks' CSV layouts",
+)
 def list_mappings(request: HttpRequest):
     return list(BankMapping.objects.all())
 
 
-@router.post("/mappings", response={201: MappingOut, 422: ValidationErrors},
-             url_name="statements_mapping_create", summary="Save a bank's CSV layout")  # fmt: skip
+@router.post(
+    "/mappings",
+    response={201: MappingOut, 422: ValidationErrors},
+    url_name="statements_mapping_create",
+    summary="Save a bank's CSV layout",
+)
 def create_mapping(request: HttpRequest, payload: MappingIn):
     return save_mapping(request, payload, None)
 
@@ -210,15 +231,22 @@ def save_mapping(request, payload, mapping):
     return (200 if mapping else 201), saved
 
 
-@router.put("/mappings/{int:mapping_id}", response={200: MappingOut, 422: ValidationErrors},
-            url_name="statements_mapping_update",
-            summary="Replace a bank's CSV layout (every field, as when created)")  # fmt: skip
+@router.put(
+    "/mappings/{int:mapping_id}",
+    response={200: MappingOut, 422: ValidationErrors},
+    url_name="statements_mapping_update",
+    summary="Replace a bank's CSV layout (every field, as when created)",
+)
 def update_mapping(request: HttpRequest, mapping_id: int, payload: MappingIn):
     return save_mapping(request, payload, get_object_or_404(BankMapping, pk=mapping_id))
 
 
-@router.delete("/mappings/{int:mapping_id}", response={204: None},
-               url_name="statements_mapping_delete", summary="Delete a bank's CSV layout")  # fmt: skip
+@router.delete(
+    "/mappings/{int:mapping_id}",
+    response={204: None},
+    url_name="statements_mapping_delete",
+    summary="Delete a bank's CSV layout",
+)
 def delete_mapping(request: HttpRequest, mapping_id: int):
     mapping = get_object_or_404(BankMapping, pk=mapping_id)
     record(request.user, "delete", mapping)
@@ -226,8 +254,12 @@ def delete_mapping(request: HttpRequest, mapping_id: int):
     return 204, None
 
 
-@router.get("/{int:statement_id}", response=StatementOut, url_name="statements_read",
-            summary="A statement with its lines and their proposed matches")  # fmt: skip
+@router.get(
+    "/{int:statement_id}",
+    response=StatementOut,
+    url_name="statements_read",
+    summary="A statement with its lines and their proposed matches",
+)
 def read_statement(request: HttpRequest, statement_id: int):
     return get_object_or_404(statements(), pk=statement_id)
 
@@ -236,18 +268,23 @@ def line_out(line):
     return StatementLine.objects.select_related("document").get(pk=line.pk)
 
 
-@router.post("/lines/{int:line_id}/confirm", response={200: LineOut, 422: ValidationErrors},
-             url_name="statements_line_confirm",
-             summary="Record the payment a credit line is: of its proposed invoice, or of "
-                     "`document_id`; 422 with the reason, nothing recorded")  # fmt: skip
+@router.post(
+    "/lines/{int:line_id}/confirm",
+    response={200: LineOut, 422: ValidationErrors},
+    url_name="statements_line_confirm",
+    summary="Record the payment a credit line is: of its proposed invoice, or of "
+    "`document_id`; 422 with the reason, nothing recorded",
+)
 def confirm_line(request: HttpRequest, line_id: int, payload: ConfirmIn):
     line = get_object_or_404(StatementLine, pk=line_id)
     chosen = None
     if payload.document_id is not None:
         chosen = Document.objects.filter(pk=payload.document_id).first()
         if chosen is None:
-            return 422, {"detail": "No payment was recorded.",
-                         "errors": {"document_id": ["Give the id of an open invoice."]}}  # fmt: skip
+            return 422, {
+                "detail": "No payment was recorded.",
+                "errors": {"document_id": ["Give the id of an open invoice."]},
+            }
     try:
         do_confirm_line(request.user, line, chosen)
     except ValidationError as e:
@@ -255,9 +292,12 @@ def confirm_line(request: HttpRequest, line_id: int, payload: ConfirmIn):
     return 200, line_out(line)
 
 
-@router.post("/lines/{int:line_id}/ignore", response={200: LineOut, 422: ValidationErrors},
-             url_name="statements_line_ignore",
-             summary="Leave a line out of the matching (a confirmed one cannot be)")  # fmt: skip
+@router.post(
+    "/lines/{int:line_id}/ignore",
+    response={200: LineOut, 422: ValidationErrors},
+    url_name="statements_line_ignore",
+    summary="Leave a line out of the matching (a confirmed one cannot be)",
+)
 def ignore_line(request: HttpRequest, line_id: int):
     line = get_object_or_404(StatementLine, pk=line_id)
     try:
@@ -267,7 +307,11 @@ def ignore_line(request: HttpRequest, line_id: int):
     return 200, line_out(line)
 
 
-@router.post("/lines/{int:line_id}/restore", response=LineOut,
-             url_name="statements_line_restore", summary="An ignored line back in the matching")  # fmt: skip
+@router.post(
+    "/lines/{int:line_id}/restore",
+    response=LineOut,
+    url_name="statements_line_restore",
+    summary="An ignored line back in the matching",
+)
 def restore_line(request: HttpRequest, line_id: int):
     return line_out(do_restore_line(request.user, get_object_or_404(StatementLine, pk=line_id)))

@@ -104,16 +104,20 @@ def build(archive_id):
         with os.fdopen(fd, "wb") as out:
             count = write_archive(Period(archive.start, archive.end), out, progress=progress)
         os.replace(partial, target)
-    except Exception as error:  # noqa: BLE001 -- any failure is the archive's, shown on the page
+    except Exception as error:  # any failure is the archive's, shown on the page
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         log.exception("The archive %s could not be built", archive)
         mine.update(state=State.FAILED, error=str(error)[:500])
         return "failed"
     mine.update(
-        state=State.READY, built_at=timezone.now(), documents=count, done=count,
-        size=target.stat().st_size, error="",
-    )  # fmt: skip
+        state=State.READY,
+        built_at=timezone.now(),
+        documents=count,
+        done=count,
+        size=target.stat().st_size,
+        error="",
+    )
     prune()
     return "ready"
 
@@ -149,8 +153,11 @@ def resume_interrupted_builds(now=None):
                 pk=archive.pk, state=State.BUILDING, claimed_at=archive.claimed_at
             )
             if archive.attempts >= MAX_ATTEMPTS:
-                same.update(state=State.FAILED, error=_("Interrupted %(n)s times while it was "
-                            "being prepared.") % {"n": archive.attempts})  # fmt: skip
+                same.update(
+                    state=State.FAILED,
+                    error=_("Interrupted %(n)s times while it was being prepared.")
+                    % {"n": archive.attempts},
+                )
                 continue
             won = same.update(state=State.QUEUED, requested_at=now)
         if won:

@@ -21,9 +21,9 @@ from patron.business.contributions import (
     belgian_contributions,
     belgian_net_income,
     belgian_scale,
-    cents,
     micro_rates,
 )
+from patron.money import cents
 from patron.work.models import Expense
 
 ZERO = Decimal("0.00")
@@ -101,7 +101,7 @@ def micro_declarations(business, year, today):
                 cents(turnover * rates.liberatoire / 100)
                 if business.versement_liberatoire
                 else ZERO,
-            )  # fmt: skip
+            )
         )
     return MicroDeclarations(year, business.declaration_period, rates, confirmed, periods)
 
@@ -147,9 +147,16 @@ def belgian_estimate(business, year, today):
     scale, confirmed = belgian_scale(year)
     net = belgian_net_income(estimated, scale)
     return BelgianEstimate(
-        year, scale, confirmed, cents(earned), days, estimated, net,
-        belgian_contributions(net, scale), business.quarterly_contribution,
-    )  # fmt: skip
+        year,
+        scale,
+        confirmed,
+        cents(earned),
+        days,
+        estimated,
+        net,
+        belgian_contributions(net, scale),
+        business.quarterly_contribution,
+    )
 
 
 def declarations(business, year, today):

@@ -22,6 +22,7 @@ from patron.billing.documents.deposits import deducted_totals, deductions
 from patron.billing.einvoice.rendering import filename, formats_of, rendering
 from patron.billing.models import Document, Kind, Payment, Status, Unit
 from patron.billing.payments.ledger import open_amount, state_of, with_states
+from patron.money import amount_text
 from patron.system.exporting import neutralise
 from patron.work.expenses.views import expense_table
 from patron.work.models import Expense
@@ -60,11 +61,6 @@ def documents_of(period):
     )
 
 
-def cents(value):
-    """An amount as the tables write them: 500.00 (SQLite gives sums as 500)."""
-    return f"{Decimal(value):.2f}"
-
-
 def deducted_sums(documents):
     """{pk: (base, VAT)} the final invoices among `documents` deduct for their deposits."""
     return {
@@ -99,12 +95,12 @@ def document_table(documents):
             d.total_excl_vat,
             d.total_vat,
             d.total_incl_vat,
-            cents(d.paid),
-            cents(open_amount(d)),
+            amount_text(d.paid),
+            amount_text(open_amount(d)),
             state_of(d),
             d.corrects.number if d.corrects else "",
-            *(cents(amount) for amount in deducted.get(d.pk, (ZERO, ZERO))),
-        )  # fmt: skip
+            *(amount_text(amount) for amount in deducted.get(d.pk, (ZERO, ZERO))),
+        )
         for d in documents
     )
     return header, rows
@@ -125,17 +121,36 @@ def line_table(documents):
     def rows_of(d):
         for n, line in enumerate(d.lines.all(), start=1):
             yield (
-                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), n,
-                line.description, line.quantity.normalize(), line.unit,
-                line.unit_price.normalize(), line.discount_percent, line.category,
-                line.vat_rate, line.net, d.currency,
-            )  # fmt: skip
+                d.number,
+                d.issue_date.isoformat(),
+                d.buyer.get("display_name", ""),
+                n,
+                line.description,
+                line.quantity.normalize(),
+                line.unit,
+                line.unit_price.normalize(),
+                line.discount_percent,
+                line.category,
+                line.vat_rate,
+                line.net,
+                d.currency,
+            )
         for group in deducted.get(d.pk, ()):
             yield (
-                d.number, d.issue_date.isoformat(), d.buyer.get("display_name", ""), "",
-                _("Deposit deducted"), 1, Unit.LUMP_SUM, -group.taxable, Decimal("0.00"),
-                group.category, cents(group.rate), cents(-group.taxable), d.currency,
-            )  # fmt: skip
+                d.number,
+                d.issue_date.isoformat(),
+                d.buyer.get("display_name", ""),
+                "",
+                _("Deposit deducted"),
+                1,
+                Unit.LUMP_SUM,
+                -group.taxable,
+                Decimal("0.00"),
+                group.category,
+                amount_text(group.rate),
+                amount_text(-group.taxable),
+                d.currency,
+            )
 
     return header, (row for d in documents for row in rows_of(d))
 
@@ -159,8 +174,8 @@ def payment_table(payments):
             p.amount,
             p.currency,
             " ".join(f"{a.document.number}:{a.amount}" for a in p.allocations.all()),
-            cents(p.amount - sum(a.amount for a in p.allocations.all())),
-        )  # fmt: skip
+            amount_text(p.amount - sum(a.amount for a in p.allocations.all())),
+        )
         for p in payments
     )
     return header, rows
@@ -193,7 +208,7 @@ def tables(period):
                 .prefetch_related("allocations__document")
                 .order_by("date", "pk")
             ),
-        ),  # fmt: skip
+        ),
         ("expenses.csv", *expense_table(expenses_of(period))),
     ]
 
@@ -277,9 +292,16 @@ def summary(period):
         base_back, vat_back = deducted_back.get(row["currency"], (ZERO, ZERO))
         invoiced, vat_invoiced = row["invoiced"] - base, row["vat"] - vat
         credited, vat_credited = row["credited"] + base_back, row["vat_credited"] + vat_back
-        rows.append({**row, "invoiced": invoiced, "vat": vat_invoiced, "credited": credited,
-                     "vat_credited": vat_credited,
-                     "net_vat": vat_invoiced - vat_credited})  # fmt: skip
+        rows.append(
+            {
+                **row,
+                "invoiced": invoiced,
+                "vat": vat_invoiced,
+                "credited": credited,
+                "vat_credited": vat_credited,
+                "net_vat": vat_invoiced - vat_credited,
+            }
+        )
     return {
         "documents": rows,
         "payments": list(received),

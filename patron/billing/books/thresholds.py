@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from patron.billing.books.vat_return import paid_groups
 from patron.billing.documents.deposits import deducted_totals
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
-from patron.billing.rules.totals import cents
+from patron.money import cents
 
 WARNING_AT = Decimal("0.80")
 ZERO = Decimal("0.00")

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from patron.billing.documents.deposits import deductions, remainder, share_of_rest
 from patron.billing.models import Allocation, Document, Kind, Payment, Status
-from patron.billing.rules.totals import cents
 from patron.billing.rules.vat import EXEMPT, OUTSIDE, REVERSE, STANDARD, ZERO
+from patron.money import cents
 from patron.work.models import Expense
 
 ZERO_EUR = Decimal("0.00")
@@ -39,8 +39,9 @@ BELGIAN_BOXES = {
     "01": gettext_lazy("Operations at 6 %"),
     "02": gettext_lazy("Operations at 12 %"),
     "03": gettext_lazy("Operations at 21 %"),
-    "44": gettext_lazy("Services to businesses in another EU country, VAT due by the client "
-                       "(reverse charge)"),
+    "44": gettext_lazy(
+        "Services to businesses in another EU country, VAT due by the client (reverse charge)"
+    ),
     "47": gettext_lazy("Other exempt operations and operations outside Belgium"),
     "48": gettext_lazy("Credit notes issued for the operations of boxes 44 and 46"),
     "49": gettext_lazy("Credit notes issued for the other outgoing operations"),
@@ -54,7 +55,7 @@ BELGIAN_BOXES = {
     "YY": gettext_lazy("Total of the VAT deductible (59 + 62 + 64)"),
     "71": gettext_lazy("VAT to pay to the State (XX − YY)"),
     "72": gettext_lazy("VAT the State owes you (YY − XX)"),
-}  # fmt: skip
+}
 BELGIAN_RATE_BOX = {Decimal("6"): "01", Decimal("12"): "02", Decimal("21"): "03"}
 
 # French CA3 (formulaire 3310-CA3-SD, 2024 millésime), the lines Patron fills, in the order
@@ -83,10 +84,12 @@ FRENCH_RATE_BOX = {
 # What the sources could not confirm about a line, shown beside it (docs/facts/tax-figures.md
 # §5).
 FRENCH_UNCONFIRMED = {
-    "E2": gettext_lazy("The services to businesses in another EU country are put here, as the "
-                       "DGFiP notice is understood to want; some software puts them on line F2. "
-                       "The notice's text was not read."),
-}  # fmt: skip
+    "E2": gettext_lazy(
+        "The services to businesses in another EU country are put here, as the "
+        "DGFiP notice is understood to want; some software puts them on line F2. "
+        "The notice's text was not read."
+    ),
+}
 BELGIAN_UNCONFIRMED_DEPOSIT = gettext_lazy(
     "When the VAT of a deposit on a service to a business in another EU country (box 44) is "
     "due is not confirmed: it is counted like any deposit, in the period of its invoice."
@@ -192,11 +195,13 @@ def belgian_return(period):
     if reverse_deposit:
         boxes[list(BELGIAN_BOXES).index("44")].unconfirmed = str(BELGIAN_UNCONFIRMED_DEPOSIT)
     notes = [
-        _("Invoices and credit notes issued in the period, in euros; a final invoice counts "
-          "without the deposit it deducts, declared with the deposit invoice. Purchases are "
-          "all put in box 82: move goods for resale (81) and investments (83) where they "
-          "belong, and add the VAT you cannot deduct to their base."),
-    ]  # fmt: skip
+        _(
+            "Invoices and credit notes issued in the period, in euros; a final invoice counts "
+            "without the deposit it deducts, declared with the deposit invoice. Purchases are "
+            "all put in box 82: move goods for resale (81) and investments (83) where they "
+            "belong, and add the VAT you cannot deduct to their base."
+        ),
+    ]
     return VatReturn("BE", "invoices", boxes, notes + foreign_note(period))
 
 
@@ -288,17 +293,21 @@ def french_return(period):
             amount, vat = cents(bases[code]), None
         boxes.append(Box(code, str(label), amount, vat, str(FRENCH_UNCONFIRMED.get(code, ""))))
     notes = [
-        _("VAT on services is due when they are paid: the payments received in the period "
-          "count, each for the VAT of the invoice it settles (a final invoice without the "
-          "deposit it deducts), and the refunds of credit notes come off. If you opted for "
-          "VAT on debits, count the invoices issued instead."),
-    ]  # fmt: skip
+        _(
+            "VAT on services is due when they are paid: the payments received in the period "
+            "count, each for the VAT of the invoice it settles (a final invoice without the "
+            "deposit it deducts), and the refunds of credit notes come off. If you opted for "
+            "VAT on debits, count the invoices issued instead."
+        ),
+    ]
     if any(box.code in rate_lines and box.amount < 0 for box in boxes):
         notes.append(
-            _("Refunds exceed what was received at one rate, whose line is negative: the form "
-              "takes no negative amount there. Type 0 and put that VAT in the VAT to deduct "
-              "(line 21, other VAT to deduct: not confirmed by Patron's reference).")
-        )  # fmt: skip
+            _(
+                "Refunds exceed what was received at one rate, whose line is negative: the form "
+                "takes no negative amount there. Type 0 and put that VAT in the VAT to deduct "
+                "(line 21, other VAT to deduct: not confirmed by Patron's reference)."
+            )
+        )
     return VatReturn("FR", "payments", boxes, notes + foreign_note(period))
 
 

@@ -23,7 +23,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from patron.billing.models import Document, Kind, Status
-from patron.billing.rules.totals import ZERO, VatGroup, cents
+from patron.billing.rules.totals import ZERO, VatGroup
+from patron.money import cents
 
 
 def group_sums(documents):

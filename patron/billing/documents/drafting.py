@@ -3,7 +3,7 @@ expenses or typed, turned into credit notes; saved and deleted while they are dr
 
 from collections import defaultdict
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +16,12 @@ from patron.audit.log import record
 from patron.billing.models import FROZEN, Adjustment, Document, Kind, Line, Status, Unit
 from patron.billing.rules.vat import charges_vat, rates_for, suggest_treatment
 from patron.business.models import Business
+from patron.business.profile import get_business
+from patron.money import in_hours
 from patron.work.models import Expense, Project, TimeEntry
-from patron.work.projects import effective_rate
+from patron.work.projects import applicable_rate
 from patron.work.timing import billable_seconds
 
-HOURS = Decimal("0.0001")
 QUOTE_VALID_DAYS = 30
 
 
@@ -41,7 +42,7 @@ def standard_rate(business, on=None):
 def new_draft(client, kind=Kind.INVOICE, *, project=None, business=None, **fields):
     """An unsaved draft with the client's language and currency and the VAT treatment that
     fits seller and client (the user may change any of them)."""
-    business = business or Business.objects.first()
+    business = business or get_business()
     document = Document(kind=kind, client=client, project=project, **fields)
     if kind == Kind.QUOTE and "valid_until" not in fields:
         document.valid_until = timezone.localdate() + timedelta(days=QUOTE_VALID_DAYS)
@@ -61,10 +62,6 @@ def new_draft(client, kind=Kind.INVOICE, *, project=None, business=None, **field
 
 def default_rate(document, business):
     return standard_rate(business) if business and charges_vat(document.treatment) else Decimal(0)
-
-
-def hours(seconds):
-    return (Decimal(seconds) / 3600).quantize(HOURS, rounding=ROUND_HALF_UP)
 
 
 def unbilled_time(project=None, client=None, since=None, until=None):
@@ -105,17 +102,17 @@ def time_lines(entries, grouping, business, vat_rate, language):
             groups.items(), key=lambda g: (g[0][0], str(g[0][1]))
         ):
             project = projects[project_id]
-            rate = effective_rate(project, business).amount or Decimal("0")
+            rate = applicable_rate(project, business).amount or Decimal("0")
             description = project.name
             if detail:
                 shown = (
                     date_format(detail, "SHORT_DATE_FORMAT") if hasattr(detail, "day") else detail
                 )
                 description = f"{project.name} — {shown}"
-            quantity, unit = hours(seconds), Unit.HOUR
+            quantity, unit = in_hours(seconds, 4), Unit.HOUR
             if project.billing_mode == Project.BillingMode.DAILY:
                 per_day = business.planned_hours_per_day if business else Decimal(8)
-                quantity, unit = (hours(seconds) / per_day).quantize(HOURS), Unit.DAY
+                quantity, unit = in_hours(seconds / per_day, 4), Unit.DAY  # hours ÷ hours a day
             elif project.billing_mode == Project.BillingMode.FIXED:
                 quantity, unit = Decimal(1), Unit.LUMP_SUM
             lines.append(
@@ -125,7 +122,7 @@ def time_lines(entries, grouping, business, vat_rate, language):
                     unit=unit,
                     unit_price=rate,
                     vat_rate=vat_rate,
-                )  # fmt: skip
+                )
             )
     return lines
 
@@ -153,11 +150,19 @@ def unbilled_expenses(project=None, client=None):
 
 
 @transaction.atomic
-def do_create_from_work(user, client, *, project=None, since=None, until=None,
-                        grouping=Grouping.TASK, with_expenses=True):  # fmt: skip
+def do_create_from_work(
+    user,
+    client,
+    *,
+    project=None,
+    since=None,
+    until=None,
+    grouping=Grouping.TASK,
+    with_expenses=True,
+):
     """A draft invoice billing the unbilled time (and billable expenses) of a project or client;
     the entries and expenses are linked to it, and freed again if the draft is deleted."""
-    business = Business.objects.first()
+    business = get_business()
     entries = list(
         unbilled_time(project, None if project else client, since, until)
         .select_related("project", "project__client", "task")
@@ -226,10 +231,15 @@ def follow_up(source, kind, **fields):
     """An unsaved draft that follows `source` (a credit note, a deposit or final invoice…):
     the same client, project, VAT treatment, currency, language and client's reference."""
     return new_draft(
-        source.client, kind, project=source.project, treatment=source.treatment,
-        currency=source.currency, language=source.language,
-        buyer_reference=source.buyer_reference, **fields,
-    )  # fmt: skip
+        source.client,
+        kind,
+        project=source.project,
+        treatment=source.treatment,
+        currency=source.currency,
+        language=source.language,
+        buyer_reference=source.buyer_reference,
+        **fields,
+    )
 
 
 def copied_lines(source):
@@ -242,7 +252,7 @@ def copied_lines(source):
             unit_price=line.unit_price,
             discount_percent=line.discount_percent,
             vat_rate=line.vat_rate,
-        )  # fmt: skip
+        )
         for line in source.lines.all()
     ]
 
@@ -256,7 +266,7 @@ def copied_adjustments(source):
             percent=adjustment.percent,
             amount=adjustment.amount,
             vat_rate=adjustment.vat_rate,
-        )  # fmt: skip
+        )
         for adjustment in source.adjustments.all()
     ]
 
@@ -279,11 +289,14 @@ def do_credit_note(user, invoice, *, full=True):
     # invoice takes back what it asked, the deposit invoice keeps its own (a credit note
     # of its own takes that back).
     note = follow_up(
-        invoice, Kind.CREDIT_NOTE, corrects=invoice, exchange_rate=invoice.exchange_rate,
+        invoice,
+        Kind.CREDIT_NOTE,
+        corrects=invoice,
+        exchange_rate=invoice.exchange_rate,
         exchange_rate_date=invoice.exchange_rate_date,
         exchange_rate_source=invoice.exchange_rate_source,
         prepaid=invoice.prepaid if full else Decimal("0.00"),
-    )  # fmt: skip
+    )
     note.save()
     if full:
         save_copy(note, invoice)

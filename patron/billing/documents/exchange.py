@@ -110,8 +110,10 @@ def set_rate(document, rate, source=TYPED, day=None):
     """The rate on the (unsaved) document, with its day and source; none in euros."""
     if document.currency == "EUR" or rate is None:
         document.exchange_rate, document.exchange_rate_date, document.exchange_rate_source = (
-            None, None, "",
-        )  # fmt: skip
+            None,
+            None,
+            "",
+        )
         return document
     document.exchange_rate = rate
     document.exchange_rate_date = day or timezone.localdate()

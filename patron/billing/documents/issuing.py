@@ -26,7 +26,7 @@ from patron.billing.documents.quotes import deposits_of
 from patron.billing.models import DEFAULT_PATTERNS, Document, Kind, Sequence, Status, locked
 from patron.billing.payments.ledger import with_balances
 from patron.billing.rules.vat import EU, Treatment, charges_vat, rates_for
-from patron.business.models import Business
+from patron.business.profile import get_business
 from patron.contacts.models import Contact
 from patron.money import check_currency
 
@@ -51,9 +51,9 @@ def buyer_snapshot(client):
     return snapshot
 
 
-def problems(document, business=None):
+def problems(document, business=None):  # noqa: C901 -- every check, one after the other
     """Why the document cannot be issued as it is: a list of sentences, empty when it can."""
-    business = business or Business.objects.first()
+    business = business or get_business()
     found = []
     if business is None:
         return [_("Fill in your business profile first.")]
@@ -126,11 +126,16 @@ def problems(document, business=None):
             total = document.totals(lines, adjustments).due
             if credited + total > corrected.amount_due:
                 found.append(
-                    _("Together with the credit notes already issued (%(credited)s), this one "
-                      "would credit more than invoice %(number)s's %(total)s.")
-                    % {"credited": credited, "number": corrected.number,
-                       "total": corrected.amount_due}
-                )  # fmt: skip
+                    _(
+                        "Together with the credit notes already issued (%(credited)s), this one "
+                        "would credit more than invoice %(number)s's %(total)s."
+                    )
+                    % {
+                        "credited": credited,
+                        "number": corrected.number,
+                        "total": corrected.amount_due,
+                    }
+                )
             if document.prepaid and document.prepaid != corrected.prepaid:
                 found.append(
                     _("A credit note deducts a deposit only as its invoice did (%(prepaid)s).")
@@ -148,9 +153,11 @@ def currency_problems(document):
     if document.currency != "EUR" and charges_vat(document.treatment):
         if not document.exchange_rate or document.exchange_rate <= 0:
             return [
-                _("VAT must be stated in euros too: give the exchange rate of the day (or take "
-                  "the ECB's), or invoice in EUR.")
-            ]  # fmt: skip
+                _(
+                    "VAT must be stated in euros too: give the exchange rate of the day (or take "
+                    "the ECB's), or invoice in EUR."
+                )
+            ]
     return []
 
 
@@ -192,10 +199,12 @@ def deposit_problems(document):
     paid = sum((d.total_incl_vat - d.credited for d in deposits), Decimal("0.00"))
     if paid != document.prepaid:
         return [
-            _("The deposit invoices of this quote come to %(paid)s, this invoice deducts "
-              "%(prepaid)s: delete this draft and make the final invoice again.")
+            _(
+                "The deposit invoices of this quote come to %(paid)s, this invoice deducts "
+                "%(prepaid)s: delete this draft and make the final invoice again."
+            )
             % {"paid": paid, "prepaid": document.prepaid}
-        ]  # fmt: skip
+        ]
     return []
 
 
@@ -288,7 +297,7 @@ def do_issue(user, document, *, actor=""):
     3. check everything (problems), on what the database now holds;
     4. take the next number under the sequence's lock, snapshot, freeze and chain.
     """
-    business = Business.objects.first()
+    business = get_business()
     with transaction.atomic():
         document = (
             locked(Document.objects)

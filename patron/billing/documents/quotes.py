@@ -12,7 +12,7 @@ from patron.audit.log import record
 from patron.billing.documents.drafting import follow_up, save_copy, save_lines
 from patron.billing.models import Document, Kind, Line, Status, Unit
 from patron.billing.payments.ledger import with_balances
-from patron.billing.rules.totals import cents
+from patron.money import cents
 from patron.portal.models import Decision
 
 OPEN = (Status.ISSUED, Status.SENT)
@@ -49,9 +49,14 @@ def do_answer(quote, *, accepted, name="", reason="", terms_accepted=False, ip=N
         if not accepted and not reason:
             raise ValidationError(_("Tell us why you decline the quote."))
         decision = Decision.objects.create(
-            document=quote, accepted=accepted, name=name, reason=reason,
-            terms_accepted=terms_accepted, ip=ip, version=quote.hash,
-        )  # fmt: skip
+            document=quote,
+            accepted=accepted,
+            name=name,
+            reason=reason,
+            terms_accepted=terms_accepted,
+            ip=ip,
+            version=quote.hash,
+        )
         quote.status = Status.ACCEPTED if accepted else Status.DECLINED
         quote.save(update_fields=["status", "updated_at"])
         who = f"{name} (portal)" if name else "client (portal)"
@@ -111,7 +116,7 @@ def do_deposit_invoice(user, quote):
             unit=Unit.LUMP_SUM,
             unit_price=cents(group.taxable * percent / 100),
             vat_rate=group.rate,
-        )  # fmt: skip
+        )
         for group in totals.groups
     ]
     save_lines(invoice, lines)

@@ -248,7 +248,7 @@ def facts(document):
                 line.net,
                 line.category,
                 line.vat_rate,
-            )  # fmt: skip
+            )
         )
     period = delivery = None
     if document.service_start and document.service_end:

@@ -33,7 +33,7 @@ from patron.billing.rules.mentions import (
 from patron.billing.rules.totals import euro_groups
 from patron.billing.rules.vat import STANDARD, ZERO
 from patron.business.brand import HEX_COLOUR, TYPEFACES
-from patron.business.models import Business
+from patron.business.profile import get_business
 from patron.system.pdf import media_url, static_root, static_url
 
 # Full fonts for PDFs (static/vendor/fonts/full/<typeface>/, SOURCES.md there): the web's
@@ -346,12 +346,12 @@ def document_context(document, business):
 def document_html(document, business=None):
     """The HTML WeasyPrint turns into the document's PDF, in the document's language; its
     look is in document_css()."""
-    business = business if business is not None else Business.objects.first()
+    business = business if business is not None else get_business()
     with translation.override(document.language):
         return render_to_string("billing/pdf/document.html", document_context(document, business))
 
 
 def document_css(business=None):
     """The stylesheets of the PDF, as texts: the brand kit's, then the document's layout."""
-    business = business if business is not None else Business.objects.first()
+    business = business if business is not None else get_business()
     return (brand(business)["css"], render_to_string("billing/pdf/document.css"))

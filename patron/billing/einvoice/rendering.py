@@ -75,8 +75,11 @@ def do_store(document, fmt, data):
     if rendering is not None and rendering.sha256 != digest:
         logger.warning(
             "%s: the %s rendered again differs from the one first stored (sha256 %s, now %s)",
-            document.number, fmt, rendering.sha256, digest,
-        )  # fmt: skip
+            document.number,
+            fmt,
+            rendering.sha256,
+            digest,
+        )
     new = Rendering(document=document, format=fmt, sha256=digest, size=len(data))
     new.file.save(name, ContentFile(data), save=False)
     try:

@@ -151,13 +151,20 @@ class LineForm(forms.ModelForm):
         if quantity is not None and price is not None:
             gross = line_amounts(quantity, price).gross
             if gross > MAX_AMOUNT:
-                self.add_error("unit_price", ValidationError(
-                    _("Quantity × price comes to %(amount)s, more than the %(max)s an amount "
-                      "can be."),
-                    params={"amount": format_money(gross, ""),
-                            "max": format_money(MAX_AMOUNT, "")},
-                    code="too_large",
-                ))  # fmt: skip
+                self.add_error(
+                    "unit_price",
+                    ValidationError(
+                        _(
+                            "Quantity × price comes to %(amount)s, more than the %(max)s an amount "
+                            "can be."
+                        ),
+                        params={
+                            "amount": format_money(gross, ""),
+                            "max": format_money(MAX_AMOUNT, ""),
+                        },
+                        code="too_large",
+                    ),
+                )
         return cleaned
 
 
@@ -250,9 +257,12 @@ class FromWorkForm(forms.Form):
 
     client = PickerField(clients(), source=CONTACTS, scope="clients", label=_("Client"))
     project = PickerField(
-        Project.objects.all(), source=PROJECTS, scope="all", label=_("Only this project"),
+        Project.objects.all(),
+        source=PROJECTS,
+        scope="all",
+        label=_("Only this project"),
         required=False,
-    )  # fmt: skip
+    )
     since = forms.DateField(label=_("From"), required=False, widget=DateInput())
     until = forms.DateField(label=_("To"), required=False, widget=DateInput())
     grouping = forms.ChoiceField(

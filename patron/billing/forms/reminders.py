@@ -58,9 +58,12 @@ class RecurringForm(forms.ModelForm):
         if not self.errors:
             try:
                 check_schedule(
-                    cleaned.get("every"), cleaned.get("unit"), cleaned.get("start"),
-                    cleaned.get("end"), cleaned.get("count"),
-                )  # fmt: skip
+                    cleaned.get("every"),
+                    cleaned.get("unit"),
+                    cleaned.get("start"),
+                    cleaned.get("end"),
+                    cleaned.get("count"),
+                )
             except ValidationError as e:
                 self.add_error(None, e)
         return cleaned

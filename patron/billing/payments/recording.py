@@ -31,7 +31,7 @@ from patron.billing.payments.ledger import (
     with_balances,
 )
 from patron.contacts.models import Contact
-from patron.money import format_money
+from patron.money import cents, format_money
 
 MAX_AMOUNT = Decimal("9999999999.99")
 EARLIEST = Date(2000, 1, 1)
@@ -44,9 +44,9 @@ def checked_amount(value):
         raise ValidationError(_("The amount is not a number.")) from None
     if not amount.is_finite() or amount <= 0:
         raise ValidationError(_("The amount must be more than zero."))
-    if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+    if amount > MAX_AMOUNT or amount != cents(amount):
         raise ValidationError(_("The amount must be at most 9,999,999,999.99, to the cent."))
-    return amount.quantize(Decimal("0.01"))
+    return cents(amount)
 
 
 def checked_date(value):
@@ -146,9 +146,19 @@ def also_payable(document, limit=50):
 
 @transaction.atomic
 def do_record_payment(
-    user, *, client, date, amount, currency="EUR", method=Payment.Method.TRANSFER,
-    reference="", note="", direction=RECEIVED, documents=None, overpayment_confirmed=False,
-):  # fmt: skip
+    user,
+    *,
+    client,
+    date,
+    amount,
+    currency="EUR",
+    method=Payment.Method.TRANSFER,
+    reference="",
+    note="",
+    direction=RECEIVED,
+    documents=None,
+    overpayment_confirmed=False,
+):
     """Record a payment (or a refund) and spread it over `documents` in their order, each up
     to what it still asks, else over the client's open ones, oldest first. A payment's rest
     stays as the client's credit, unasked up to as much again as it settles, beyond that
@@ -166,9 +176,11 @@ def do_record_payment(
         limit = Payment._meta.get_field(field).max_length
         if len(value) > limit:
             raise ValidationError(
-                {field: _("At most %(limit)s characters (it has %(count)s).")
-                 % {"limit": limit, "count": len(value)}}
-            )  # fmt: skip
+                {
+                    field: _("At most %(limit)s characters (it has %(count)s).")
+                    % {"limit": limit, "count": len(value)}
+                }
+            )
     if documents:
         documents = list(
             Document.objects.filter(pk__in=[d.pk for d in documents]).order_by("issue_date", "pk")
@@ -196,9 +208,15 @@ def do_record_payment(
     if direction == RECEIVED and not overpayment_confirmed:
         check_overpayment(amount, amount - left, currency)
     payment = Payment.objects.create(
-        client=client, direction=direction, date=date, amount=amount, currency=currency,
-        method=method, reference=reference, note=note,
-    )  # fmt: skip
+        client=client,
+        direction=direction,
+        date=date,
+        amount=amount,
+        currency=currency,
+        method=method,
+        reference=reference,
+        note=note,
+    )
     allocated = {}
     for document, part in parts:
         Allocation.objects.create(payment=payment, document=document, amount=part)

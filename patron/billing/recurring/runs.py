@@ -134,15 +134,19 @@ def create_for_period(recurring, start, next_start, lines):
     try:
         with transaction.atomic():
             run = RecurringRun.objects.create(
-                recurring=recurring, period_start=start,
+                recurring=recurring,
+                period_start=start,
                 state=RecurringRun.State.ISSUING if auto else RecurringRun.State.DONE,
                 claimed_at=timezone.now() if auto else None,
-            )  # fmt: skip
+            )
             document = new_draft(
-                recurring.client, currency=recurring.currency, treatment=recurring.treatment,
-                service_start=start, service_end=next_start - timedelta(days=1),
+                recurring.client,
+                currency=recurring.currency,
+                treatment=recurring.treatment,
+                service_start=start,
+                service_end=next_start - timedelta(days=1),
                 notes=recurring.notes,
-            )  # fmt: skip
+            )
             document.save()
             save_lines(document, [copied(line) for line in lines])
             run.document = document
@@ -154,10 +158,13 @@ def create_for_period(recurring, start, next_start, lines):
 
 def copied(line):
     return Line(
-        description=line.description, quantity=line.quantity, unit=line.unit,
-        unit_price=line.unit_price, discount_percent=line.discount_percent,
+        description=line.description,
+        quantity=line.quantity,
+        unit=line.unit,
+        unit_price=line.unit_price,
+        discount_percent=line.discount_percent,
         vat_rate=line.vat_rate,
-    )  # fmt: skip
+    )
 
 
 def send_run(run):
@@ -173,8 +180,14 @@ def send_run(run):
             document = do_issue(None, document, actor="recurring")
         if document is not None and document.client.email and not document.sendings.exists():
             subject, body = default_message(document)
-            do_send(None, document, to=document.client.email, subject=subject, body=body,
-                    base_url=settings.BASE_URL)  # fmt: skip
+            do_send(
+                None,
+                document,
+                to=document.client.email,
+                subject=subject,
+                body=body,
+                base_url=settings.BASE_URL,
+            )
     except ValidationError as e:
         reason = "; ".join(e.messages)
         log.warning("Recurring invoice left as a draft (%s): %s", document.pk, reason)

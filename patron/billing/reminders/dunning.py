@@ -106,9 +106,13 @@ def schedule():
         try:
             with transaction.atomic():
                 steps[kind] = ReminderStep.objects.create(
-                    kind=kind, days_after_due=days, subject_fr=subject_fr, body_fr=body_fr,
-                    subject_en=subject_en, body_en=body_en,
-                )  # fmt: skip
+                    kind=kind,
+                    days_after_due=days,
+                    subject_fr=subject_fr,
+                    body_fr=body_fr,
+                    subject_en=subject_en,
+                    body_en=body_en,
+                )
         except IntegrityError:  # another process created it meanwhile
             steps[kind] = ReminderStep.objects.get(kind=kind)
     return sorted(steps.values(), key=lambda s: (s.days_after_due, StepKind.values.index(s.kind)))
@@ -145,9 +149,11 @@ def do_update_step(user, step, *, days_after_due, active, texts):
     if not 1 <= days <= 365:
         raise ValidationError(_("The number of days must be between 1 and 365."))
     labels = {
-        "subject_fr": _("The French subject"), "body_fr": _("The French text"),
-        "subject_en": _("The English subject"), "body_en": _("The English text"),
-    }  # fmt: skip
+        "subject_fr": _("The French subject"),
+        "body_fr": _("The French text"),
+        "subject_en": _("The English subject"),
+        "body_en": _("The English text"),
+    }
     checked = {}
     for field, label in labels.items():
         limit = MAX_SUBJECT if field.startswith("subject") else MAX_BODY
@@ -253,9 +259,12 @@ def cost_of(document, today, step_kind=StepKind.NOTICE):
     business_client = bool(document.buyer.get("is_organisation"))
     claim = step_kind == StepKind.NOTICE and business_client
     return late_cost(
-        document.seller.get("country", ""), document.due_date, outstanding(document), today,
+        document.seller.get("country", ""),
+        document.due_date,
+        outstanding(document),
+        today,
         business_client=claim,
-    )  # fmt: skip
+    )
 
 
 def write_reminder(planned, today):
@@ -269,11 +278,18 @@ def write_reminder(planned, today):
     try:
         with transaction.atomic():
             return Reminder.objects.create(
-                document=document, step=step.kind, written_on=today, to=document.client.email,
+                document=document,
+                step=step.kind,
+                written_on=today,
+                to=document.client.email,
                 subject=subject,
-                body=body, days_late=cost.days_late, outstanding=cost.outstanding,
-                interest=cost.interest, interest_rate=cost.rate, indemnity=cost.indemnity,
-            )  # fmt: skip
+                body=body,
+                days_late=cost.days_late,
+                outstanding=cost.outstanding,
+                interest=cost.interest,
+                interest_rate=cost.rate,
+                indemnity=cost.indemnity,
+            )
     except IntegrityError:  # written by another run: the key holds
         return None
 

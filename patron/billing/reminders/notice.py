@@ -11,7 +11,7 @@ from django.utils import translation
 
 from patron.billing.einvoice.pdf import Formats, brand, identity
 from patron.billing.models import StepKind
-from patron.business.models import Business
+from patron.business.profile import get_business
 from patron.system.pdf import write_pdf
 
 
@@ -43,14 +43,14 @@ def letter_context(reminder, business):
 
 
 def letter_html(reminder, business=None):
-    business = business if business is not None else Business.objects.first()
+    business = business if business is not None else get_business()
     with translation.override(reminder.document.language):
         return render_to_string("billing/pdf/notice.html", letter_context(reminder, business))
 
 
 def letter_pdf(reminder):
     assert reminder.step == StepKind.NOTICE
-    business = Business.objects.first()
+    business = get_business()
     created = reminder.created_at.astimezone(UTC).replace(microsecond=0)
     identifier = hashlib.sha256(f"notice:{reminder.pk}:{created}".encode()).digest()[:16]
     css = (brand(business)["css"], render_to_string("billing/pdf/notice.css"))

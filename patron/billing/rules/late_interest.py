@@ -13,13 +13,13 @@ is used and said to be so.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from patron.billing.rules.mentions import LATE_PAYMENT
+from patron.money import cents
 
-CENT = Decimal("0.01")
 DAYS_A_YEAR = Decimal("365")
 
 
@@ -171,10 +171,15 @@ def late_cost(country, due_date, outstanding, today, business_client=True):
         day = until + timedelta(days=1)
     indemnity = indemnity_for(country, due_date)
     return LateCost(
-        days, outstanding, last.percent if last else None,
-        interest.quantize(CENT, rounding=ROUND_HALF_UP), indemnity, provisional,
-        last.source if last else "", str(unconfirmed_reason(last, provisional)),
-    )  # fmt: skip
+        days,
+        outstanding,
+        last.percent if last else None,
+        cents(interest),
+        indemnity,
+        provisional,
+        last.source if last else "",
+        str(unconfirmed_reason(last, provisional)),
+    )
 
 
 PAST_THE_TABLE = _("Past the last half-year Patron knows: its rate is used until updated.")

@@ -11,20 +11,16 @@ follow BR-CO-10 to BR-CO-16.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from patron.billing.rules.vat import STANDARD
+from patron.money import cents
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 # What the amount columns hold (14 digits, 2 of them decimals): anything larger is refused
 # before it is stored, or a later read of the row would fail.
 MAX_AMOUNT = Decimal("999999999999.99")
-
-
-def cents(amount):
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -142,9 +138,17 @@ def compute(lines, prepaid=ZERO, adjustments=()):
     total_vat = sum((group.vat for group in groups), ZERO)
     incl = excl + total_vat
     return Totals(
-        total_lines, groups, excl, total_vat, incl, cents(prepaid), incl - cents(prepaid),
-        applied, allowances, charges,
-    )  # fmt: skip
+        total_lines,
+        groups,
+        excl,
+        total_vat,
+        incl,
+        cents(prepaid),
+        incl - cents(prepaid),
+        applied,
+        allowances,
+        charges,
+    )
 
 
 @dataclass(frozen=True)

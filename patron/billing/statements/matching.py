@@ -131,8 +131,12 @@ def do_confirm_line(user, line, document=None):
     if document.kind != Kind.INVOICE or document.is_draft:
         raise ValidationError(_("A statement line pays an issued invoice."))
     recorded = do_record_payment(
-        user, client=document.client, date=line.booking_date, amount=line.amount,
-        currency=line.currency, method=Payment.Method.TRANSFER,
+        user,
+        client=document.client,
+        date=line.booking_date,
+        amount=line.amount,
+        currency=line.currency,
+        method=Payment.Method.TRANSFER,
         # The payment's reference holds 140 characters, a communication 500: the whole of it
         # stays on the statement line the payment is linked to.
         reference=shortened(line.communication or line.bank_reference, 140),
@@ -142,7 +146,7 @@ def do_confirm_line(user, line, document=None):
         # The bank's amount, not a typed one: the money came. What goes beyond the invoice
         # is the client's credit, and the confirmation's message says so.
         overpayment_confirmed=True,
-    )  # fmt: skip
+    )
     chosen = document.pk != line.document_id
     line.state, line.payment, line.document = State.CONFIRMED, recorded.payment, document
     if chosen:
@@ -190,7 +194,9 @@ def statement_counts(statements):
     """The statements with, for their credit lines, `n_<state>` each state's number, and
     `n_debits`: one query for a whole list."""
     return statements.annotate(
-        **{f"n_{state}": Count("lines", filter=Q(lines__state=state, lines__amount__gt=0))
-           for state in State.values},
+        **{
+            f"n_{state}": Count("lines", filter=Q(lines__state=state, lines__amount__gt=0))
+            for state in State.values
+        },
         n_debits=Count("lines", filter=Q(lines__amount__lt=0)),
-    )  # fmt: skip
+    )

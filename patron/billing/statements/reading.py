@@ -26,6 +26,7 @@ from lxml import etree
 from patron.audit.log import record
 from patron.billing.models import BankMapping, Statement, StatementLine
 from patron.billing.statements.matching import do_propose
+from patron.money import cents
 from patron.system.importing import (
     ImportPlan,
     ImportRefused,
@@ -125,10 +126,14 @@ def camt_line(entry, tx, number=0):
         # A batch booked as one entry: its transactions told apart by their place in it.
         reference = text(entry, "AcctSvcrRef") + (f"/{number}" if number else "")
     values = {
-        "booking_date": booked, "amount": amount, "currency": currency,
-        "counterparty": name, "iban": iban.replace(" ", "").upper(),
-        "communication": communication, "bank_reference": reference,
-    }  # fmt: skip
+        "booking_date": booked,
+        "amount": amount,
+        "currency": currency,
+        "counterparty": name,
+        "iban": iban.replace(" ", "").upper(),
+        "communication": communication,
+        "bank_reference": reference,
+    }
     return row, values, problems
 
 
@@ -139,9 +144,12 @@ def find_mapping(name):
     known = ", ".join(BankMapping.objects.values_list("name", flat=True)) or _("none yet")
     if not (name or "").strip():
         raise ImportRefused(
-            _("A CSV statement is read with its bank's column mapping: choose one (saved "
-              "mappings: %(known)s).") % {"known": known}
-        )  # fmt: skip
+            _(
+                "A CSV statement is read with its bank's column mapping: choose one (saved "
+                "mappings: %(known)s)."
+            )
+            % {"known": known}
+        )
     mapping = BankMapping.objects.filter(name__iexact=name.strip()).first()
     if mapping is None:
         raise ImportRefused(
@@ -161,10 +169,12 @@ def csv_text(data, mapping):
         return data.removeprefix(b"\xef\xbb\xbf").decode(mapping.encoding)
     except UnicodeDecodeError as e:
         raise ImportRefused(
-            _("The file is not in %(encoding)s as the mapping “%(name)s” says (byte %(at)s): "
-              "change the mapping's encoding.")
+            _(
+                "The file is not in %(encoding)s as the mapping “%(name)s” says (byte %(at)s): "
+                "change the mapping's encoding."
+            )
             % {"encoding": mapping.get_encoding_display(), "name": mapping.name, "at": e.start}
-        ) from None  # fmt: skip
+        ) from None
 
 
 def csv_records(data, mapping):
@@ -176,17 +186,28 @@ def csv_records(data, mapping):
         raise ImportRefused(_("The file has no header row where the mapping expects one."))
     header = [h.strip().lstrip("\ufeff").casefold() for h in header]
     columns = {}
-    for field in ("date", "amount", "credit", "debit", "currency", "name", "iban",
-                  "communication", "reference"):  # fmt: skip
+    for field in (
+        "date",
+        "amount",
+        "credit",
+        "debit",
+        "currency",
+        "name",
+        "iban",
+        "communication",
+        "reference",
+    ):
         wanted = getattr(mapping, f"{field}_column").strip()
         if not wanted:
             continue
         if wanted.casefold() not in header:
             raise ImportRefused(
-                _("The column “%(column)s” of the mapping “%(name)s” is not in the file's "
-                  "header, which has: %(header)s.")
+                _(
+                    "The column “%(column)s” of the mapping “%(name)s” is not in the file's "
+                    "header, which has: %(header)s."
+                )
                 % {"column": wanted, "name": mapping.name, "header": ", ".join(header)[:300]}
-            )  # fmt: skip
+            )
         columns[field] = header.index(wanted.casefold())
     records = []
     for cells in reader:
@@ -226,8 +247,9 @@ def csv_line(row, cells, columns, mapping):
         )
     amount = None
     if "amount" in columns:
-        amount = checked_amount(csv_amount(cell(cells, columns, "amount"), mapping), problems,
-                                signed=True)  # fmt: skip
+        amount = checked_amount(
+            csv_amount(cell(cells, columns, "amount"), mapping), problems, signed=True
+        )
     else:
         credit = csv_amount(cell(cells, columns, "credit"), mapping)
         debit = csv_amount(cell(cells, columns, "debit"), mapping).lstrip("-")
@@ -243,13 +265,14 @@ def csv_line(row, cells, columns, mapping):
         else:
             problems.append(_("the line has no amount."))
     values = {
-        "booking_date": booked, "amount": amount,
+        "booking_date": booked,
+        "amount": amount,
         "currency": (cell(cells, columns, "currency") or "EUR").upper(),
         "counterparty": cell(cells, columns, "name"),
         "iban": cell(cells, columns, "iban").replace(" ", "").upper(),
         "communication": cell(cells, columns, "communication"),
         "bank_reference": cell(cells, columns, "reference"),
-    }  # fmt: skip
+    }
     return row, values, problems
 
 
@@ -267,7 +290,7 @@ def checked_amount(raw, problems, signed=False):
     if abs(amount) > MAX_AMOUNT:
         problems.append(_("the amount is beyond 9,999,999,999.99."))
         return None
-    return amount.quantize(Decimal("0.01"))
+    return cents(amount)
 
 
 def check_values(values):
@@ -327,8 +350,12 @@ class StatementImporter:
                 % {"account": account[:34]}
             )
         plan = ImportPlan(counts={"statement lines": 0})
-        plan.statement = {"format": kind, "sha256": hashlib.sha256(data).hexdigest(),
-                          "account_iban": account, "mapping": mapping}  # fmt: skip
+        plan.statement = {
+            "format": kind,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "account_iban": account,
+            "mapping": mapping,
+        }
         seen, occurrences = set(), {}
         for row, values, problems in records:
             problems = problems or check_values(values)

@@ -10,7 +10,6 @@ invoice's: a change to them is refused.
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -22,6 +21,8 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from patron.api.errors import ValidationErrors, form_errors
 from patron.api.errors import api_actor as actor
+from patron.api.fields import Money
+from patron.api.forms import patch_form
 from patron.business.profile import get_business
 from patron.system.importing import ImportRefused
 from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
@@ -35,6 +36,7 @@ from patron.work.expenses.views import (
     vat_for,
 )
 from patron.work.models import Expense
+from patron.work.reports import business_zone
 
 router = Router(tags=["expenses"])
 
@@ -45,10 +47,10 @@ class ExpenseOut(Schema):
     supplier: str
     description: str
     category: str
-    amount_excl_vat: Decimal
+    amount_excl_vat: Money
     vat_rate: Decimal
-    vat_amount: Decimal
-    amount_incl_vat: Decimal
+    vat_amount: Money
+    amount_incl_vat: Money
     currency: str
     billable: bool
     client_id: int | None
@@ -75,7 +77,7 @@ class ExpenseLineOut(Schema):
     quantity: Decimal
     unit: str
     unit_price: Decimal
-    net_amount: Decimal
+    net_amount: Money
     vat_category: str
     vat_rate: Decimal
 
@@ -145,8 +147,7 @@ def expense_form(payload, expense=None, files=None):
         business = get_business()
         data["currency"] = business.currency if business else "EUR"
         # Today where the business is, as on the page.
-        zone = ZoneInfo(business.time_zone) if business else None
-        data["on"] = timezone.localdate(timezone=zone)
+        data["on"] = timezone.localdate(timezone=business_zone(business))
     else:
         for field in EXPENSE_FIELDS:
             if field == "receipt":
@@ -156,14 +157,7 @@ def expense_form(payload, expense=None, files=None):
             )
         if expense.vat_amount == vat_for(expense.amount_excl_vat, expense.vat_rate):
             del data["vat_amount"]
-    given = payload.dict(exclude_unset=True)
-    for key in ("client_id", "project_id"):
-        if key in given:
-            given[key.removesuffix("_id")] = given.pop(key)
-    data.update(given)
-    # A form reads an unchecked box as missing: leave False out, keep True.
-    data = {k: v for k, v in data.items() if v is not None and v is not False}
-    return ExpenseForm(data, files, instance=expense)
+    return patch_form(ExpenseForm, data, payload, files=files, instance=expense)
 
 
 @router.get("", response=list[ExpenseOut], url_name="expenses_list", summary="List expenses")
@@ -243,8 +237,10 @@ def locked_fields(expense, given):
 
 def locked(fields):
     message = "An expense booked from a supplier's e-invoice keeps the invoice's values."
-    return 422, {"detail": f"The expense was not changed. {message}",
-                 "errors": {field: [message] for field in fields}}  # fmt: skip
+    return 422, {
+        "detail": f"The expense was not changed. {message}",
+        "errors": {field: [message] for field in fields},
+    }
 
 
 @router.patch(

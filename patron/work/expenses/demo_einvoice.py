@@ -2,10 +2,12 @@
 two VAT rates, booked through the same path as a dropped file (supplier_invoices.py)."""
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+
+from patron.money import cents
 
 SUPPLIERS = {
     # country: (name, VAT number, street, postcode, city, rates (standard, reduced), currency)
@@ -78,18 +80,38 @@ def demo_invoice(country, buyer, buyer_number, today=None):
         rate = Decimal(str(reduced if is_reduced else standard))
         net = Decimal(price) * quantity
         taxable[rate] = taxable.get(rate, Decimal(0)) + net
-        lines.append(LINE.format(position=position, unit=unit, quantity=quantity, net=net,
-                                 description=escape(description), rate=rate, price=price))  # fmt: skip
-    tax = {rate: (base * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-           for rate, base in taxable.items()}  # fmt: skip
+        lines.append(
+            LINE.format(
+                position=position,
+                unit=unit,
+                quantity=quantity,
+                net=net,
+                description=escape(description),
+                rate=rate,
+                price=price,
+            )
+        )
+    tax = {rate: cents(base * rate / 100) for rate, base in taxable.items()}
     net, vat_total = sum(taxable.values()), sum(tax.values())
     subtotals = "".join(
         SUBTOTAL.format(taxable=taxable[rate], tax=tax[rate], rate=rate) for rate in taxable
     )
     return TEMPLATE.format(
-        number=f"NB-{issued:%Y%m}-0117", issued=issued, due=issued + timedelta(days=30),
-        buyer=escape(buyer), buyer_scheme="0208" if country == "BE" else "0009",
-        buyer_id="".join(ch for ch in buyer_number if ch.isdigit()), vat=vat, name=name, street=street, city=city,
-        postcode=postcode, country=country, vat_total=vat_total, subtotals=subtotals, net=net,
-        gross=net + vat_total, lines="".join(lines),
-    ).encode()  # fmt: skip
+        number=f"NB-{issued:%Y%m}-0117",
+        issued=issued,
+        due=issued + timedelta(days=30),
+        buyer=escape(buyer),
+        buyer_scheme="0208" if country == "BE" else "0009",
+        buyer_id="".join(ch for ch in buyer_number if ch.isdigit()),
+        vat=vat,
+        name=name,
+        street=street,
+        city=city,
+        postcode=postcode,
+        country=country,
+        vat_total=vat_total,
+        subtotals=subtotals,
+        net=net,
+        gross=net + vat_total,
+        lines="".join(lines),
+    ).encode()

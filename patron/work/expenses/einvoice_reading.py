@@ -43,7 +43,6 @@ UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 CII = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 # UNTDID 1001 codes of credit notes (BT-3); every other code of the EN 16931 list invoices.
 CREDIT_NOTE_TYPES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
@@ -125,9 +124,11 @@ def read_einvoice(data):
         return invoice
     if not looks_like_xml(data):
         raise EInvoiceRefused(
-            _("This is neither a PDF nor XML: Patron reads supplier invoices as Factur-X or "
-              "ZUGFeRD PDF, CII XML or UBL XML.")
-        )  # fmt: skip
+            _(
+                "This is neither a PDF nor XML: Patron reads supplier invoices as Factur-X or "
+                "ZUGFeRD PDF, CII XML or UBL XML."
+            )
+        )
     return read_xml(data)
 
 
@@ -152,9 +153,11 @@ def embedded_xml(data):
                 raise EInvoiceRefused(_("The invoice XML in the PDF is too large to be one."))
             return xml
     raise EInvoiceRefused(
-        _("This PDF carries no Factur-X or ZUGFeRD invoice (no factur-x.xml inside): it is a "
-          "plain PDF. Add it as an expense with the PDF as its receipt instead.")
-    )  # fmt: skip
+        _(
+            "This PDF carries no Factur-X or ZUGFeRD invoice (no factur-x.xml inside): it is a "
+            "plain PDF. Add it as an expense with the PDF as its receipt instead."
+        )
+    )
 
 
 def read_xml(data):
@@ -171,10 +174,12 @@ def read_xml(data):
         invoice = read_ubl(root)
     else:
         raise EInvoiceRefused(
-            _("This XML is not an invoice (its root element is “%(name)s”): Patron reads CII "
-              "(CrossIndustryInvoice) and UBL (Invoice, CreditNote).")
+            _(
+                "This XML is not an invoice (its root element is “%(name)s”): Patron reads CII "
+                "(CrossIndustryInvoice) and UBL (Invoice, CreditNote)."
+            )
             % {"name": name[:60]}
-        )  # fmt: skip
+        )
     invoice.xml = data
     check(invoice)
     return invoice
@@ -293,7 +298,7 @@ def read_cii(root):
                     line_settlement,
                     "SpecifiedTradeSettlementLineMonetarySummation",
                     "LineTotalAmount",
-                ),  # fmt: skip
+                ),
                 tax=child(line_settlement, "ApplicableTradeTax"),
                 tax_names=("CategoryCode", "RateApplicablePercent"),
             )
@@ -366,9 +371,11 @@ def read_ubl(root):
     due = ubl_date(root, ["DueDate"], _("The due date (BT-9)"), "PEPPOL-EN16931-F001")
     if due is None:
         due = ubl_date(
-            root, ["PaymentMeans", "PaymentDueDate"], _("The due date (BT-9)"),
+            root,
+            ["PaymentMeans", "PaymentDueDate"],
+            _("The due date (BT-9)"),
             "PEPPOL-EN16931-F001",
-        )  # fmt: skip
+        )
     monetary = child(root, "LegalMonetaryTotal")
     if monetary is None:
         raise EInvoiceRefused(_("The document totals (BG-22) are missing."), "BR-12")
@@ -427,17 +434,25 @@ TOTAL_TERMS = {
     "prepaid": ("BT-113", False), "rounding": ("BT-114", False), "payable": ("BT-115", True),
 }  # fmt: skip
 CII_TOTALS = {
-    "line_total": "LineTotalAmount", "allowances": "AllowanceTotalAmount",
-    "charges": "ChargeTotalAmount", "excl_vat": "TaxBasisTotalAmount",
-    "incl_vat": "GrandTotalAmount", "prepaid": "TotalPrepaidAmount",
-    "rounding": "RoundingAmount", "payable": "DuePayableAmount",
-}  # fmt: skip
+    "line_total": "LineTotalAmount",
+    "allowances": "AllowanceTotalAmount",
+    "charges": "ChargeTotalAmount",
+    "excl_vat": "TaxBasisTotalAmount",
+    "incl_vat": "GrandTotalAmount",
+    "prepaid": "TotalPrepaidAmount",
+    "rounding": "RoundingAmount",
+    "payable": "DuePayableAmount",
+}
 UBL_TOTALS = {
-    "line_total": "LineExtensionAmount", "allowances": "AllowanceTotalAmount",
-    "charges": "ChargeTotalAmount", "excl_vat": "TaxExclusiveAmount",
-    "incl_vat": "TaxInclusiveAmount", "prepaid": "PrepaidAmount",
-    "rounding": "PayableRoundingAmount", "payable": "PayableAmount",
-}  # fmt: skip
+    "line_total": "LineExtensionAmount",
+    "allowances": "AllowanceTotalAmount",
+    "charges": "ChargeTotalAmount",
+    "excl_vat": "TaxExclusiveAmount",
+    "incl_vat": "TaxInclusiveAmount",
+    "prepaid": "PrepaidAmount",
+    "rounding": "PayableRoundingAmount",
+    "payable": "PayableAmount",
+}
 
 
 def read_totals(summation, names, vat_total):
@@ -506,40 +521,47 @@ def check(invoice):
     sums = [
         (
             "BR-CO-10",
-            _("the sum of the line net amounts (%(expected)s) is not the line total BT-106 "
-              "(%(found)s)"),
+            _(
+                "the sum of the line net amounts (%(expected)s) is not the line total BT-106 "
+                "(%(found)s)"
+            ),
             sum(line.net_amount for line in invoice.lines),
             totals.line_total,
         ),
         (
             "BR-CO-13",
-            _("the total without VAT BT-109 (%(found)s) is not the line total minus allowances "
-              "plus charges (%(expected)s)"),
+            _(
+                "the total without VAT BT-109 (%(found)s) is not the line total minus allowances "
+                "plus charges (%(expected)s)"
+            ),
             totals.line_total - totals.allowances + totals.charges,
             totals.excl_vat,
         ),
         (
             "BR-CO-14",
-            _("the total VAT BT-110 (%(found)s) is not the sum of the VAT per rate "
-              "(%(expected)s)"),
+            _("the total VAT BT-110 (%(found)s) is not the sum of the VAT per rate (%(expected)s)"),
             sum(group.tax_amount for group in invoice.vat_groups),
             totals.vat if totals.vat is not None else Decimal(0),
         ),
         (
             "BR-CO-15",
-            _("the total with VAT BT-112 (%(found)s) is not the total without VAT plus the VAT "
-              "in the invoice's currency (%(expected)s)"),
+            _(
+                "the total with VAT BT-112 (%(found)s) is not the total without VAT plus the VAT "
+                "in the invoice's currency (%(expected)s)"
+            ),
             totals.excl_vat + (totals.vat or 0),
             totals.incl_vat,
         ),
         (
             "BR-CO-16",
-            _("the amount due BT-115 (%(found)s) is not the total with VAT minus what was paid "
-              "plus rounding (%(expected)s)"),
+            _(
+                "the amount due BT-115 (%(found)s) is not the total with VAT minus what was paid "
+                "plus rounding (%(expected)s)"
+            ),
             totals.incl_vat - totals.prepaid + totals.rounding,
             totals.payable,
         ),
-    ]  # fmt: skip
+    ]
     for rule, message, expected, found in sums:
         if rule == "BR-CO-14" and totals.vat is None:
             continue  # no VAT total in the invoice's currency: BR-CO-15 says it
@@ -554,11 +576,13 @@ def check(invoice):
         # The official Schematron allows one unit either side of the computed amount.
         if group.rate and abs(abs(group.tax_amount) - abs(computed)) >= 1:
             raise EInvoiceRefused(
-                _("The VAT at %(rate)s %% (%(found)s) is not %(rate)s %% of its taxable amount "
-                  "%(taxable)s.")
+                _(
+                    "The VAT at %(rate)s %% (%(found)s) is not %(rate)s %% of its taxable amount "
+                    "%(taxable)s."
+                )
                 % {"rate": group.rate, "found": group.tax_amount, "taxable": group.taxable_amount},
                 "BR-CO-17",
-            )  # fmt: skip
+            )
     if any(group.category == "S" for group in invoice.vat_groups) and not (
         invoice.seller.vat_number
     ):

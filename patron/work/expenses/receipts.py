@@ -61,9 +61,11 @@ def check_receipt(upload):
         content, ext = reencode(data, "JPEG"), "jpg"
     else:
         refuse(
-            _("A receipt must be a PDF, PNG or JPEG file; this file is something else "
-              "(whatever its name says).")
-        )  # fmt: skip
+            _(
+                "A receipt must be a PDF, PNG or JPEG file; this file is something else "
+                "(whatever its name says)."
+            )
+        )
     return ContentFile(content, name=f"{uuid.uuid4().hex}.{ext}")
 
 
@@ -74,9 +76,11 @@ def check_pdf(data):
         )
     if not PDF_END.search(data[-1024:]):
         refuse(
-            _("The PDF is cut short or has something appended after its end: it is refused. "
-              "Save or print it to PDF again.")
-        )  # fmt: skip
+            _(
+                "The PDF is cut short or has something appended after its end: it is refused. "
+                "Save or print it to PDF again."
+            )
+        )
     return data
 
 

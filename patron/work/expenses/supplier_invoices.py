@@ -15,7 +15,7 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -25,6 +25,7 @@ from django.utils.translation import ngettext_lazy
 
 from patron.audit.log import record
 from patron.contacts.models import Contact
+from patron.money import cents
 from patron.system.importing import ImportPlan, ImportRefused, check_size, shortened
 from patron.work.expenses.einvoice_reading import EInvoiceRefused, read_einvoice
 from patron.work.expenses.receipts import MAX_RECEIPT_BYTES, check_pdf
@@ -54,23 +55,43 @@ def fitted(invoice):
     identities = [
         (invoice.number, column(Expense, "number"), _("The invoice number (BT-1)"), "BR-02"),
         (seller.name, column(Expense, "supplier"), _("The seller's name (BT-27)"), "BR-06"),
-        (compact(seller.vat_number), column(Contact, "vat_number"),
-         _("The seller's VAT number (BT-31)"), ""),
-        (compact(seller.company_number), column(Contact, "company_number"),
-         _("The seller's legal registration (BT-30)"), ""),
-    ]  # fmt: skip
+        (
+            compact(seller.vat_number),
+            column(Contact, "vat_number"),
+            _("The seller's VAT number (BT-31)"),
+            "",
+        ),
+        (
+            compact(seller.company_number),
+            column(Contact, "company_number"),
+            _("The seller's legal registration (BT-30)"),
+            "",
+        ),
+    ]
     for number, line in enumerate(invoice.lines, start=1):
         identities += [
-            (line.unit, column(ExpenseLine, "unit"),
-             _("The unit of line %(line)s (BT-130)") % {"line": number}, "BR-CL-23"),
-            (line.vat_category, column(ExpenseLine, "vat_category"),
-             _("The VAT category of line %(line)s (BT-151)") % {"line": number}, "BR-CL-18"),
-        ]  # fmt: skip
+            (
+                line.unit,
+                column(ExpenseLine, "unit"),
+                _("The unit of line %(line)s (BT-130)") % {"line": number},
+                "BR-CL-23",
+            ),
+            (
+                line.vat_category,
+                column(ExpenseLine, "vat_category"),
+                _("The VAT category of line %(line)s (BT-151)") % {"line": number},
+                "BR-CL-18",
+            ),
+        ]
     identities += [
-        (group.category, column(ExpenseVat, "vat_category"), _("A VAT category (BT-118)"),
-         "BR-CL-18")
+        (
+            group.category,
+            column(ExpenseVat, "vat_category"),
+            _("A VAT category (BT-118)"),
+            "BR-CL-18",
+        )
         for group in invoice.vat_groups
-    ]  # fmt: skip
+    ]
     for value, limit, term, rule in identities:
         if len(value) > limit:
             raise EInvoiceRefused(
@@ -83,24 +104,30 @@ def fitted(invoice):
     for number, line in enumerate(invoice.lines, start=1):
         if len(line.description) > limit:
             warnings.append(
-                _("Line %(line)s: its description is %(count)s characters long; Patron keeps "
-                  "the first %(limit)s, ending in “…” (the whole is in the original file, kept "
-                  "as the receipt).")
+                _(
+                    "Line %(line)s: its description is %(count)s characters long; Patron keeps "
+                    "the first %(limit)s, ending in “…” (the whole is in the original file, kept "
+                    "as the receipt)."
+                )
                 % {"line": number, "count": len(line.description), "limit": limit - 1}
-            )  # fmt: skip
+            )
             line.description = shortened(line.description, limit)
     details = [
-        ("street", _("street (BT-35)")), ("postcode", _("postcode (BT-38)")),
-        ("city", _("city (BT-37)")), ("email", _("email (BT-34)")),
-    ]  # fmt: skip
+        ("street", _("street (BT-35)")),
+        ("postcode", _("postcode (BT-38)")),
+        ("city", _("city (BT-37)")),
+        ("email", _("email (BT-34)")),
+    ]
     for name, label in details:
         value = getattr(seller, name)
         if len(value) > column(Contact, name) and find_supplier(seller) is None:
             warnings.append(
-                _("The seller's %(detail)s is %(count)s characters long: the new supplier "
-                  "contact is made without it.")
+                _(
+                    "The seller's %(detail)s is %(count)s characters long: the new supplier "
+                    "contact is made without it."
+                )
                 % {"detail": label, "count": len(value)}
-            )  # fmt: skip
+            )
             setattr(seller, name, "")
     return warnings
 
@@ -174,10 +201,6 @@ def receipt_file(data, invoice):
     return ContentFile(data, name=f"{uuid.uuid4().hex}.xml")
 
 
-def cents(value, sign):
-    return (value * sign).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def expense_fields(invoice):
     """The Expense's own fields for a read invoice (amounts negative for a credit note)."""
     sign = -1 if invoice.is_credit_note else 1
@@ -198,9 +221,9 @@ def expense_fields(invoice):
         "supplier": invoice.seller.name,
         # Patron's own summary of the lines, which keep their descriptions in full.
         "description": shortened(description, column(Expense, "description")),
-        "amount_excl_vat": cents(invoice.totals.excl_vat, sign),
+        "amount_excl_vat": cents(invoice.totals.excl_vat * sign),
         "vat_rate": largest.rate.quantize(CENT),
-        "vat_amount": cents(vat, sign),
+        "vat_amount": cents(vat * sign),
         "currency": invoice.currency,
         "number": invoice.number,
         "due_on": invoice.due_on,
@@ -238,7 +261,7 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
                     quantity=line.quantity * sign,
                     unit=line.unit,
                     unit_price=line.unit_price,
-                    net_amount=cents(line.net_amount, sign),
+                    net_amount=cents(line.net_amount * sign),
                     vat_category=line.vat_category,
                     vat_rate=line.vat_rate.quantize(CENT),
                 )
@@ -249,8 +272,8 @@ def do_import_supplier_invoice(data, *, user=None, actor="", invoice=None):
                     expense=expense,
                     vat_category=group.category,
                     vat_rate=group.rate.quantize(CENT),
-                    taxable_amount=cents(group.taxable_amount, sign),
-                    vat_amount=cents(group.tax_amount, sign),
+                    taxable_amount=cents(group.taxable_amount * sign),
+                    vat_amount=cents(group.tax_amount * sign),
                 )
                 for group in invoice.vat_groups
             )

@@ -4,7 +4,7 @@ edit, delete, receipt)."""
 
 import calendar
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from patron.accounts.access import owner_required
 from patron.audit.log import changes_between, record, snapshot
 from patron.contacts.network import CONTACTS, clients
-from patron.money import check_currency
+from patron.money import cents, check_currency
 from patron.system import filters
 from patron.system.exporting import csv_response
 from patron.system.fragments import page_or_fragment
@@ -31,7 +31,6 @@ from patron.work.expenses.supplier_invoices import do_import_supplier_invoice
 from patron.work.models import Expense, ExpenseVat, Project
 from patron.work.projects import PROJECTS
 
-CENT = Decimal("0.01")
 MAX_VAT_RATE = Decimal(100)
 # Offered in the form; any other rate from 0 to 100 may be typed.
 VAT_RATE_SUGGESTIONS = {
@@ -52,7 +51,7 @@ MAX_CATEGORY_SUGGESTIONS = 200
 
 def vat_for(amount, rate):
     """VAT on an amount excluding VAT at rate %, rounded half-up to the cent."""
-    return (amount * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(amount * rate / 100)
 
 
 class ExpenseForm(forms.ModelForm):

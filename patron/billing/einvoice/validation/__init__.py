@@ -82,16 +82,25 @@ class Report:
 
     def as_dict(self):
         return {
-            "ok": self.ok, "container": self.container, "syntax": self.syntax,
-            "profile": self.profile, "rule_sets": self.rule_sets,
-            "errors": len(self.errors), "warnings": len(self.warnings),
+            "ok": self.ok,
+            "container": self.container,
+            "syntax": self.syntax,
+            "profile": self.profile,
+            "rule_sets": self.rule_sets,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
             "seconds": round(self.seconds, 3),
             "findings": [
-                {"rule": f.rule, "flag": f.flag, "message": f.message, "location": f.location,
-                 "rule_set": f.rule_set}
+                {
+                    "rule": f.rule,
+                    "flag": f.flag,
+                    "message": f.message,
+                    "location": f.location,
+                    "rule_set": f.rule_set,
+                }
                 for f in self.findings
             ],
-        }  # fmt: skip
+        }
 
 
 def validate(data: bytes, *, peppol: bool = True) -> Report:
@@ -130,10 +139,14 @@ def run(report, data, peppol):
     report.syntax = SYNTAXES.get((name.namespace, name.localname), "")
     if not report.syntax:
         return refuse(
-            report, "SYNTAX",
-            _("This is not an e-invoice: its root element is %(tag)s, not a CII "
-              "CrossIndustryInvoice nor a UBL Invoice or CreditNote.") % {"tag": name.localname},
-        )  # fmt: skip
+            report,
+            "SYNTAX",
+            _(
+                "This is not an e-invoice: its root element is %(tag)s, not a CII "
+                "CrossIndustryInvoice nor a UBL Invoice or CreditNote."
+            )
+            % {"tag": name.localname},
+        )
     checks = [("xsd", report.syntax)]
     if report.container == "pdf" and report.profile.replace(" ", "").upper() == "EN16931":
         checks.append(("xsd", "facturx-en16931"))

@@ -60,14 +60,18 @@ def do_check_if_unchecked(document):
 
 def verdict_of(report, sha256):
     return {
-        "ok": report.ok, "en16931_ok": report.en16931_ok, "peppol_ok": report.peppol_ok,
+        "ok": report.ok,
+        "en16931_ok": report.en16931_ok,
+        "peppol_ok": report.peppol_ok,
         "errors": [
             {"rule": f.rule, "message": f.message[:300], "rule_set": f.rule_set}
             for f in report.errors[:STORED_ERRORS]
         ],
-        "error_count": len(report.errors), "warning_count": len(report.warnings),
-        "sha256": sha256, "rules": rules_version(),
-    }  # fmt: skip
+        "error_count": len(report.errors),
+        "warning_count": len(report.warnings),
+        "sha256": sha256,
+        "rules": rules_version(),
+    }
 
 
 def summary(verdicts):

@@ -108,9 +108,12 @@ def embedded_invoice(data):
     if relationship not in RELATIONSHIPS:
         found.refuse(
             "PDF-AF",
-            _("%(name)s is attached with AFRelationship %(value)s; Factur-X wants Data, Source "
-              "or Alternative.") % {"name": name, "value": relationship.lstrip("/")},
-        )  # fmt: skip
+            _(
+                "%(name)s is attached with AFRelationship %(value)s; Factur-X wants Data, Source "
+                "or Alternative."
+            )
+            % {"name": name, "value": relationship.lstrip("/")},
+        )
     if not in_catalogue:
         found.refuse(
             "PDF-AF",

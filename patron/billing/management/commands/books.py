@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from patron.billing.books.social import BelgianEstimate, as_data, declarations
 from patron.billing.books.tables import Period, summary, write_archive
 from patron.billing.books.vat_return import vat_return
-from patron.business.models import Business
+from patron.business.profile import get_business
 from patron.work.management.commands._cli import date_option
 
 
@@ -86,13 +86,17 @@ class Command(BaseCommand):
         self.stdout.write(f"{figures['expenses']} expenses")
 
     def vat(self, period, json=False, **options):
-        found = vat_return(period, Business.objects.first())
+        found = vat_return(period, get_business())
         if json:
             self.stdout.write(dumps(asdict(found) if found else None, default=str, indent=2))
             return
         if found is None:
-            self.stdout.write(_("No periodic VAT return: the business is under the franchise "
-                                "or outside Belgium and France."))  # fmt: skip
+            self.stdout.write(
+                _(
+                    "No periodic VAT return: the business is under the franchise "
+                    "or outside Belgium and France."
+                )
+            )
             return
         for box in found.boxes:
             amounts = "  ".join(f"{v:>12}" for v in (box.amount, box.vat) if v is not None)
@@ -106,7 +110,7 @@ class Command(BaseCommand):
         year = year or today.year
         if not 2000 <= year <= today.year:
             raise CommandError(f"{year} is not a year Patron has recorded.")
-        business = Business.objects.first()
+        business = get_business()
         found = declarations(business, year, today)
         if found is None:
             raise CommandError(

@@ -59,14 +59,26 @@ class Command(BaseCommand):
         translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
         return getattr(self, action)(**options)
 
-    def add(self, number, amount, date=None, method="transfer", reference="", note="", also=(),
-            confirm_overpayment=False, **_):  # fmt: skip
+    def add(
+        self,
+        number,
+        amount,
+        date=None,
+        method="transfer",
+        reference="",
+        note="",
+        also=(),
+        confirm_overpayment=False,
+        **_,
+    ):
         document = self.issued(number)
         others = [self.issued(other) for other in also]
         for other in others:
             if (other.client_id, other.kind, other.currency) != (
-                document.client_id, document.kind, document.currency,
-            ):  # fmt: skip
+                document.client_id,
+                document.kind,
+                document.currency,
+            ):
                 raise CommandError(
                     f"{other.number} is not a {document.get_kind_display().lower()} of the same "
                     f"client in {document.currency}: one payment settles one client's documents."
@@ -74,11 +86,18 @@ class Command(BaseCommand):
         direction = REFUNDED if document.kind == Kind.CREDIT_NOTE else Payment.Direction.RECEIVED
         try:
             recorded = do_record_payment(
-                None, client=document.client, date=date or timezone.localdate(), amount=amount,
-                currency=document.currency, method=method, reference=reference, note=note,
-                direction=direction, documents=[document, *others],
+                None,
+                client=document.client,
+                date=date or timezone.localdate(),
+                amount=amount,
+                currency=document.currency,
+                method=method,
+                reference=reference,
+                note=note,
+                direction=direction,
+                documents=[document, *others],
                 overpayment_confirmed=confirm_overpayment,
-            )  # fmt: skip
+            )
         except LargeOverpayment as e:
             raise CommandError(
                 f"Nothing was recorded. {' '.join(e.messages)} Add --confirm-overpayment to "

@@ -45,12 +45,19 @@ class Command(BaseCommand):
         rows = []
         for recurring in templates:
             upcoming = next_date(recurring) if recurring.active else None
-            rows.append({
-                "id": recurring.pk, "name": recurring.name, "client": str(recurring.client),
-                "every": recurring.every, "unit": recurring.unit, "active": recurring.active,
-                "auto_send": recurring.auto_send, "invoices": len(recurring.runs.all()),
-                "next": upcoming.isoformat() if upcoming else None,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "id": recurring.pk,
+                    "name": recurring.name,
+                    "client": str(recurring.client),
+                    "every": recurring.every,
+                    "unit": recurring.unit,
+                    "active": recurring.active,
+                    "auto_send": recurring.auto_send,
+                    "invoices": len(recurring.runs.all()),
+                    "next": upcoming.isoformat() if upcoming else None,
+                }
+            )
         if json:
             self.stdout.write(dumps(rows, ensure_ascii=False, indent=2))
             return

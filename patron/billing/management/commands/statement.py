@@ -26,12 +26,17 @@ from patron.billing.statements.matching import (
 
 def line_row(line):
     return {
-        "id": line.pk, "row": line.row, "date": line.booking_date.isoformat(),
-        "amount": f"{line.amount:.2f}", "currency": line.currency,
-        "counterparty": line.counterparty, "communication": line.communication,
-        "state": line.state if line.amount > 0 else "debit", "rule": line.rule,
+        "id": line.pk,
+        "row": line.row,
+        "date": line.booking_date.isoformat(),
+        "amount": f"{line.amount:.2f}",
+        "currency": line.currency,
+        "counterparty": line.counterparty,
+        "communication": line.communication,
+        "state": line.state if line.amount > 0 else "debit",
+        "rule": line.rule,
         "invoice": line.document.number if line.document_id else None,
-    }  # fmt: skip
+    }
 
 
 class Command(BaseCommand):
@@ -66,8 +71,9 @@ class Command(BaseCommand):
                 mapping.add_argument("--decimal-comma", choices=["yes", "no"])
                 continue
             choices = [value for value, _label in field.choices] if field.choices else None
-            mapping.add_argument("--" + name.replace("_", "-"), choices=choices,
-                                 help=str(field.verbose_name))  # fmt: skip
+            mapping.add_argument(
+                "--" + name.replace("_", "-"), choices=choices, help=str(field.verbose_name)
+            )
 
     def handle(self, *args, action, **options):
         translation.activate("en")  # as every command: see patron/work/management/commands/_cli.py
@@ -146,8 +152,13 @@ class Command(BaseCommand):
             for name in BankMappingForm.Meta.fields
         }
         if not existing:
-            data.update(delimiter=";", encoding="auto", skip_rows=0, decimal_comma=True,
-                        date_format="%d/%m/%Y")  # fmt: skip
+            data.update(
+                delimiter=";",
+                encoding="auto",
+                skip_rows=0,
+                decimal_comma=True,
+                date_format="%d/%m/%Y",
+            )
         data["name"] = bank
         for name in BankMappingForm.Meta.fields[1:]:
             if options.get(name) is not None:
@@ -157,10 +168,11 @@ class Command(BaseCommand):
         form = BankMappingForm(data, instance=existing)
         if not form.is_valid():
             problems = [
-                f"{name.replace('_', '-')}: {' '.join(errors)}" if name != "__all__"
+                f"{name.replace('_', '-')}: {' '.join(errors)}"
+                if name != "__all__"
                 else " ".join(errors)
                 for name, errors in form.errors.items()
-            ]  # fmt: skip
+            ]
             raise CommandError("The layout was not saved. " + " ".join(problems))
         saved = form.save()
         self.stdout.write(f"The layout of {saved.name} is saved.")

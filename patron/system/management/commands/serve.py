@@ -82,7 +82,7 @@ class Command(BaseCommand):
                     # No reset tokens or query strings in the access log.
                     "--logger-class",
                     "patron.system.gunicorn.MaskingLogger",
-                ]  # fmt: skip
+                ]
             )
         )
         self.stdout.write(f"Patron is at http://{host}:{port}/app/ (Ctrl+C to stop)")
