@@ -9,9 +9,7 @@ import pytest
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, ReminderPause, ReminderStep
 from patron.billing.reminders.dunning import run
-from tests.billing.test_api import api  # noqa: F401 -- the fixture
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact, draft
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, Reminder, ReminderPause, ReminderStep
 from patron.billing.reminders.dunning import run, schedule
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact, draft
 
 HOSTILE = "<script>alert(1)</script>"
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 from patron.billing.documents.drafting import do_credit_note
 from patron.billing.documents.issuing import do_issue
 from patron.billing.payments.recording import do_record_payment
-from tests.billing.test_issuing import draft
-from tests.billing.test_payments import acme  # noqa: F401 -- the fixture
+from tests.fixtures import draft
 
 
 def read(response):

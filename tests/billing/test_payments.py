@@ -26,17 +26,9 @@ from patron.billing.payments.ledger import (
 )
 from patron.billing.payments.recording import do_delete_payment, do_record_payment, do_use_credit
 from patron.contacts.models import Contact
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def acme(db):
-    return Contact.objects.create(
-        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
-        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
-    )  # fmt: skip
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from patron.billing.models import BankMapping, Document, Payment, Statement, StatementLine
 from patron.billing.payments.ledger import state_of
-from tests.billing.statement_samples import BNP, CAMT, XXE
-from tests.billing.test_statements import load
+from tests.billing.statement_samples import BNP, CAMT, XXE, load
 
 URL = "/app/billing/statements/"
 

@@ -12,6 +12,7 @@ from patron.billing.models import Document, Kind, Line, Status
 from patron.contacts.models import Contact
 from patron.work.models import Expense, Project, Task, TimeEntry
 from patron.work.timing import do_save_entry
+from tests.fixtures import header, lines_data
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -23,29 +24,6 @@ def acme(db):
         postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
         company_number="0403170701", language="en",
     )  # fmt: skip
-
-
-def lines_data(*lines, existing=0):
-    data = {
-        "lines-TOTAL_FORMS": str(len(lines)),
-        "lines-INITIAL_FORMS": str(existing),
-        "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "200",
-    }
-    for n, line in enumerate(lines):
-        for key, value in line.items():
-            data[f"lines-{n}-{key}"] = value
-    return data
-
-
-def header(client, **extra):
-    return {
-        "client": client.pk,
-        "language": "en",
-        "currency": "EUR",
-        "treatment": "normal",
-        **extra,
-    }
 
 
 def test_a_typed_invoice_from_new_draft_to_issued(owner_client, acme):
@@ -180,7 +158,7 @@ def test_unbilled_work_becomes_a_draft_invoice_and_is_freed_if_it_is_deleted(own
 
 def test_an_issued_invoice_is_credited_in_full_or_in_part(owner_client, owner, acme):
     from patron.billing.documents.issuing import do_issue
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     invoice = do_issue(owner, draft(acme, ("Design", "2", "100", "21")))
     response = owner_client.post(f"/app/billing/{invoice.pk}/credit/", {"full": "1"})

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from patron.work.models import TimeEntry
-from tests.conftest import PASSWORD
+from tests.fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,11 @@ import json
 import re
 from pathlib import Path
 
-from tests.system.conftest import read_archive
+import pytest
+
+from tests.fixtures import read_archive
+
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
 
 OLDER_PATRON = """
 from django.core.management import call_command
@@ -60,7 +64,7 @@ def backup_named_in(output):
 
 
 def test_pending_migrations_are_applied_after_a_backup_that_restores_the_database_as_it_was(
-    installs,  # noqa: F811
+    installs,
 ):
     install = installs()
     install.python(OLDER_PATRON)
@@ -86,7 +90,7 @@ def test_pending_migrations_are_applied_after_a_backup_that_restores_the_databas
     assert after["pending"] == 0
 
 
-def test_a_new_database_is_migrated_without_a_backup(installs):  # noqa: F811
+def test_a_new_database_is_migrated_without_a_backup(installs):
     install = installs(migrated=False)
 
     upgrade = install.python(UPGRADE)
@@ -96,7 +100,7 @@ def test_a_new_database_is_migrated_without_a_backup(installs):  # noqa: F811
     assert not (install.folder / "backups").exists()
 
 
-def test_a_failed_migration_says_how_to_restore_the_backup_taken_before_it(installs):  # noqa: F811
+def test_a_failed_migration_says_how_to_restore_the_backup_taken_before_it(installs):
     install = installs()
     install.python(OLDER_PATRON + IN_THE_WAY)
 
@@ -112,7 +116,7 @@ def test_a_failed_migration_says_how_to_restore_the_backup_taken_before_it(insta
     )
 
 
-def test_migrations_wait_when_the_backup_before_them_fails(installs):  # noqa: F811
+def test_migrations_wait_when_the_backup_before_them_fails(installs):
     install = installs()
     install.python(OLDER_PATRON)
     (install.folder / "backups").write_text("a file where the backups folder should be")
