@@ -9,6 +9,7 @@ import contextlib
 import email
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -192,6 +193,33 @@ def api(owner, business):
 
     token = create_token(owner, "tests")[1]
     return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+# The browser
+
+
+def log_in(page, live_server, owner):
+    """The owner logs in through the login page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/app/login/")
+    page.locator("input[name=username]").fill(owner.email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/app/$"))
+
+
+def log_in_with_a_cookie(page, live_server, owner):
+    """The owner's session cookie, as if they had logged in (the login page has its own tests)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(owner)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 # The command line, in-process

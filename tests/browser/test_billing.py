@@ -11,7 +11,7 @@ from patron.billing.models import Document, Status
 from patron.contacts.models import Contact
 from patron.work.models import Project, TimeEntry
 from patron.work.timing import do_save_entry
-from tests.browser.test_work import log_in
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, Reminder, ReminderPause
 from patron.billing.reminders.dunning import due_steps, write_reminder
-from tests.browser.test_work import log_in
-from tests.fixtures import acme_contact, draft
+from tests.fixtures import acme_contact, draft, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
