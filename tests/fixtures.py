@@ -158,6 +158,20 @@ def acme_contact(**fields):
     })  # fmt: skip
 
 
+# What a page costs
+
+
+def queries_of(client, *urls):
+    """How many database queries the pages at urls cost together, each answering 200 (a
+    page must cost the same however many rows it shows)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    return len(captured)
+
+
 # What the draft page posts
 
 

@@ -16,7 +16,7 @@ def read(response):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
-def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, acme, english):  # noqa: F811
+def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, acme, english):
     acme.name = "=HYPERLINK(evil)"
     acme.save()
     paid = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))
@@ -38,7 +38,7 @@ def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, a
     assert "status=paid&amp;format=csv" in page
 
 
-def test_the_payments_list_exports_as_csv(owner_client, owner, acme, django_assert_max_num_queries):  # noqa: F811
+def test_the_payments_list_exports_as_csv(owner_client, owner, acme, django_assert_max_num_queries):
     invoices = [do_issue(owner, draft(acme, ("Design", "1", "100", "21"))) for _ in range(3)]
     for invoice in invoices:
         do_record_payment(owner, client=acme, date=timezone.localdate(), amount="150",
