@@ -6,16 +6,27 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres lint format bench chromium pdf-libraries messages clean
+.PHONY: run test test-postgres lint lock format bench chromium pdf-libraries messages clean
 
-$(BIN)/patron: pyproject.toml
+# The runtime libraries at the versions of constraints.txt (`make lock` updates them).
+$(BIN)/patron: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -c constraints.txt -e .
 	touch $@
 
 $(VENV)/.test-installed: $(BIN)/patron
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
+
+# Re-resolve the runtime libraries in a new virtualenv and pin them in constraints.txt.
+lock:
+	@set -e; scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	$(PYTHON) -m venv "$$scratch/venv"; \
+	"$$scratch/venv/bin/pip" install -q -e .; \
+	{ sed -n '/^#/p' constraints.txt; "$$scratch/venv/bin/pip" freeze --exclude-editable; } \
+		> "$$scratch/constraints.txt"; \
+	mv "$$scratch/constraints.txt" constraints.txt
+	@echo "constraints.txt is updated: look at what changed, run make test, then commit it."
 
 run: $(BIN)/patron pdf-libraries
 	$(BIN)/patron serve

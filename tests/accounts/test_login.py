@@ -3,7 +3,7 @@ from django.core import mail
 from django.test import Client, override_settings
 
 from patron.accounts.models import LoginFailure
-from tests.conftest import PASSWORD
+from tests.fixtures import PASSWORD
 
 EMAIL = "claire@atelier-lumen.example"
 

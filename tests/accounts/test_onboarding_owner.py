@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from patron.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.fixtures import PASSWORD
 
 OWNER_FORM = {
     "first_name": "Claire",

@@ -90,8 +90,7 @@ def test_the_log_shows_a_payment_a_saved_draft_an_api_draft_and_a_sent_email(
     from patron.billing.documents.sending import do_send
     from patron.billing.models import Document
     from patron.billing.payments.recording import do_record_payment
-    from tests.billing.test_issuing import draft
-    from tests.billing.test_views import header, lines_data
+    from tests.fixtures import draft, header, lines_data
 
     invoice = do_issue(owner, draft(acme, ("Design", "10", "85", "21")))
     do_record_payment(

@@ -1,4 +1,4 @@
-"""Fixtures of the bank statement tests: the invoices the sample statements pay, the BNP
+"""Fixtures of the billing tests: Acme SA, the invoices the sample statements pay, the BNP
 layout, an API client."""
 
 import pytest
@@ -9,7 +9,7 @@ from patron.billing.documents.issuing import do_issue
 from patron.billing.models import BankMapping
 from patron.contacts.models import Contact
 from tests.billing.statement_samples import numbered
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft
 
 
 @pytest.fixture
@@ -30,6 +30,15 @@ def invoices(owner, business):
         )
         made.append(numbered(do_issue(owner, draft(client, ("Design", "1", price, "21"))), number))
     return made
+
+
+@pytest.fixture
+def acme(db):
+    """Acme SA of Ixelles, a Belgian client with a VAT number."""
+    return Contact.objects.create(
+        is_organisation=True, name="Acme SA", is_client=True, street="Avenue Louise 1",
+        postcode="1050", city="Ixelles", country="BE", vat_number="BE0403170701",
+    )  # fmt: skip
 
 
 @pytest.fixture

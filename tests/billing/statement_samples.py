@@ -1,4 +1,5 @@
-"""The sample bank statements of tests/data/statements/ and the invoices they pay."""
+"""The sample bank statements of tests/data/statements/, the invoices they pay, and `load`
+(a statement imported as the page and the command import it)."""
 
 from pathlib import Path
 
@@ -6,6 +7,7 @@ from django.db import connection
 
 from patron.billing.documents import frozen
 from patron.billing.models import Document
+from patron.billing.statements.reading import StatementImporter
 
 DATA = Path(__file__).parent.parent / "data" / "statements"
 CAMT = (DATA / "camt053.xml").read_bytes()
@@ -30,3 +32,10 @@ def numbered(invoice, number):
             number=f"F-2026-{number:04d}", structured_reference=reference
         )
     return Document.objects.get(pk=invoice.pk)
+
+
+def load(data, mapping=None, name="statement.xml", user=None):
+    importer = StatementImporter(mapping=mapping, file_name=name)
+    plan = importer.plan(data)
+    assert plan.ok, plan.errors
+    return importer.apply(plan, user=user), importer.statement

@@ -3,33 +3,11 @@
 import json
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from patron.accounts.models import create_token
 from patron.billing.documents.quotes import do_answer
 from patron.billing.models import Document, Payment, Sending, Status
 from patron.contacts.models import Contact
-
-
-@pytest.fixture
-def api(owner, business):
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
-@pytest.fixture
-def acme(db):
-    return Contact.objects.create(
-        is_organisation=True,
-        name="Acme SA",
-        is_client=True,
-        street="Avenue Louise 1",
-        postcode="1050",
-        city="Ixelles",
-        country="BE",
-        vat_number="BE0403170701",
-    )
 
 
 def send(api, method, url, body=None):

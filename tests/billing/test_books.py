@@ -18,8 +18,7 @@ from patron.billing.documents.issuing import do_issue
 from patron.billing.payments.recording import do_record_payment
 from patron.contacts.models import Contact
 from patron.work.models import Expense
-from tests.billing.test_issuing import draft
-from tests.system.test_commands import patron
+from tests.fixtures import draft
 
 
 @pytest.fixture
@@ -138,20 +137,19 @@ def test_the_archive_over_the_api(
     assert client.get(url).status_code == 401
 
 
-def test_patron_books_export_writes_the_archive(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+def test_patron_books_export_writes_the_archive(patron, tmp_path):
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
     out = tmp_path / "books.zip"
     today = date.today()  # noqa: DTZ011 -- the demo issues today; a wide period covers it
     start, end = (today - timedelta(days=40)).isoformat(), (today + timedelta(days=1)).isoformat()
-    result = patron(tmp_path, "books", "export", "--from", start, "--to", end, "--out", str(out))
+    result = patron("books", "export", "--from", start, "--to", end, "--out", str(out))
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(out).namelist()
     assert "documents.csv" in names and sum(n.endswith(".pdf") for n in names) >= 8
     assert str(out) in result.stdout
-    refused = patron(tmp_path, "books", "export", "--from", end, "--to", start, "--out", str(out))
+    refused = patron("books", "export", "--from", end, "--to", start, "--out", str(out))
     assert refused.returncode != 0 and "ends before it starts" in refused.stderr
-    summary = patron(tmp_path, "books", "summary", "--from", start, "--to", end, "--json")
+    summary = patron("books", "summary", "--from", start, "--to", end, "--json")
     assert json.loads(summary.stdout)["documents"][0]["currency"] in {"CHF", "EUR"}
 
 

@@ -14,8 +14,7 @@ from patron.billing.books.tables import Period
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import AccountantArchive, Rendering
 from patron.billing.tasks import build_accountant_archive
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact, draft
 
 
 @pytest.fixture

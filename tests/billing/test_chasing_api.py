@@ -9,14 +9,12 @@ import pytest
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, ReminderPause, ReminderStep
 from patron.billing.reminders.dunning import run
-from tests.billing.test_api import api  # noqa: F401 -- the fixture
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact, draft
 
 HOSTILE = "<script>alert(1)</script>"
 
 
-def send(api, method, url, body=None):  # noqa: F811
+def send(api, method, url, body=None):
     return getattr(api, method)(url, data=json.dumps(body or {}), content_type="application/json")
 
 
@@ -28,7 +26,7 @@ def invoice(owner, business):
     return do_issue(owner, draft(acme_contact(), ("Design", "10", "85", "21"), language="fr"))
 
 
-def test_reminders_are_listed_paused_and_resumed(api, invoice, inbox):  # noqa: F811
+def test_reminders_are_listed_paused_and_resumed(api, invoice, inbox):
     run(today=invoice.due_date + timedelta(days=3))
     listed = api.get(f"/api/billing/reminders?document_id={invoice.pk}").json()
     assert [r["step"] for r in listed["items"]] == ["friendly"]
@@ -47,7 +45,7 @@ def test_reminders_are_listed_paused_and_resumed(api, invoice, inbox):  # noqa: 
     assert send(api, "post", "/api/billing/clients/999999/reminders/pause").status_code == 404
 
 
-def test_the_schedule_is_read_and_changed(api):  # noqa: F811
+def test_the_schedule_is_read_and_changed(api):
     steps = api.get("/api/billing/reminder-steps").json()
     assert [s["days_after_due"] for s in steps] == [3, 15, 30]
     changed = send(api, "patch", "/api/billing/reminder-steps/firm", {"days_after_due": 20})
@@ -67,14 +65,14 @@ def test_the_schedule_is_read_and_changed(api):  # noqa: F811
         (HOSTILE, {"days_after_due": 4}),
     ],
 )
-def test_hostile_step_changes_are_422(api, kind, body):  # noqa: F811
+def test_hostile_step_changes_are_422(api, kind, body):
     api.get("/api/billing/reminder-steps")
     response = send(api, "patch", f"/api/billing/reminder-steps/{kind}", body)
     assert response.status_code in (404, 422)
     assert ReminderStep.objects.get(kind="firm").days_after_due == 15
 
 
-def test_a_recurring_invoice_is_created_read_changed_and_deleted(api, invoice):  # noqa: F811
+def test_a_recurring_invoice_is_created_read_changed_and_deleted(api, invoice):
     body = {"name": "Maintenance", "client_id": invoice.client_id, "every": 1, "unit": "months",
             "start": "2026-01-15", "lines": [LINE]}  # fmt: skip
     created = send(api, "post", "/api/billing/recurring", body)
@@ -114,7 +112,7 @@ def test_a_recurring_invoice_is_created_read_changed_and_deleted(api, invoice): 
         {"start": None},
     ],
 )
-def test_hostile_recurring_bodies_are_422(api, invoice, changes):  # noqa: F811
+def test_hostile_recurring_bodies_are_422(api, invoice, changes):
     body = {"name": "Maintenance", "client_id": invoice.client_id, "every": 1, "unit": "months",
             "start": "2026-01-15", "lines": [LINE], **changes}  # fmt: skip
     response = send(api, "post", "/api/billing/recurring", body)

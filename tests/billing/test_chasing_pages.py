@@ -3,14 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, Reminder, ReminderPause, ReminderStep
 from patron.billing.reminders.dunning import run, schedule
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact, draft, queries_of
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -21,9 +18,7 @@ def invoice(owner, business):
 
 
 def queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    return queries_of(client, url)
 
 
 def test_the_invoice_page_shows_its_reminder_history_and_pauses_it(owner_client, invoice, inbox):

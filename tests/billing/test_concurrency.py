@@ -3,7 +3,8 @@ no "database is locked", on SQLite and on PostgreSQL (whichever the suite runs o
 
 import pytest
 
-from tests.system.conftest import installs, migrated_template  # noqa: F401 (fixtures)
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
+
 
 PROCESSES, EACH = 8, 100
 
@@ -38,7 +39,7 @@ print("issued", {EACH})
 
 
 @pytest.mark.django_db(transaction=True)
-def test_eight_processes_issue_800_invoices_without_gap_or_duplicate(installs):  # noqa: F811
+def test_eight_processes_issue_800_invoices_without_gap_or_duplicate(installs):
     install = installs()
     install.python(SET_UP)
     workers = [install.popen(ISSUE) for _ in range(PROCESSES)]

@@ -1,16 +1,12 @@
 """`patron demo` issues documents for every case that applies, in Belgium and in France."""
 
-from tests.system.test_commands import patron
 
-
-def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    result = patron(tmp_path, "demo", "--password", "a demo passphrase")
+def test_the_belgian_demo_issues_every_case_and_verifies(patron):
+    result = patron("demo", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
     assert "11 documents issued (F-" in result.stdout and "CN-" in result.stdout
     assert "Q-" in result.stdout
     check = patron(
-        tmp_path,
         "shell",
         "-c",
         "from patron.billing.models import Document\n"
@@ -23,24 +19,22 @@ def test_the_belgian_demo_issues_every_case_and_verifies(tmp_path):
     )
     # Its quote's 5 % off and travel fee are on it, and it refers to the deposit invoice.
     assert check.stdout.strip().splitlines()[-1] == "True True [False, True] True", check.stderr
-    reminders = patron(tmp_path, "reminders", "list").stdout
+    reminders = patron("reminders", "list").stdout
     assert reminders.count("\tsent\t") == 3 and "notice" in reminders
-    assert "Maintenance mensuelle" in patron(tmp_path, "recurring", "list").stdout
-    verified = patron(tmp_path, "verify")
+    assert "Maintenance mensuelle" in patron("recurring", "list").stdout
+    verified = patron("verify")
     assert verified.returncode == 0 and verified.stdout.startswith("11 issued documents checked")
 
 
-def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    result = patron(tmp_path, "demo", "--country", "fr", "--password", "a demo passphrase")
+def test_the_french_demo_is_a_micro_entrepreneur_under_the_franchise(patron):
+    result = patron("demo", "--country", "fr", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
     assert "4 documents issued" in result.stdout
     check = patron(
-        tmp_path,
         "shell",
         "-c",
         "from patron.billing.models import Document\n"
         "print(sorted({(d.treatment, str(d.total_vat)) for d in Document.objects.exclude(number='')}))",
     )
     assert check.stdout.strip().splitlines()[-1] == "[('franchise', '0.00')]", check.stderr
-    assert patron(tmp_path, "verify").returncode == 0
+    assert patron("verify").returncode == 0

@@ -11,8 +11,7 @@ from patron.accounts.models import create_token
 from patron.billing.documents.issuing import do_issue
 from patron.contacts.models import Contact
 from patron.portal.links import create_link
-from tests.billing.test_issuing import draft
-from tests.system.test_commands import patron
+from tests.fixtures import draft
 
 
 @pytest.fixture
@@ -59,10 +58,9 @@ def test_the_portal_and_the_api_serve_them_too(client, owner, invoice):
     assert Client().get(f"/api/billing/documents/{invoice.pk}/files/pdf").status_code == 401
 
 
-def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
-    result = patron(tmp_path, "invoice", "list", "--json")
+def test_patron_invoice_list_prints_every_document_as_json(patron, tmp_path):
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
+    result = patron("invoice", "list", "--json")
     assert result.returncode == 0, result.stderr
     documents = json.loads(result.stdout)
     assert len(documents) == 12  # 11 issued (one overdue, with its reminders) and a draft
@@ -80,31 +78,23 @@ def test_patron_invoice_list_prints_every_document_as_json(tmp_path):
     assert {"paid", "partially_paid", "credited", "overdue"} <= statuses
     partly = next(d for d in documents if d["status"] == "partially_paid")
     assert 0 < float(partly["amount_due"]) < float(partly["total_incl_vat"])
-    plain = patron(tmp_path, "invoice", "list")
+    plain = patron("invoice", "list")
     assert "F-20" in plain.stdout and "(draft)" in plain.stdout
-    missing = patron(tmp_path, "invoice", "export", "F-1999-9999", "--out", str(tmp_path / "x"))
+    missing = patron("invoice", "export", "F-1999-9999", "--out", str(tmp_path / "x"))
     assert missing.returncode != 0 and "No issued document" in missing.stderr
 
 
-def test_patron_payment_records_and_lists_payments(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
-    documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+def test_patron_payment_records_and_lists_payments(patron):
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
+    documents = json.loads(patron("invoice", "list", "--json").stdout)
     partly = next(d for d in documents if d["status"] == "partially_paid")
-    listed = json.loads(patron(tmp_path, "payment", "list", "--json").stdout)
+    listed = json.loads(patron("payment", "list", "--json").stdout)
     assert any(a["number"] == partly["number"] for p in listed for a in p["allocations"])
-    result = patron(
-        tmp_path,
-        "payment",
-        "add",
-        partly["number"],
-        partly["amount_due"],
-        "--reference",
-        "virement du 3",
-    )
+    result = patron("payment", "add", partly["number"], partly["amount_due"],
+                    "--reference", "virement du 3")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"{partly['number']} is now paid." in result.stdout
-    again = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+    again = json.loads(patron("invoice", "list", "--json").stdout)
     assert next(d for d in again if d["number"] == partly["number"])["status"] == "paid"
     for args, error in [
         (["F-1999-0001", "10"], "No issued invoice"),
@@ -113,15 +103,14 @@ def test_patron_payment_records_and_lists_payments(tmp_path):
         ([partly["number"], "10", "--date", "2999-01-01"], "in the future"),
         ([partly["number"], "10", "--date", "demain"], "--date wants a date"),
     ]:
-        refused = patron(tmp_path, "payment", "add", *args)
+        refused = patron("payment", "add", *args)
         assert refused.returncode != 0 and error in refused.stderr, (args, refused.stderr)
-    assert len(json.loads(patron(tmp_path, "payment", "list", "--json").stdout)) == len(listed) + 1
+    assert len(json.loads(patron("payment", "list", "--json").stdout)) == len(listed) + 1
 
 
-def test_one_payment_settles_several_invoices_of_a_client_on_the_command_line(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
-    documents = json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+def test_one_payment_settles_several_invoices_of_a_client_on_the_command_line(patron):
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
+    documents = json.loads(patron("invoice", "list", "--json").stdout)
     open_ones = [
         d for d in documents if d["kind"] == "invoice" and d["status"] in ("issued", "overdue")
     ]
@@ -130,19 +119,16 @@ def test_one_payment_settles_several_invoices_of_a_client_on_the_command_line(tm
         by_client.setdefault(document["client"], []).append(document)
     first, second = next(docs for docs in by_client.values() if len(docs) >= 2)[:2]
     stranger = next(d for d in open_ones if d["client"] != first["client"])
-    refused = patron(
-        tmp_path, "payment", "add", first["number"], "10", "--also", stranger["number"]
-    )
+    refused = patron("payment", "add", first["number"], "10", "--also", stranger["number"])
     assert refused.returncode != 0 and "same client" in refused.stderr
-    unknown = patron(tmp_path, "payment", "add", first["number"], "10", "--also", "<F-0>")
+    unknown = patron("payment", "add", first["number"], "10", "--also", "<F-0>")
     assert unknown.returncode != 0 and "No issued invoice" in unknown.stderr
     total = f"{Decimal(first['amount_due']) + Decimal(second['amount_due']):.2f}"
-    done = patron(tmp_path, "payment", "add", first["number"], total, "--also", second["number"])
+    done = patron("payment", "add", first["number"], total, "--also", second["number"])
     assert done.returncode == 0, done.stderr
     assert f"{first['number']} is now paid." in done.stdout
     assert f"{second['number']} is now paid." in done.stdout
     after = {
-        d["number"]: d["status"]
-        for d in json.loads(patron(tmp_path, "invoice", "list", "--json").stdout)
+        d["number"]: d["status"] for d in json.loads(patron("invoice", "list", "--json").stdout)
     }
     assert after[first["number"]] == after[second["number"]] == "paid"

@@ -14,7 +14,7 @@ from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Adjustment, Document, Line, Sequence, Status
 from patron.contacts.models import Contact
 from patron.work.models import Project
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft
 
 
 @pytest.fixture

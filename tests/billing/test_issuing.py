@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from patron.billing.documents.issuing import do_issue, problems, structured_reference
 from patron.billing.documents.verify import verify
-from patron.billing.models import Document, Kind, Line, Sequence, Status
+from patron.billing.models import Document, Kind, Sequence, Status
 from patron.billing.rules.vat import Treatment
 from patron.contacts.models import Contact
+from tests.fixtures import draft
 
 
 @pytest.fixture
@@ -28,22 +29,6 @@ def acme(db):
         vat_number="BE0403170701",
         company_number="0403170701",
     )
-
-
-def draft(client, *lines, **fields):
-    document = Document.objects.create(client=client, **fields)
-    for position, (description, quantity, price, rate) in enumerate(lines):
-        Line(
-            document=document,
-            position=position,
-            description=description,
-            quantity=Decimal(quantity),
-            unit_price=Decimal(price),
-            vat_rate=Decimal(rate),
-        ).refresh_amounts(document.treatment).save()
-    document.compute_totals()
-    document.save()
-    return document
 
 
 def test_issuing_numbers_freezes_and_chains(owner, business, acme):

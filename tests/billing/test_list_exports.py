@@ -8,8 +8,7 @@ from django.utils import timezone
 from patron.billing.documents.drafting import do_credit_note
 from patron.billing.documents.issuing import do_issue
 from patron.billing.payments.recording import do_record_payment
-from tests.billing.test_issuing import draft
-from tests.billing.test_payments import acme  # noqa: F401 -- the fixture
+from tests.fixtures import draft
 
 
 def read(response):
@@ -17,7 +16,7 @@ def read(response):
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
-def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, acme, english):  # noqa: F811
+def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, acme, english):
     acme.name = "=HYPERLINK(evil)"
     acme.save()
     paid = do_issue(owner, draft(acme, ("Design", "10", "100", "21")))
@@ -40,7 +39,7 @@ def test_the_documents_list_exports_what_its_filters_keep(owner_client, owner, a
     assert "status=paid&amp;format=csv" in page
 
 
-def test_the_payments_list_exports_as_csv(owner_client, owner, acme, django_assert_max_num_queries):  # noqa: F811
+def test_the_payments_list_exports_as_csv(owner_client, owner, acme, django_assert_max_num_queries):
     invoices = [do_issue(owner, draft(acme, ("Design", "1", "100", "21"))) for _ in range(3)]
     for invoice in invoices:
         do_record_payment(

@@ -10,33 +10,16 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 
-from patron.accounts.models import create_token
 from patron.audit.models import AuditEntry
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Allocation, Payment
 from patron.billing.payments.ledger import client_credit
 from patron.billing.payments.recording import do_record_payment
-from patron.contacts.models import Contact
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def acme(db):
-    return Contact.objects.create(
-        is_organisation=True,
-        name="Acme SA",
-        is_client=True,
-        street="Avenue Louise 1",
-        postcode="1050",
-        city="Ixelles",
-        country="BE",
-        vat_number="BE0403170701",
-    )
 
 
 @pytest.fixture
@@ -121,12 +104,6 @@ def test_a_correct_amount_typed_after_the_refusal_needs_no_confirmation(owner_cl
     owner_client.post(url, form())
     response = owner_client.post(url, form(amount="1210"), follow=True)
     assert f"{invoice.number} is now paid." in response.text
-
-
-@pytest.fixture
-def api(owner, business):
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def post(api, body):

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from patron.audit.models import AuditEntry
@@ -26,23 +24,9 @@ from patron.billing.payments.ledger import (
 )
 from patron.billing.payments.recording import do_delete_payment, do_record_payment, do_use_credit
 from patron.contacts.models import Contact
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft, queries_of
 
 TODAY = timezone.localdate
-
-
-@pytest.fixture
-def acme(db):
-    return Contact.objects.create(
-        is_organisation=True,
-        name="Acme SA",
-        is_client=True,
-        street="Avenue Louise 1",
-        postcode="1050",
-        city="Ixelles",
-        country="BE",
-        vat_number="BE0403170701",
-    )
 
 
 @pytest.fixture
@@ -287,9 +271,7 @@ def test_a_payment_is_deleted_after_a_confirmation(owner_client, owner, invoice,
 
 def test_payment_pages_cost_the_same_however_many_payments(owner_client, owner, invoice, acme):
     def cost(url):
-        with CaptureQueriesContext(connection) as queries:
-            assert owner_client.get(url).status_code == 200
-        return len(queries)
+        return queries_of(owner_client, url)
 
     pay(owner, acme, "10", [invoice])
     before = cost("/app/billing/payments/"), cost(f"/app/billing/{invoice.pk}/")

@@ -19,8 +19,7 @@ from patron.billing.documents.verify import verify
 from patron.billing.models import Allocation, Document, Kind, Status
 from patron.billing.payments.ledger import with_balances
 from patron.billing.payments.recording import do_record_payment
-from tests.billing.test_issuing import draft
-from tests.conftest import PASSWORD
+from tests.fixtures import PASSWORD, draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

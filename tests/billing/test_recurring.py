@@ -7,7 +7,7 @@ import pytest
 
 from patron.billing.models import Document, Recurring, RecurringRun, Status
 from patron.billing.recurring.runs import add_months, next_date, periods, run
-from tests.billing.test_reminders import acme_contact
+from tests.fixtures import acme_contact
 
 
 def retainer(client, **fields):

@@ -14,26 +14,7 @@ from patron.billing.payments.recording import do_record_payment
 from patron.billing.reminders.dunning import do_pause, do_resume, do_update_step, run, schedule
 from patron.billing.rules.late_interest import late_cost
 from patron.contacts.models import Contact
-from tests.billing.test_issuing import draft
-
-
-def acme_contact(**fields):
-    return Contact.objects.create(
-        **{
-            "is_organisation": True,
-            "name": "Acme SA",
-            "is_client": True,
-            "street": "Avenue Louise 1",
-            "postcode": "1050",
-            "city": "Ixelles",
-            "country": "BE",
-            "email": "compta@acme.example",
-            "language": "fr",
-            "vat_number": "BE0403170701",
-            "company_number": "0403170701",
-            **fields,
-        }
-    )
+from tests.fixtures import acme_contact, draft
 
 
 @pytest.fixture
@@ -183,7 +164,7 @@ def test_a_dry_run_sends_nothing(invoice, inbox):
 
 def test_an_unreachable_server_leaves_a_failed_reminder_never_retried_blindly(invoice, db):
     from patron.system.models import MailServer
-    from tests.conftest import free_port
+    from tests.fixtures import free_port
 
     MailServer.objects.create(
         host="127.0.0.1",
@@ -243,7 +224,7 @@ def test_an_edited_step_is_used_and_html_stays_text(owner, invoice, inbox):
 def fail_then_fix(invoice, inbox):
     """A reminder that failed (the mail server was down), then the server back."""
     from patron.system.models import MailServer
-    from tests.conftest import free_port
+    from tests.fixtures import free_port
 
     server = MailServer.objects.get()
     working_port = server.port
@@ -309,20 +290,17 @@ def test_the_api_sends_a_failed_reminder_again(
     assert api.post("/api/billing/reminders/999999/retry").status_code == 404
 
 
-def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
+def test_patron_reminders_retry_sends_a_failed_one_again(patron):
     from aiosmtpd.controller import Controller
 
-    from tests.conftest import Inbox, free_port
-    from tests.system.test_commands import patron
+    from tests.fixtures import Inbox, free_port
 
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         setup = patron(
-            tmp_path,
             "shell",
             "--no-imports",
             "-c",
@@ -336,13 +314,13 @@ def test_patron_reminders_retry_sends_a_failed_one_again(tmp_path):
             "print(r.pk)",
         )
         reminder_id = setup.stdout.strip().splitlines()[-1]
-        done = patron(tmp_path, "reminders", "retry", reminder_id)
+        done = patron("reminders", "retry", reminder_id)
         assert done.returncode == 0, done.stderr
         assert done.stdout.startswith(f"Reminder {reminder_id} sent to ")
         assert len(handler.messages) == 1
-        again = patron(tmp_path, "reminders", "retry", reminder_id)
+        again = patron("reminders", "retry", reminder_id)
         assert again.returncode != 0 and "Only a reminder that failed" in again.stderr
-        missing = patron(tmp_path, "reminders", "retry", "999999")
+        missing = patron("reminders", "retry", "999999")
         assert missing.returncode != 0 and "There is no reminder 999999." in missing.stderr
     finally:
         controller.stop()

@@ -3,17 +3,18 @@ command in a subprocess, a real SMTP server on loopback that answers slowly, SIG
 
 import asyncio
 import email
-import os
 import signal
 import subprocess
 import sys
 import time
 from email import policy
 
+import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import free_port
-from tests.system.test_commands import patron
+from tests.fixtures import free_port
+
+pytestmark = pytest.mark.slow
 
 INVOICES = 6
 SETUP = """
@@ -23,8 +24,7 @@ from patron.business.forms import ProfileForm
 from patron.business.profile import do_save_business
 from patron.contacts.models import Contact
 from patron.system.models import MailServer
-from tests.billing.test_issuing import draft
-from tests.conftest import BELGIAN_PROFILE
+from tests.fixtures import BELGIAN_PROFILE, draft
 form = ProfileForm(BELGIAN_PROFILE)
 assert form.is_valid(), form.errors
 do_save_business(None, form)
@@ -51,20 +51,18 @@ class SlowInbox:
         return "250 OK"
 
 
-def test_a_run_killed_mid_way_then_run_again_never_sends_twice(tmp_path):
+def test_a_run_killed_mid_way_then_run_again_never_sends_twice(installs):
     handler = SlowInbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        assert patron(tmp_path, "migrate").returncode == 0
-        setup = patron(tmp_path, "shell", "-c", SETUP.format(port=controller.port, count=INVOICES))
-        assert setup.returncode == 0, setup.stderr
+        install = installs()
+        setup = install.python(SETUP.format(port=controller.port, count=INVOICES))
         day = setup.stdout.strip().splitlines()[-1]
-        env = {**os.environ, "PATRON_DATA_DIR": str(tmp_path)}
-        env.pop("DATABASE_URL", None)
         first = subprocess.Popen(
             [sys.executable, "-m", "patron.cli", "reminders", "run", "--date", day],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=install.env, cwd=install.folder,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while len(handler.messages) < 2 and time.monotonic() < deadline:
@@ -73,10 +71,9 @@ def test_a_run_killed_mid_way_then_run_again_never_sends_twice(tmp_path):
         first.wait()
         killed_at = len(handler.messages)
         assert 2 <= killed_at < INVOICES
-        again = patron(tmp_path, "reminders", "run", "--date", day)
-        assert again.returncode == 0, again.stderr
-        patron(tmp_path, "reminders", "run", "--date", day)  # and once more, for good measure
-        states = patron(tmp_path, "reminders", "list").stdout
+        install.run("reminders", "run", "--date", day)
+        install.run("reminders", "run", "--date", day)  # and once more, for good measure
+        states = install.run("reminders", "list").stdout
     finally:
         controller.stop()
     ids = [message["Message-ID"] for message in handler.messages]

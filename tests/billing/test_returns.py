@@ -167,20 +167,17 @@ def test_the_return_and_the_limits_over_the_api(owner, business, month, today, c
     assert limit["kind"] == "vat_franchise" and limit["limit"] == "25000.00"
 
 
-def test_patron_books_vat_prints_the_boxes(tmp_path):
+def test_patron_books_vat_prints_the_boxes(patron):
     from datetime import date, timedelta
 
-    from tests.system.test_commands import patron
-
-    assert patron(tmp_path, "migrate").returncode == 0
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
     today = date.today()  # noqa: DTZ011 -- a wide period around the demo's documents
     start, end = (today - timedelta(days=40)).isoformat(), (today + timedelta(days=1)).isoformat()
-    result = patron(tmp_path, "books", "vat", "--from", start, "--to", end, "--json")
+    result = patron("books", "vat", "--from", start, "--to", end, "--json")
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)
     assert found["country"] == "BE" and any(b["code"] == "44" for b in found["boxes"])
-    plain = patron(tmp_path, "books", "vat", "--from", start, "--to", end)
+    plain = patron("books", "vat", "--from", start, "--to", end)
     rows = [line.split() for line in plain.stdout.splitlines() if line.strip()]
     assert ["44", "54", "71"] == [row[0] for row in rows if row[0] in ("54", "44", "71")]
 

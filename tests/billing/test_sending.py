@@ -8,8 +8,7 @@ from patron.billing.models import Sending, Status
 from patron.contacts.models import Contact
 from patron.system.mail import mail_server
 from patron.system.models import MailServer
-from tests.billing.test_issuing import draft
-from tests.conftest import free_port
+from tests.fixtures import draft, free_port
 
 
 @pytest.fixture

@@ -148,16 +148,14 @@ def test_the_declarations_over_the_api_and_the_command_line(client, owner, micro
     assert client.get("/api/billing/books/social?year=1999", **auth).status_code == 422
 
 
-def test_patron_books_social_needs_a_regime(tmp_path):
-    from tests.system.test_commands import patron
+def test_patron_books_social_needs_a_regime(patron):
 
-    assert patron(tmp_path, "migrate").returncode == 0
-    refused = patron(tmp_path, "books", "social")
+    refused = patron("books", "social")
     assert refused.returncode != 0 and "social regime" in refused.stderr
-    assert patron(tmp_path, "demo", "--password", "a demo passphrase").returncode == 0
-    found = json.loads(patron(tmp_path, "books", "social", "--json").stdout)
+    assert patron("demo", "--password", "a demo passphrase").returncode == 0
+    found = json.loads(patron("books", "social", "--json").stdout)
     assert found["regime"] == "be-main" and found["asked"] == "900.00"
-    assert patron(tmp_path, "books", "social", "--year", "1999").returncode != 0
+    assert patron("books", "social", "--year", "1999").returncode != 0
 
 
 def test_a_belgian_estimate_counts_a_deposit_and_its_final_invoice_once(owner, business):

@@ -2,13 +2,11 @@
 layouts; hostile files and text; the cost of a page."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from patron.billing.models import BankMapping, Document, Payment, Statement, StatementLine
 from patron.billing.payments.ledger import state_of
-from tests.billing.statement_samples import BNP, CAMT, XXE
-from tests.billing.test_statements import load
+from tests.billing.statement_samples import BNP, CAMT, XXE, load
+from tests.fixtures import queries_of
 
 URL = "/app/billing/statements/"
 
@@ -148,10 +146,7 @@ def test_a_statement_page_costs_the_same_however_many_lines(owner_client, invoic
     url = f"{URL}{statement.pk}/"
 
     def cost():
-        with CaptureQueriesContext(connection) as queries:
-            assert owner_client.get(url).status_code == 200
-            assert owner_client.get(URL).status_code == 200
-        return len(queries)
+        return queries_of(owner_client, url, URL)
 
     before = cost()
     more = b"".join(

@@ -24,15 +24,8 @@ from patron.billing.statements.matching import (
 from patron.billing.statements.reading import StatementImporter
 from patron.contacts.models import Contact
 from patron.system.importing import ImportRefused
-from tests.billing.statement_samples import BNP, CAMT, XXE, numbered
-from tests.billing.test_issuing import draft
-
-
-def load(data, mapping=None, name="statement.xml", user=None):
-    importer = StatementImporter(mapping=mapping, file_name=name)
-    plan = importer.plan(data)
-    assert plan.ok, plan.errors
-    return importer.apply(plan, user=user), importer.statement
+from tests.billing.statement_samples import BNP, CAMT, XXE, load, numbered
+from tests.fixtures import draft
 
 
 def refused(data, mapping=None):

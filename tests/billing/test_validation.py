@@ -244,6 +244,7 @@ def test_each_stylesheet_is_compiled_once_and_reused():
     assert all(rules._saxon[key] is compiled[key] for key in compiled)
 
 
+@pytest.mark.slow
 def test_nothing_of_saxon_is_loaded_before_a_document_needs_it(tmp_path):
     # `patron serve` imports Django, then forks its workers: a Saxon processor made before
     # the fork would be shared by processes that cannot share it.
@@ -353,19 +354,13 @@ def test_patron_einvoice_validate_json_and_no_peppol(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["ok"] is True
 
 
-def test_the_command_exits_0_when_all_pass_and_1_otherwise(tmp_path):
+def test_the_command_exits_0_when_all_pass_and_1_otherwise(patron, tmp_path):
     good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
     good.write_bytes(example(FACTURX))
     bad.write_bytes(example("facturx-no-fx-xmp.pdf"))
 
     def run(*files):
-        return subprocess.run(
-            [sys.executable, "-m", "patron.cli", "einvoice", "validate", *map(str, files)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={"PATH": "/usr/bin:/bin", "PATRON_DATA_DIR": str(tmp_path / "data")},
-        )
+        return patron("einvoice", "validate", *files)
 
     passed = run(good)
     assert passed.returncode == 0, passed.stderr
@@ -373,16 +368,6 @@ def test_the_command_exits_0_when_all_pass_and_1_otherwise(tmp_path):
     failed = run(good, bad)
     assert failed.returncode == 1
     assert "[fatal] FX-XMP (PDF)" in failed.stdout and "1 of 2 file(s) fail." in failed.stderr
-
-
-@pytest.fixture
-def api(owner, business):
-    from django.test import Client
-
-    from patron.accounts.models import create_token
-
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def post(client, data, query=""):

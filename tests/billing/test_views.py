@@ -5,13 +5,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from patron.billing.models import Document, Kind, Line, Status
 from patron.contacts.models import Contact
 from patron.work.models import Expense, Project, Task, TimeEntry
 from patron.work.timing import do_save_entry
+from tests.fixtures import header, lines_data, queries_of
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -30,29 +29,6 @@ def acme(db):
         company_number="0403170701",
         language="en",
     )
-
-
-def lines_data(*lines, existing=0):
-    data = {
-        "lines-TOTAL_FORMS": str(len(lines)),
-        "lines-INITIAL_FORMS": str(existing),
-        "lines-MIN_NUM_FORMS": "0",
-        "lines-MAX_NUM_FORMS": "200",
-    }
-    for n, line in enumerate(lines):
-        for key, value in line.items():
-            data[f"lines-{n}-{key}"] = value
-    return data
-
-
-def header(client, **extra):
-    return {
-        "client": client.pk,
-        "language": "en",
-        "currency": "EUR",
-        "treatment": "normal",
-        **extra,
-    }
 
 
 def test_a_typed_invoice_from_new_draft_to_issued(owner_client, acme):
@@ -189,7 +165,7 @@ def test_unbilled_work_becomes_a_draft_invoice_and_is_freed_if_it_is_deleted(own
 
 def test_an_issued_invoice_is_credited_in_full_or_in_part(owner_client, owner, acme):
     from patron.billing.documents.issuing import do_issue
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     invoice = do_issue(owner, draft(acme, ("Design", "2", "100", "21")))
     response = owner_client.post(f"/app/billing/{invoice.pk}/credit/", {"full": "1"})
@@ -206,9 +182,7 @@ def test_an_issued_invoice_is_credited_in_full_or_in_part(owner_client, owner, a
 
 def test_the_list_costs_the_same_however_many_documents(owner_client, acme):
     def cost():
-        with CaptureQueriesContext(connection) as queries:
-            assert owner_client.get("/app/billing/").status_code == 200
-        return len(queries)
+        return queries_of(owner_client, "/app/billing/")
 
     Document.objects.create(client=acme)
     before = cost()

@@ -11,7 +11,7 @@ from patron.billing.models import Document, Status
 from patron.contacts.models import Contact
 from patron.work.models import Project, TimeEntry
 from patron.work.timing import do_save_entry
-from tests.browser.test_work import log_in
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,7 @@ def test_a_client_accepts_a_quote_through_the_portal(
     from patron.billing.documents.issuing import do_issue
     from patron.billing.models import Kind
     from patron.portal.links import create_link
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     acme = Contact.objects.create(
         is_organisation=True,
@@ -107,7 +107,7 @@ def test_an_invoice_sent_by_email_arrives_and_its_link_opens_the_portal(
     page_en, live_server, owner, business, inbox, immediate_tasks, screenshot
 ):
     from patron.billing.documents.issuing import do_issue
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     acme = Contact.objects.create(
         is_organisation=True,
@@ -159,7 +159,7 @@ def test_a_partial_payment_then_the_rest_change_the_invoice_s_status(
     page_en, live_server, owner, business, screenshot
 ):
     from patron.billing.documents.issuing import do_issue
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     acme = Contact.objects.create(
         is_organisation=True,
@@ -203,7 +203,7 @@ def test_the_accountant_s_archive_downloads_from_the_books_page(
     from django.core.management import call_command
 
     from patron.billing.documents.issuing import do_issue
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     acme = Contact.objects.create(
         is_organisation=True,
@@ -238,7 +238,7 @@ def test_a_camt053_statement_imported_and_a_proposed_match_confirmed(
 ):
     from patron.billing.documents.issuing import do_issue
     from tests.billing.statement_samples import DATA, numbered
-    from tests.billing.test_issuing import draft
+    from tests.fixtures import draft
 
     acme = Contact.objects.create(
         is_organisation=True,

@@ -8,9 +8,7 @@ from playwright.sync_api import expect
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Recurring, Reminder, ReminderPause
 from patron.billing.reminders.dunning import due_steps, write_reminder
-from tests.billing.test_issuing import draft
-from tests.billing.test_reminders import acme_contact
-from tests.browser.test_work import log_in
+from tests.fixtures import acme_contact, draft, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

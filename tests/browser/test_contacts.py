@@ -3,22 +3,12 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
+
+from tests.fixtures import log_in_with_a_cookie as log_in
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "contacts"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, owner):
-    """The owner's session cookie, as if they had logged in (the login page has its own tests)."""
-    client = Client()
-    client.force_login(owner)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def test_import_a_linkedin_file_through_the_preview(

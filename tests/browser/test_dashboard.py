@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from patron.pricing.scenarios import do_save_scenario
 from patron.work.models import Project, TimeEntry
 from tests.billing import scenarios
-from tests.browser.test_work import log_in
 from tests.dashboard.test_pages import track
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # 20 % contributions and 10 % tax on 3,000.00 net a month: the target's monthly turnover.

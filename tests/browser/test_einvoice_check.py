@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.billing import scenarios
-from tests.browser.test_work import log_in
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,7 @@ from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Payment
 from patron.business.models import Business
 from patron.contacts.models import Contact
-from tests.billing.test_issuing import draft
-from tests.browser.test_work import log_in
+from tests.fixtures import draft, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,17 +9,9 @@ from playwright.sync_api import expect
 
 from patron.contacts.models import Contact
 from patron.work.models import Expense, Project
-from tests.conftest import PASSWORD
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, owner):
-    page.goto(f"{live_server.url}/app/login/")
-    page.locator("input[name=username]").fill(owner.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
 
 
 def type_and_see_it_narrow(page, url, results, typed, kept, gone):

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from patron.contacts.models import Contact
 from patron.work.models import Project
-from tests.browser.test_work import log_in
+from tests.fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from patron.pricing.target import current_target
-from tests.browser.test_contacts import log_in
+from tests.fixtures import log_in_with_a_cookie as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 
 from patron.work.models import Expense
 from tests.billing.scenarios import EXAMPLES
-from tests.browser.test_work import log_in
+from tests.fixtures import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -6,17 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from patron.work.models import TimeEntry
-from tests.conftest import PASSWORD
+from tests.fixtures import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, live_server, owner):
-    page.goto(f"{live_server.url}/app/login/")
-    page.locator("input[name=username]").fill(owner.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/app/$"))
 
 
 def test_a_project_the_timer_an_edited_entry_and_the_week_total(

@@ -9,7 +9,7 @@ from django.test import Client
 from patron.accounts.models import create_token
 from patron.business.countries import check_iban, iban_hint
 from patron.business.models import Business
-from tests.conftest import BELGIAN_PROFILE
+from tests.fixtures import BELGIAN_PROFILE
 
 # The standard Belgian example: mod-97 right, national check digits right (539007547 % 97 = 34),
 # but bank code 539 is in no registry python-stdnum carries.

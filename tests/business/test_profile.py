@@ -2,7 +2,7 @@ import pytest
 
 from patron.audit.models import AuditEntry
 from patron.business.models import Business
-from tests.conftest import BELGIAN_PROFILE
+from tests.fixtures import BELGIAN_PROFILE
 
 FRENCH_PROFILE = {
     **BELGIAN_PROFILE,

@@ -3,17 +3,9 @@
 import json
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 
-from patron.accounts.models import create_token
 from patron.contacts.models import Contact, Interaction
-
-
-@pytest.fixture
-def api(owner, business):
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def send(api, method, url, data):

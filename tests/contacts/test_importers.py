@@ -1,8 +1,5 @@
 """LinkedIn and vCard imports: matching, merging, hostile files, the command line."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -183,37 +180,24 @@ def test_exported_vcards_import_back_as_the_same_contacts(owner_client):
     assert done["created"] == 0 and Contact.objects.count() == count
 
 
-def patron(data_dir, *args):
-    env = {**os.environ, "PATRON_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "patron.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_patron_import_linkedin_and_vcard_on_the_command_line(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
+def test_patron_import_linkedin_and_vcard_on_the_command_line(patron, tmp_path):
     csv_file = str(DATA / "Connections.csv")
-    dry = patron(tmp_path, "import", "linkedin", csv_file, "--dry-run")
+    dry = patron("import", "linkedin", csv_file, "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "4 contacts to create" in dry.stdout
-    done = patron(tmp_path, "import", "linkedin", csv_file)
+    done = patron("import", "linkedin", csv_file)
     assert done.returncode == 0 and "Imported: 4 new contacts, 0 contacts merged" in done.stdout
-    again = patron(tmp_path, "import", "linkedin", csv_file)
+    again = patron("import", "linkedin", csv_file)
     assert "0 new contacts" in again.stdout and "4 contacts already there" in again.stdout
-    cards = patron(tmp_path, "import", "vcard", str(DATA / "contacts.vcf"))
+    cards = patron("import", "vcard", str(DATA / "contacts.vcf"))
     assert cards.returncode == 0 and "3 new contacts" in cards.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "A,B,,nope,,,\r\n")
-    refused = patron(tmp_path, "import", "linkedin", str(bad))
+    refused = patron("import", "linkedin", str(bad))
     assert refused.returncode != 0
     assert " 2" in refused.stderr and "Nothing was imported" in refused.stderr
     huge = tmp_path / "huge.csv"
     with huge.open("wb") as f:
         f.truncate(200 * 1024 * 1024)  # a sparse 200 MB file: refused before it is read
-    too_big = patron(tmp_path, "import", "vcard", str(huge))
+    too_big = patron("import", "vcard", str(huge))
     assert too_big.returncode != 0 and "200.0" in too_big.stderr

@@ -15,7 +15,7 @@ from patron.billing.models import Document, Kind, Status
 from patron.contacts.models import Contact
 from patron.portal.links import create_link, revoke_links
 from patron.portal.models import Decision, Link
-from tests.billing.test_issuing import draft
+from tests.fixtures import draft
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 import json
 
 import pytest
-from django.test import Client
 
-from patron.accounts.models import create_token
 from patron.pricing.models import Scenario
 from patron.pricing.target import current_target
 
@@ -23,12 +21,6 @@ SANITY = {
     "training_days": 0,
     "billable": 1,
 }
-
-
-@pytest.fixture
-def api(owner, business):
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def send(api, method, url, data):

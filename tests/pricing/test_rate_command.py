@@ -6,7 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from patron.pricing.scenarios import do_save_scenario
-from tests.system.test_commands import patron
 
 SANITY = [
     "--net-monthly", "3000", "--costs-yearly", "0", "--regime", "custom",
@@ -16,18 +15,17 @@ SANITY = [
 ]  # fmt: skip
 
 
-def test_sanity_case_on_the_real_command_line(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    result = patron(tmp_path, "rate", *SANITY, "--json")
+def test_sanity_case_on_the_real_command_line(patron):
+    result = patron("rate", *SANITY, "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     # 36,000 / 2,080 h = 17.3077 → 17.31.
     assert out["hourly_rate"] == "17.31"
     assert out["yearly_turnover"] == "36000.00"
     assert out["breakdown"]["net"] == "36000.00"
-    text = patron(tmp_path, "rate", *SANITY)
+    text = patron("rate", *SANITY)
     assert "Minimum hourly rate: 17.31 EUR" in text.stdout
-    bad = patron(tmp_path, "rate", "--billable", "0")
+    bad = patron("rate", "--billable", "0")
     assert bad.returncode != 0
     assert "--billable" in bad.stderr and "Traceback" not in bad.stderr
 

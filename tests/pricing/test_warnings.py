@@ -8,7 +8,7 @@ from patron.pricing.scenarios import do_save_scenario
 from patron.pricing.warnings import shortfall
 from patron.work.models import Project
 from tests.billing.scenarios import acme, draft
-from tests.conftest import BELGIAN_PROFILE
+from tests.fixtures import BELGIAN_PROFILE
 
 # 36,000 a year over 2,080 hours: 17.31 an hour, 138.46 a day, 3,000 a month.
 SANITY = {

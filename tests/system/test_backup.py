@@ -24,7 +24,7 @@ from django.db import connection
 from patron.accounts.models import ApiToken, User, create_token
 from patron.business.models import Business
 from patron.system.backup import KEEP_AUTOMATIC, create_backup
-from tests.system.conftest import read_archive
+from tests.fixtures import read_archive
 
 LOGO = b"\x89PNG\r\n\x1a\n" + b"logo bytes" * 50
 
@@ -393,6 +393,7 @@ print(ApiToken.objects.count(), AuditEntry.objects.count())
 """
 
 
+@pytest.mark.slow
 def test_a_backup_taken_while_patron_writes_restores_a_sound_and_consistent_database(
     installs, tmp_path
 ):

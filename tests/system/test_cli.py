@@ -4,6 +4,8 @@ created on the way. Real subprocesses: the command line itself is the point."""
 import pytest
 from django.db import connection
 
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
+
 
 def one_line(result):
     lines = result.stderr.strip().splitlines()

@@ -1,7 +1,6 @@
-"""The `patron` command line, run for real in a fresh data folder."""
+"""The `patron` command line: its commands run in-process on the test database, and
+`patron serve` for real, on a fresh install."""
 
-import os
-import socket
 import subprocess
 import sys
 import threading
@@ -10,46 +9,31 @@ import urllib.request
 
 import pytest
 
-
-def patron(data_dir, *args, timeout=120):
-    env = {**os.environ, "PATRON_DATA_DIR": str(data_dir)}
-    env.pop("DATABASE_URL", None)  # a private SQLite file per test
-    return subprocess.run(
-        [sys.executable, "-m", "patron.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.fixtures import free_port
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_patron_demo_fills_an_empty_install_once(tmp_path):
-    assert patron(tmp_path, "migrate").returncode == 0
-    result = patron(tmp_path, "demo", "--password", "a demo passphrase")
+def test_patron_demo_fills_an_empty_install_once(patron):
+    result = patron("demo", "--password", "a demo passphrase")
     assert result.returncode == 0, result.stderr
     assert "Atelier Lumen" in result.stdout
-    again = patron(tmp_path, "demo")
+    again = patron("demo")
     assert again.returncode != 0
     assert "not empty" in again.stderr
-    token = patron(tmp_path, "token", "create", "script")
+    token = patron("token", "create", "script")
     assert token.stdout.strip().startswith("ptn_")
-    revoked = patron(tmp_path, "token", "revoke", "nothing-like-it")
+    revoked = patron("token", "revoke", "nothing-like-it")
     assert revoked.returncode != 0 and "No active token" in revoked.stderr
 
 
-def test_patron_serve_migrates_and_answers_healthz(tmp_path):
+@pytest.mark.slow
+def test_patron_serve_migrates_and_answers_healthz(installs):
     port = free_port()
-    env = {**os.environ, "PATRON_DATA_DIR": str(tmp_path), "PORT": str(port)}
-    env.pop("DATABASE_URL", None)
+    install = installs(migrated=False)
+    install.env["PORT"] = str(port)
     server = subprocess.Popen(
         [sys.executable, "-m", "patron.cli", "serve", "--workers", "1"],
-        env=env,
+        env=install.env,
+        cwd=install.folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -91,8 +75,7 @@ def test_patron_serve_migrates_and_answers_healthz(tmp_path):
 @pytest.mark.parametrize(
     "args", [["restore"], ["token", "create", ""], ["backup", "/proc/x.tar.gz"]]
 )
-def test_command_misuse_exits_non_zero_with_a_message(tmp_path, args):
-    patron(tmp_path, "migrate")
-    result = patron(tmp_path, *args)
+def test_command_misuse_exits_non_zero_with_a_message(patron, args):
+    result = patron(*args)
     assert result.returncode != 0
     assert result.stderr.strip()

@@ -16,7 +16,9 @@ from email import policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import free_port
+from tests.fixtures import free_port
+
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
 
 TIMEOUT = 2  # PATRON_OUTBOX_TIMEOUT of the installs: a sending is interrupted after 2 s
 

@@ -17,6 +17,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 def test_check_deploy_with_the_production_settings_reports_nothing(tmp_path):
     env = {
         **os.environ,
@@ -39,6 +40,7 @@ def test_check_deploy_with_the_production_settings_reports_nothing(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_garbled_setting_stops_the_start_with_its_name(tmp_path):
     env = {**os.environ, "PATRON_DATA_DIR": str(tmp_path), "PATRON_SECURE": "maybe"}
     result = subprocess.run(
@@ -235,6 +237,7 @@ for address in sys.argv[1:]:
 """
 
 
+@pytest.mark.slow
 def test_the_login_limit_holds_across_worker_processes(installs):
     install = installs()
     install.env["PATRON_DEBUG"] = "true"  # static files from the source, no collectstatic

@@ -7,7 +7,11 @@ import threading
 import time
 import urllib.request
 
-from tests.conftest import free_port
+import pytest
+
+from tests.fixtures import free_port
+
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
 
 
 class Server:

@@ -9,7 +9,11 @@ import json
 import re
 from pathlib import Path
 
-from tests.system.conftest import read_archive
+import pytest
+
+from tests.fixtures import read_archive
+
+pytestmark = pytest.mark.slow  # real subprocesses on fresh installs
 
 OLDER_PATRON = """
 from django.core.management import call_command

@@ -1,87 +1,43 @@
-"""`patron start/stop/status/cancel/log/report`, run for real in a fresh data folder."""
+"""`patron start/stop/status/cancel/log/report` on a seeded install, run in-process (the
+command line as Django parses it, on the test database)."""
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-SEED = """
-import os, django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "patron.settings")
-django.setup()
-from datetime import datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
-from patron.accounts.owner import do_create_owner
-from patron.business.demo import PROFILE
-from patron.business.forms import ProfileForm
-from patron.business.profile import do_save_business
 from patron.contacts.models import Contact
 from patron.work.models import Project, Task, TimeEntry
 from patron.work.timing import do_save_entry
 
-owner = do_create_owner(email="claire@atelier-lumen.example", password="x" * 20)
-form = ProfileForm(PROFILE)
-assert form.is_valid(), form.errors
-do_save_business(owner, form)
-vos = Contact.objects.create(is_organisation=True, is_client=True, name="Brasserie Vos",
-                             hourly_rate=Decimal("100"))
-website = Project.objects.create(client=vos, name="Website", billing_increment_minutes=15)
-Project.objects.create(client=vos, name="Webshop")
-Project.objects.create(name="=HYPERLINK(\\"http://evil.example\\")")
-Task.objects.create(project=website, title="Home page")
-z = ZoneInfo("Europe/Brussels")
-for day, h1, m1, h2, m2, tags in [(2, 9, 0, 9, 20, ["dev"]), (3, 10, 0, 11, 0, ["dev", "call"])]:
-    entry = TimeEntry(project=website, start=datetime(2025, 6, day, h1, m1, tzinfo=z),
-                      end=datetime(2025, 6, day, h2, m2, tzinfo=z))
-    do_save_entry(entry, tags=tags)
-"""
-
-
-def environment(folder):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env = {k: v for k, v in env.items() if not k.startswith("PATRON_")}
-    env["PATRON_DATA_DIR"] = str(folder)
-    return env
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("seeded") / "data"
-    folder.mkdir()
-    env = environment(folder)
-    for command in (
-        [sys.executable, "-m", "patron.cli", "migrate", "-v0"],
-        [sys.executable, "-c", SEED],
-    ):
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result.stderr
-    return folder
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 @pytest.fixture
-def patron(seeded, tmp_path):
-    """patron(*args) runs the command on a copy of the seeded install."""
-    folder = tmp_path / "data"
-    shutil.copytree(seeded, folder)
+def seeded(business):
+    """Brasserie Vos's Website (two days of time, a task) and Webshop, and a project whose
+    name is a spreadsheet formula."""
+    vos = Contact.objects.create(is_organisation=True, is_client=True, name="Brasserie Vos",
+                                 hourly_rate=Decimal("100"))  # fmt: skip
+    website = Project.objects.create(client=vos, name="Website", billing_increment_minutes=15)
+    Project.objects.create(client=vos, name="Webshop")
+    Project.objects.create(name='=HYPERLINK("http://evil.example")')
+    Task.objects.create(project=website, title="Home page")
+    for day, h1, m1, h2, m2, tags in [
+        (2, 9, 0, 9, 20, ["dev"]),
+        (3, 10, 0, 11, 0, ["dev", "call"]),
+    ]:
+        entry = TimeEntry(project=website, start=datetime(2025, 6, day, h1, m1, tzinfo=BRUSSELS),
+                          end=datetime(2025, 6, day, h2, m2, tzinfo=BRUSSELS))  # fmt: skip
+        do_save_entry(entry, tags=tags)
 
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "patron.cli", *args],
-            env=environment(folder),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
 
-    return run
+@pytest.fixture
+def patron(seeded, patron):
+    """patron(*args) runs the command on the seeded install."""
+    return patron
 
 
 def ago(hours):

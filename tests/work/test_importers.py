@@ -2,9 +2,6 @@
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -286,36 +283,22 @@ def test_a_large_toggl_file_goes_in_chunks(business):
 # The real command
 
 
-def patron(data_dir, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
-    env.pop("DATABASE_URL", None)
-    env["PATRON_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "patron.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_patron_import_dry_run_then_import_then_refusals(tmp_path):
-    assert patron(tmp_path, "migrate", "-v0").returncode == 0
-    dry = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"), "--dry-run")
+def test_patron_import_dry_run_then_import_then_refusals(patron, tmp_path):
+    dry = patron("import", "toggl", str(DATA / "toggl_detailed.csv"), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert (
         "Dry run, nothing written: 4 time entries to import, 0 time entries already imported, 2 projects to create, 1 client to create."
         in dry.stdout
     )
-    done = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"))
+    done = patron("import", "toggl", str(DATA / "toggl_detailed.csv"))
     assert done.returncode == 0, done.stderr
     assert "Imported: 4 time entries, 2 new projects, 1 new client." in done.stdout
-    again = patron(tmp_path, "import", "toggl", str(DATA / "toggl_detailed.csv"))
+    again = patron("import", "toggl", str(DATA / "toggl_detailed.csv"))
     assert "Imported: 0 time entries, 4 skipped as already imported." in again.stdout
-    report = json.loads(patron(tmp_path, "report", "--json").stdout)
+    report = json.loads(patron("report", "--json").stdout)
     assert report["total_seconds"] == 5400 + 1200 + 2700 + 2700
 
-    bad = patron(tmp_path, "import", "toggl", str(DATA / "toggl_bad_rows.csv"))
+    bad = patron("import", "toggl", str(DATA / "toggl_bad_rows.csv"))
     assert bad.returncode != 0
     # "Row 3: …" (the framework's prefix follows the install's language)
     assert " 3: it ends before it starts." in bad.stderr.replace("\xa0", " ").replace(" :", ":")
@@ -324,14 +307,14 @@ def test_patron_import_dry_run_then_import_then_refusals(tmp_path):
     huge = tmp_path / "huge.csv"
     with open(huge, "wb") as f:
         f.truncate(200 * 1024 * 1024)  # sparse: nothing is read before it is refused
-    refused = patron(tmp_path, "import", "toggl", str(huge))
+    refused = patron("import", "toggl", str(huge))
     assert refused.returncode != 0 and "Nothing was imported" in refused.stderr
     assert "200" in refused.stderr and "50" in refused.stderr
 
     # The formula typed in Toggl comes out neutralised in the CSV report.
-    csv_report = patron(tmp_path, "report", "--csv").stdout
+    csv_report = patron("report", "--csv").stdout
     assert "Admin" in csv_report
-    assert json.loads(patron(tmp_path, "report", "--json").stdout)["rows"][0]["key"] == "Admin"
+    assert json.loads(patron("report", "--json").stdout)["rows"][0]["key"] == "Admin"
 
 
 def test_the_hour_repeated_when_clocks_go_back(business):

@@ -324,16 +324,6 @@ def test_the_edit_page_of_a_booked_invoice_costs_a_constant_number_of_queries(
 # The API --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api(owner, business):
-    from django.test import Client
-
-    from patron.accounts.models import create_token
-
-    token = create_token(owner, "tests")[1]
-    return Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
 def api_upload(api, data, name="invoice.xml"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -387,21 +377,19 @@ def test_the_api_keeps_the_amounts_of_a_booked_invoice(api):
 # The command line -----------------------------------------------------------------------
 
 
-def test_patron_import_expense_books_once_and_refuses_with_the_rule(tmp_path):
-    from tests.system.test_commands import patron
+def test_patron_import_expense_books_once_and_refuses_with_the_rule(patron, tmp_path):
 
-    assert patron(tmp_path, "migrate").returncode == 0
     good = tmp_path / "facture.pdf"
     good.write_bytes(example("sample-weasyprint-drafthorse.pdf"))
-    done = patron(tmp_path, "import", "expense", str(good))
+    done = patron("import", "expense", str(good))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
         "Imported: 1 supplier invoice booked as an expense, 1 new supplier."
     )
-    again = patron(tmp_path, "import", "expense", str(good))
+    again = patron("import", "expense", str(good))
     assert again.returncode == 0
     assert "1 supplier invoice already booked (nothing new)" in again.stdout
-    dry = patron(tmp_path, "import", "expense", str(good), "--dry-run")
+    dry = patron("import", "expense", str(good), "--dry-run")
     assert dry.returncode == 0 and "already booked" in dry.stdout
     for name, says in [
         ("ubl-BR-CO-15-tax-inclusive.xml", "[BR-CO-15] The totals do not add up"),
@@ -409,15 +397,14 @@ def test_patron_import_expense_books_once_and_refuses_with_the_rule(tmp_path):
     ]:
         bad = tmp_path / name
         bad.write_bytes(example(name))
-        refused = patron(tmp_path, "import", "expense", str(bad))
+        refused = patron("import", "expense", str(bad))
         assert refused.returncode != 0
         assert "Nothing was imported." in refused.stderr and says in refused.stderr
     plain = tmp_path / "scan.pdf"
     plain.write_bytes(plain_pdf())
-    refused = patron(tmp_path, "import", "expense", str(plain))
+    refused = patron("import", "expense", str(plain))
     assert refused.returncode != 0 and "no Factur-X" in refused.stderr
     listed = patron(
-        tmp_path,
         "shell",
         "--no-imports",
         "-c",
