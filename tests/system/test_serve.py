@@ -36,7 +36,7 @@ class Server:
         except OSError:
             return False
 
-    def wait_until(self, condition, seconds=90):
+    def wait_until(self, condition, seconds=240):  # two servers starting on a loaded machine
         deadline = time.monotonic() + seconds
         while not condition():
             assert self.process.poll() is None, "patron serve stopped:\n" + "".join(self.lines)
