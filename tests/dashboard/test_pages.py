@@ -269,3 +269,25 @@ def test_the_effective_rate_page_costs_the_same_queries_with_pages_of_projects(
     for query in ("", "&shown=all", "&shown=100&after=50"):
         with django_assert_max_num_queries(len(few.captured_queries)):
             assert owner_client.get(url + query, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_received_excl_vat_counts_only_this_years_payments_in_the_business_currency(
+    owner, business
+):
+    today = timezone.localdate()
+    acme = scenarios.acme()
+    # 1,000.00 + 21 % VAT = 1,210.00, paid in two parts: last December and this year.
+    bill = scenarios.issue(owner, acme, [("Work", "1", "1000", "21")],
+                           issue_date=date(today.year - 1, 12, 1))  # fmt: skip
+    do_record_payment(owner, client=acme, date=date(today.year - 1, 12, 20), amount="605.00",
+                      documents=[bill])  # fmt: skip
+    do_record_payment(owner, client=acme, date=today, amount="605.00", documents=[bill])
+    # And a dollar invoice paid this year, which the euro figures leave out.
+    dollars = scenarios.issue(owner, acme, [("Work", "1", "100", "21")], currency="USD",
+                              exchange_rate=D("1.0850"), exchange_rate_date=today,
+                              exchange_rate_source="ecb")  # fmt: skip
+    do_record_payment(owner, client=acme, date=today, amount="121.00", currency="USD",
+                      documents=[dollars])  # fmt: skip
+    data = figures(Business.objects.get(), today).yours
+    # This year: 605.00 received, of which 605 × 210 / 1,210 = 105.00 of VAT.
+    assert (data.received, data.received_excl_vat) == (D("605.00"), D("500.00"))
