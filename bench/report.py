@@ -1,13 +1,19 @@
 """`patron report` over all time against Watson's `watson report` on the same
 frames, and the Toggl import rate; on the folder bench/generate.py filled.
 
-Prints medians of several runs (whole commands, start-up included) and the
-ratio Watson / Patron (above 1: Patron is faster), then imports the 100,000-row
-Toggl CSV into fresh installs and prints rows per second (target > 20,000): the
-time spent checking and writing, then the median of `patron import toggl` as a
-whole, a fresh install for each run.
+Prints medians of several runs (whole commands, start-up included): each
+grouping of `patron report`, then `patron report --json` and `watson report
+--json` run in turn (A, B, A, B…, so that a change in the machine's load falls on
+both) with the ratio Watson / Patron of the medians and of each pair (above 1:
+Patron is faster), and the start-up: `patron report` on an empty install. Then
+imports the 100,000-row Toggl CSV into fresh installs and prints rows per second
+(target > 20,000): the time spent checking and writing, then the median of
+`patron import toggl` as a whole, a fresh install for each run.
 
-    .venv/bin/python bench/report.py /tmp/patron-bench [--runs 5] [--import-only]
+The commands run with their bytecode cached (PYTHONDONTWRITEBYTECODE dropped), as
+an installed Patron and Watson do.
+
+    .venv/bin/python bench/report.py /tmp/patron-bench [--runs 5] [--import-only | --reports-only]
 
 With --ab [TRICKS], the import part instead times the importers' speed tricks
 against the plain code they replace, alternated in one process
@@ -27,15 +33,18 @@ from pathlib import Path
 TARGET_ROWS_PER_SECOND = 20_000
 
 
+def run(command, env):
+    """Seconds the whole command took; exits with its error if it failed."""
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    return seconds
+
+
 def timed(command, env, runs):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
-        times.append(time.perf_counter() - started)
-        if result.returncode != 0:
-            sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
-    return statistics.median(times), result.stdout
+    return statistics.median(run(command, env) for _ in range(runs))
 
 
 def main():
@@ -43,35 +52,51 @@ def main():
     parser.add_argument("folder", help="A data folder made by bench/generate.py.")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--import-only", action="store_true", help="Skip the reports.")
+    parser.add_argument("--reports-only", action="store_true", help="Skip the Toggl import.")
     parser.add_argument("--ab", nargs="?", const="", help="Tricks against plain code, A/B.")
     args = parser.parse_args()
     folder = Path(args.folder).resolve()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PATRON_")}
     env.pop("DATABASE_URL", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PATRON_DATA_DIR"] = str(folder)
     if not args.import_only:
         reports(folder, env, args.runs)
-    toggl_import(folder / "toggl-100k.csv", env, args.runs, args.ab)
+    if not args.reports_only:
+        toggl_import(folder / "toggl-100k.csv", env, args.runs, args.ab)
 
 
 def reports(folder, env, runs):
     patron = [sys.executable, "-m", "patron.cli", "report"]
     for by in ("project", "client", "tag", "day"):
-        seconds, _out = timed([*patron, "--json", "--by", by], env, runs)
+        seconds = timed([*patron, "--json", "--by", by], env, runs)
         print(f"patron report --by {by:<8} all time: {seconds * 1000:8.0f} ms (median)")
-    patron_seconds, _out = timed([*patron, "--json"], env, runs)
-
+    run([*patron, "--json"], env)  # the file system's caches warm for both
     watson = shutil.which("watson", path=str(Path(sys.executable).parent)) or shutil.which("watson")
     if watson is None:
         print("Watson is not installed (pip install td-watson): no comparison.")
     else:
         watson_env = {**env, "WATSON_DIR": str(folder / "watson")}
         command = [watson, "report", "--from", "2000-01-01", "--to", "2100-01-01", "--json"]
-        watson_seconds, _out = timed(command, watson_env, runs)
+        run(command, watson_env)
+        pairs = [(run([*patron, "--json"], env), run(command, watson_env)) for _ in range(runs)]
+        patron_seconds = statistics.median(p for p, _w in pairs)
+        watson_seconds = statistics.median(w for _p, w in pairs)
+        ratios = sorted(w / p for p, w in pairs)
         print(
             f"patron report --json: {patron_seconds * 1000:.0f} ms; "
-            f"watson report --json: {watson_seconds * 1000:.0f} ms; "
-            f"Watson / Patron = {watson_seconds / patron_seconds:.2f}"
+            f"watson report --json: {watson_seconds * 1000:.0f} ms (medians of {runs}, "
+            f"alternated); Watson / Patron = {watson_seconds / patron_seconds:.2f} "
+            f"(each pair: {ratios[0]:.2f}–{ratios[-1]:.2f})"
+        )
+    with tempfile.TemporaryDirectory() as empty:
+        empty_env = {**env, "PATRON_DATA_DIR": empty}
+        run([sys.executable, "-m", "patron.cli", "migrate", "-v0"], empty_env)
+        seconds = timed(patron, empty_env, runs)
+        floor = timed([sys.executable, "-c", "pass"], env, runs)
+        print(
+            f"start-up: patron report on an empty install {seconds * 1000:.0f} ms "
+            f"(median; Python alone {floor * 1000:.0f} ms)"
         )
 
 
@@ -124,10 +149,9 @@ def toggl_import(toggl, env, runs, ab=None):
         for run in range(runs):
             fresh = Path(installed) / f"run-{run}"
             shutil.copytree(template, fresh)
-            seconds, _out = timed(
+            seconds = run(
                 [sys.executable, "-m", "patron.cli", "import", "toggl", str(toggl)],
                 {**env, "PATRON_DATA_DIR": str(fresh)},
-                1,
             )
             times.append(seconds)
             shutil.rmtree(fresh)

@@ -229,7 +229,13 @@ def received_this_year(currency, today):
         received=Sum("amount", filter=Q(direction=Payment.Direction.RECEIVED), default=ZERO),
         refunded=Sum("amount", filter=Q(direction=Payment.Direction.REFUNDED), default=ZERO),
     )
-    vat = net_paid_vat(Allocation.objects.filter(payment__in=payments))
+    # Filtered through the join, not `payment__in=payments`: SQLite would then look up
+    # every invoice ever issued against the list of the year's payments (70 ms a query).
+    vat = net_paid_vat(
+        Allocation.objects.filter(
+            payment__currency=currency, payment__date__gte=year, payment__date__lte=today
+        )
+    )
     received = totals["received"] - totals["refunded"]
     return received, cents(received - vat)
 

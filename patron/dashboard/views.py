@@ -110,6 +110,20 @@ def row_link(by, row):
     return link("work:entries", **{"from": row.key.isoformat(), "to": last.isoformat()})
 
 
+# The rows the page shows at first and adds at each "show more": the ranking puts those that
+# drag the rate down first, and ten years of projects are thousands of rows.
+PAGE_ROWS = 50
+
+
+def shown_count(value, count):
+    """How many rows to show from `?shown=`: a number (at least a page), "all", else a page."""
+    if value == "all":
+        return max(count, PAGE_ROWS)
+    if value.isdigit() and len(value) < 7:
+        return max(int(value), PAGE_ROWS)
+    return PAGE_ROWS
+
+
 @owner_required
 def effective_rate(request):
     by = request.GET.get("by", "")
@@ -127,6 +141,16 @@ def effective_rate(request):
         total = found.total
         rows = ranked(found.rows, target.hourly_rate if target else total.rate)
     reference = target.hourly_rate if target else None
+    shown = shown_count(request.GET.get("shown", ""), len(rows))
+    template = "dashboard/effective.html"
+    first = 0
+    if request.htmx and not request.htmx.boosted:
+        # "Show more" asks for the rows after those on the page, which it replaces.
+        template += "#rows"
+        after = request.GET.get("after", "")
+        first = min(int(after), shown) if after.isdigit() and len(after) < 7 else 0
+    more = max(len(rows) - shown, 0)
+    query = {"by": by, "period": period}
     context = {
         "by": by,
         "period": period,
@@ -136,11 +160,23 @@ def effective_rate(request):
             ("month", _("By month")),
         ],  # fmt: skip
         "periods": list(PERIODS.items()),
-        "rows": [(row, verdict(row.rate, reference), row_link(by, row)) for row in rows],
+        "rows": [
+            (row, verdict(row.rate, reference), row_link(by, row)) for row in rows[first:shown]
+        ],
+        "count": len(rows),
+        "shown": shown,
+        "more": more,
+        "next_rows": min(more, PAGE_ROWS),
+        "next_url": link("dashboard:effective_rate", **query, shown=shown + PAGE_ROWS),
+        "next_fragment": link(
+            "dashboard:effective_rate", **query, shown=shown + PAGE_ROWS, after=shown
+        ),
+        "all_url": link("dashboard:effective_rate", **query, shown="all"),
+        "all_fragment": link("dashboard:effective_rate", **query, shown="all", after=shown),
         "total": total,
         "total_state": verdict(total.rate, reference),
         "target": target,
         "currency": request.business.currency,
         "calculator_url": reverse("pricing:calculator"),
     }
-    return render(request, "dashboard/effective.html", context)
+    return render(request, template, context)

@@ -109,9 +109,10 @@ def ranked(rows, reference):
     reference = reference or Decimal(0)
 
     def drag(row):
-        if row.rate is None:
+        rate = row.rate
+        if rate is None:
             return (2, Decimal(0))
-        return (0 if row.rate < reference else 1, -(reference - row.rate) * row.seconds)
+        return (0 if rate < reference else 1, -(reference - rate) * row.seconds)
 
     return sorted(rows, key=drag)
 

@@ -153,6 +153,13 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["start", "duration_seconds"]),
             models.Index(fields=["project", "start"]),
+            # Each project's tracked seconds, over all time or a period, from the index alone:
+            # the effective rate by project or client over ten years reads 200,000 entries.
+            models.Index(
+                fields=["project", "start", "duration_seconds"],
+                condition=Q(end__isnull=False),
+                name="work_entry_finished",
+            ),
             # The time not invoiced yet, with every column the dashboard's and the effective
             # rate's sums read: ten years of entries are almost all invoiced, the unbilled
             # time is the last weeks. invoice leads, though always NULL here, so that the

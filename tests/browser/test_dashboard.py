@@ -62,3 +62,23 @@ def test_the_dashboard_speaks_french(page_fr, live_server, owner, business, scre
     expect(page.locator(".progress-list li").first).to_contain_text("4 000,00")
     expect(page.locator("#yours-title")).to_have_text("Ce qui est vraiment à vous")
     screenshot(page, "dashboard-fr")
+
+
+def test_the_effective_rate_page_shows_more_projects_on_a_click(
+    page_en, live_server, owner, business
+):
+    from tests.dashboard.test_pages import many_projects
+
+    many_projects(55)
+    page = page_en
+    log_in(page, live_server, owner)
+    page.goto(f"{live_server.url}/app/effective-rate/?by=project&period=all")
+    rows = page.locator("table.effective tbody tr[hx-disable]")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("P00")  # the cheapest drags the rate down most
+    expect(page.locator("tr.more")).to_contain_text("50 of 55 shown.")
+    page.get_by_role("link", name="Show 5 more").click()
+    expect(rows).to_have_count(55)
+    expect(rows.last).to_contain_text("P54")
+    expect(page.locator("tr.more")).to_have_count(0)
+    assert page.url.endswith("period=all")  # the rows came in place, the page stayed

@@ -1,5 +1,6 @@
 """The dashboard and the effective-rate page: their figures, their links, their cost."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -228,3 +229,98 @@ def test_the_french_vat_to_set_aside_takes_a_refunded_deposit_off(owner):
     # And of the money: 3,600.00 received less 3,600.00 refunded, nothing of it VAT.
     data = figures(business, today).yours
     assert (data.received, data.received_excl_vat, data.vat) == (D("0"), D("0.00"), D("0.00"))
+
+
+def many_projects(count):
+    """`count` projects of Acme, an hour each not invoiced yet, at 10, 11, 12… an hour: the
+    effective rate of each is its rate, the cheapest drags the average down most."""
+    acme = scenarios.acme()
+    projects = Project.objects.bulk_create(
+        Project(name=f"P{index:02}", client=acme, rate=D(10 + index)) for index in range(count)
+    )
+    start = timezone.now().replace(microsecond=0) - timedelta(hours=2)
+    TimeEntry.objects.bulk_create(
+        TimeEntry(project=project, start=start, end=start + timedelta(hours=1),
+                  duration_seconds=3600)
+        for project in projects
+    )  # fmt: skip
+    return projects
+
+
+def shown_projects(page):
+    return re.findall(r'<a href="/app/work/projects/\d+/">(P\d\d)</a>', page)
+
+
+def test_the_effective_rate_page_shows_the_worst_projects_first_and_the_rest_a_click_away(
+    owner_client,
+):
+    target()  # well above 61 an hour: every project drags the rate down
+    many_projects(52)
+    page = owner_client.get("/app/effective-rate/?by=project&period=all").content.decode()
+    assert shown_projects(page) == [f"P{index:02}" for index in range(50)]
+    assert "50 of 52 shown." in page
+    # The total is that of all 52 projects: 52 hours worth 10 + 11 + … + 61 = 1,846.00,
+    # 35.50 an hour.
+    together = page.split("<tfoot")[1]
+    assert "€35.50" in together and "52h" in together and "€1,846.00" in together
+    # The next rows, as htmx asks for them: only those after the 50 shown, nothing more.
+    next_rows = owner_client.get(
+        "/app/effective-rate/?by=project&period=all&shown=100&after=50", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert shown_projects(next_rows) == ["P50", "P51"]
+    assert "<tfoot" not in next_rows and "shown." not in next_rows
+    # Without JavaScript the link shows the whole page with them.
+    whole = owner_client.get("/app/effective-rate/?by=project&period=all&shown=all")
+    assert shown_projects(whole.content.decode()) == [f"P{index:02}" for index in range(52)]
+    assert "€1,846.00" in whole.content.decode().split("<tfoot")[1]
+
+
+def test_the_effective_rate_page_links_to_the_next_rows_keeping_the_grouping(owner_client):
+    many_projects(51)
+    page = owner_client.get("/app/effective-rate/?by=project&period=year").content.decode()
+    assert 'href="/app/effective-rate/?by=project&amp;period=year&amp;shown=100"' in page
+    assert (
+        'hx-get="/app/effective-rate/?by=project&amp;period=year&amp;shown=100&amp;after=50"'
+        in page
+    )
+    assert "Show 1 more" in page and "Show all 51" in page
+    few = owner_client.get("/app/effective-rate/?by=project&period=year&shown=1").content.decode()
+    assert len(shown_projects(few)) == 50  # never less than a page
+
+
+@pytest.mark.parametrize("by", ["client", "project"])
+def test_the_effective_rate_page_costs_the_same_queries_with_pages_of_projects(
+    owner_client, owner, by, django_assert_max_num_queries
+):
+    target()
+    some_business(owner, 1)
+    url = f"/app/effective-rate/?by={by}&period=all"
+    with django_assert_max_num_queries(30) as few:
+        assert owner_client.get(url).status_code == 200
+    many_projects(120)
+    some_business(owner, 3)
+    for query in ("", "&shown=all", "&shown=100&after=50"):
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            assert owner_client.get(url + query, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_received_excl_vat_counts_only_this_years_payments_in_the_business_currency(
+    owner, business
+):
+    today = timezone.localdate()
+    acme = scenarios.acme()
+    # 1,000.00 + 21 % VAT = 1,210.00, paid in two parts: last December and this year.
+    bill = scenarios.issue(owner, acme, [("Work", "1", "1000", "21")],
+                           issue_date=date(today.year - 1, 12, 1))  # fmt: skip
+    do_record_payment(owner, client=acme, date=date(today.year - 1, 12, 20), amount="605.00",
+                      documents=[bill])  # fmt: skip
+    do_record_payment(owner, client=acme, date=today, amount="605.00", documents=[bill])
+    # And a dollar invoice paid this year, which the euro figures leave out.
+    dollars = scenarios.issue(owner, acme, [("Work", "1", "100", "21")], currency="USD",
+                              exchange_rate=D("1.0850"), exchange_rate_date=today,
+                              exchange_rate_source="ecb")  # fmt: skip
+    do_record_payment(owner, client=acme, date=today, amount="121.00", currency="USD",
+                      documents=[dollars])  # fmt: skip
+    data = figures(Business.objects.get(), today).yours
+    # This year: 605.00 received, of which 605 × 210 / 1,210 = 105.00 of VAT.
+    assert (data.received, data.received_excl_vat) == (D("605.00"), D("500.00"))
