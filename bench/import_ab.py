@@ -6,7 +6,8 @@ A variant turns tricks off by putting the plain code in their place (here, in
 the bench: the importers hold only what they use). The tricks dropped since
 (the cycle collector paused, SQLite's larger page cache, INSERT OR FAIL, cached
 name cleaning) were weighed by this bench's first versions, in the commits that
-added and timed them. Every variant must write the same rows (compared by a digest of every entry and its tags), or the run stops.
+added and timed them. Every variant must write the same rows (compared by a digest
+of every entry and its tags), or the run stops.
 
     .venv/bin/python bench/import_ab.py TEMPLATE_DIR WORK_DIR FILE --runs 5 [--tricks a,b]
 
