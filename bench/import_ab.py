@@ -4,10 +4,10 @@ in a rotating order, each into a fresh copy of the same migrated install.
 
 A variant turns tricks off by putting the plain code in their place (here, in
 the bench: the importers hold only what they use). The tricks dropped since
-(the cycle collector paused, hand-made stamps, SQLite's larger page cache,
-INSERT OR FAIL, the hand-made UTC text for SQLite, cached name cleaning) were
-weighed by this bench's first versions, in the commits that added and timed them. Every variant must write the
-same rows (compared by a digest of every entry and its tags), or the run stops.
+(the cycle collector paused, SQLite's larger page cache, INSERT OR FAIL, cached
+name cleaning) were weighed by this bench's first versions, in the commits that
+added and timed them. Every variant must write the same rows (compared by a digest
+of every entry and its tags), or the run stops.
 
     .venv/bin/python bench/import_ab.py TEMPLATE_DIR WORK_DIR FILE --runs 5 [--tricks a,b]
 
@@ -112,7 +112,21 @@ def tricks():
     return {
         "insert": [(common.TimeImporter, "write", plain_write)],
         "clock": [(module, "LocalClock", PlainClock) for module in (clockify, harvest, toggl)],
+        "stamp": [(common, "stamp", plain_stamp)],
+        "utc": [(common, "utc_adapter", plain_adapter)],
     }
+
+
+def plain_stamp(moment):
+    """The sources' timestamp as Python formats it: what reading.stamp replaces."""
+    return f"{moment:%Y%m%d%H%M%S}"
+
+
+def plain_adapter():
+    """Django's own adapter for every database: what writing.utc_adapter replaces."""
+    from django.db import connection
+
+    return connection.ops.adapt_datetimefield_value
 
 
 @contextlib.contextmanager

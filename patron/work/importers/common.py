@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext_lazy
 
@@ -33,9 +33,10 @@ from patron.work.importers.reading import (
     YES,
     cell_text,
     fingerprint,
+    stamp,
     tags_of,
 )
-from patron.work.importers.writing import insert_entries, insert_links
+from patron.work.importers.writing import insert_entries, insert_links, utc_adapter
 from patron.work.models import Project, Tag, Task, TimeEntry
 from patron.work.timing import MAX_ENTRY_SECONDS
 
@@ -65,8 +66,7 @@ class TimeImporter:
         values: the cells of REPORT_COLUMNS, in that order (more may follow).
         """
         user, email, client, project, task, description, billable, tags = values[:8]
-        moments = f"{start:%Y%m%d%H%M%S}", f"{end:%Y%m%d%H%M%S}"  # as sources always had them
-        identity = (user, email, client, project, task, description, *moments)
+        identity = (user, email, client, project, task, description, stamp(start), stamp(end))
         return Row(  # by position, in the order of Row's fields: a third of the keywords' cost
             number,
             cell_text(project) or NO_PROJECT,
@@ -138,7 +138,7 @@ class TimeImporter:
         tag_ids = {}  # a row's tags -> their ids, once per list of tags
         for names in {r.tags for r in rows}:
             tag_ids[names] = {tags[name.casefold()] for name in names}
-        adapt = connection.ops.adapt_datetimefield_value
+        adapt = utc_adapter()
         now = adapt(timezone.now())
         done = 0
         for first in range(0, len(rows), CHUNK):

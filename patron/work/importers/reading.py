@@ -27,6 +27,22 @@ def fingerprint(kind, *parts):
     return f"{kind}:{digest}"
 
 
+TWO_DIGITS = [f"{n:02}" for n in range(100)]  # "00" to "99"
+
+
+def stamp(moment):
+    """YYYYMMDDHHMMSS as f"{moment:%Y%m%d%H%M%S}" writes it (sources depend on it), faster.
+
+    Two digits taken from a list cost a third less than formatting them with %02d,
+    and a large import stamps two times a row.
+    """
+    two = TWO_DIGITS
+    return (
+        f"{moment.year}{two[moment.month]}{two[moment.day]}"
+        f"{two[moment.hour]}{two[moment.minute]}{two[moment.second]}"
+    )
+
+
 # Reading CSV files
 
 

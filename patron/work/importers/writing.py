@@ -4,6 +4,7 @@ from itertools import chain
 
 from django.db import connection
 
+from patron.work.importers.reading import EPOCH, NAIVE_EPOCH
 from patron.work.models import TimeEntry
 
 ENTRY_COLUMNS = [
@@ -32,6 +33,18 @@ def insert_entries(values):
         cursor.execute(f"SELECT source, id FROM {table} WHERE id > %s", [before])  # noqa: S608
         wanted = {v[7] for v in values}
         return {source: pk for source, pk in cursor.fetchall() if source in wanted}
+
+
+def utc_adapter():
+    """connection.ops.adapt_datetimefield_value for the importers' aware datetimes.
+
+    Django's adapter checks and converts each value; SQLite stores UTC as naive
+    text, which the epoch arithmetic of LocalClock gives directly, at a quarter
+    of the cost (and of replace(tzinfo=None)'s).
+    """
+    if connection.vendor == "sqlite":
+        return lambda moment: str(NAIVE_EPOCH + (moment - EPOCH))
+    return connection.ops.adapt_datetimefield_value
 
 
 def insert_links(links):
