@@ -15,6 +15,7 @@ from patron.dashboard.figures import figures
 from patron.pricing.effective import GROUPINGS, average, by_month, ranked, verdict
 from patron.pricing.effective import effective_rates as rates_of
 from patron.pricing.target import current_target
+from patron.system.fragments import page_or_fragment, wants_fragment
 
 PERIODS = {
     "12m": gettext_lazy("Last 12 months"),
@@ -142,11 +143,9 @@ def effective_rate(request):
         rows = ranked(found.rows, target.hourly_rate if target else total.rate)
     reference = target.hourly_rate if target else None
     shown = shown_count(request.GET.get("shown", ""), len(rows))
-    template = "dashboard/effective.html"
     first = 0
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request):
         # "Show more" asks for the rows after those on the page, which it replaces.
-        template += "#rows"
         after = request.GET.get("after", "")
         first = min(int(after), shown) if after.isdigit() and len(after) < 7 else 0
     more = max(len(rows) - shown, 0)
@@ -179,4 +178,4 @@ def effective_rate(request):
         "currency": request.business.currency,
         "calculator_url": reverse("pricing:calculator"),
     }
-    return render(request, template, context)
+    return page_or_fragment(request, "dashboard/effective.html", "rows", context)
