@@ -146,8 +146,8 @@ def toggl_import(toggl, env, runs, ab=None):
         )
         # The whole command, start-up and all, each run on a fresh install.
         times = []
-        for run in range(runs):
-            fresh = Path(installed) / f"run-{run}"
+        for number in range(runs):
+            fresh = Path(installed) / f"run-{number}"
             shutil.copytree(template, fresh)
             seconds = run(
                 [sys.executable, "-m", "patron.cli", "import", "toggl", str(toggl)],
