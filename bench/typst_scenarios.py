@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from patron.billing.einvoice.facturx import facturx_pdf
 from tests.billing import scenarios
-from tests.billing.test_pdf_fonts import embedded_fonts, patron_fonts
+from tests.billing.pdf_fonts import embedded_fonts, patron_fonts
 
 typst_pdf = pytest.importorskip("typst_pdf", reason="the bench extra (typst) is not installed")
 
