@@ -310,6 +310,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # says at INFO that its logger is bridged
     },
 }
 
