@@ -9,7 +9,9 @@ import urllib.request
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 from patron.billing.einvoice.epc import epc_payload
@@ -17,6 +19,7 @@ from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
 from patron.billing.einvoice.pdf import document_context, document_data
 from patron.billing.einvoice.rendering import do_store_renderings, formats_of, rendering
 from patron.billing.einvoice.ubl import NotForPeppol, ubl_xml
+from patron.business.demo import LOGO
 from patron.business.models import Business
 from patron.system.pdf import RenderingError, media_file, media_root, typeset
 from tests.billing import scenarios
@@ -289,3 +292,48 @@ def test_the_pdf_says_excluding_and_including_vat_as_the_seller_s_country_does(
         assert flat(word.upper()) in text
     for word in not_words:
         assert flat(word.upper()) not in text
+
+
+def png_logo():
+    image = Image.new("RGB", (300, 100), "#0f766e")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name, logo, content_type",
+    [("logo.png", png_logo, "image/png"), ("logo.svg", lambda: LOGO, "image/svg+xml")],
+)
+def test_the_brand_kit_s_logo_is_drawn_on_the_downloaded_pdf(
+    name, logo, content_type, owner, owner_client, business
+):
+    upload = SimpleUploadedFile(name, logo(), content_type)
+    fields = {"primary_colour": "#0f766e", "accent_colour": "#b45309", "typeface": "lora"}
+    response = owner_client.post("/app/settings/brand/", {**fields, "logo": upload})
+    assert response.status_code == 302 and Business.objects.get().logo
+    invoice = scenarios.normal_single_rate(owner)[0]
+    response = owner_client.get(f"/app/billing/{invoice.pk}/file/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    # Tagged as a figure named after the business (the QR code is the other figure).
+    assert "Atelier Lumen" in figures(reader.trailer["/Root"]["/StructTreeRoot"])
+    if name.endswith(".png"):  # a bitmap: the one image of the first page
+        assert [image.image.size for image in reader.pages[0].images] == [(300, 100)]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"brand-kit-{name}.pdf"
+    path.write_bytes(response.content)
+    assert scenarios.einvoice_errors(path) == []
+
+
+def figures(element):
+    """The alternative texts of the figures in a PDF's structure tree."""
+    element = element.get_object() if hasattr(element, "get_object") else element
+    found = []
+    if isinstance(element, dict):
+        if element.get("/S") == "/Figure" and "/Alt" in element:
+            found.append(str(element["/Alt"]))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            found += figures(kid)
+    return found
