@@ -2,9 +2,9 @@
 
 The figures and identities come from the frozen document (snapshots, lines, totals); only
 the look (logo, colours, typeface) comes from the business, as rule 7 of the design says.
-Every string is formatted here and escaped by the template: nothing a user typed is ever
-marked safe. The one piece of markup passed through is the QR code's SVG, which segno
-draws from the payment data as a single path.
+Every string is formatted here and handed to billing/pdf/document.typ as JSON, which Typst
+shows only as text: nothing a user typed is ever read as markup. The one image made here is
+the QR code's SVG, which segno draws from the payment data as a single path.
 """
 
 import re
