@@ -320,6 +320,7 @@ def test_the_brand_kit_s_logo_is_drawn_on_the_downloaded_pdf(
     assert "Atelier Lumen" in figures(reader.trailer["/Root"]["/StructTreeRoot"])
     if name.endswith(".png"):  # a bitmap: the one image of the first page
         assert [image.image.size for image in reader.pages[0].images] == [(300, 100)]
+    assert facturx_pdf(invoice) == response.content  # the logo's copy leaves no trace
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"brand-kit-{name}.pdf"
     path.write_bytes(response.content)
