@@ -6,7 +6,7 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-postgres lint lock format bench chromium pdf-libraries messages clean
+.PHONY: run test test-postgres lint lock format bench chromium messages clean
 
 # The runtime libraries at the versions of constraints.txt (`make lock` updates them).
 $(BIN)/patron: pyproject.toml constraints.txt
@@ -28,17 +28,8 @@ lock:
 	mv "$$scratch/constraints.txt" constraints.txt
 	@echo "constraints.txt is updated: look at what changed, run make test, then commit it."
 
-run: $(BIN)/patron pdf-libraries
+run: $(BIN)/patron
 	$(BIN)/patron serve
-
-# WeasyPrint draws invoices with Debian's Pango and HarfBuzz (its subsetter embeds fonts).
-PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-pdf-libraries:
-	@/sbin/ldconfig -p | grep -q 'libpangoft2-1\.0\.so\.0 ' && \
-	 /sbin/ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0 ' || { \
-		echo "Installing the Pango and HarfBuzz libraries WeasyPrint needs…"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_LIBRARIES) >/dev/null; }
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser.
 chromium:
@@ -47,11 +38,11 @@ chromium:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.test-installed chromium pdf-libraries
+test: $(VENV)/.test-installed chromium
 	$(BIN)/pytest
 
 # Needs a PostgreSQL server; .ci/run starts Debian's and sets DATABASE_URL.
-test-postgres: $(VENV)/.test-installed chromium pdf-libraries
+test-postgres: $(VENV)/.test-installed chromium
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database (see .ci/run)."; exit 2; }
 	$(BIN)/pytest
 

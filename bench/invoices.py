@@ -8,11 +8,10 @@ the snapshot, the hash chain, the audit log, one transaction), CII and UBL (the 
 PDF (the Factur-X PDF/A-3b with the CII inside) and storing (files written, rows saved).
 The drafts are made beforehand and not counted.
 
-With --typst (the `bench` extra installs it), each invoice's PDF is also drawn by the Typst
-trial (bench/typst_pdf.py), WeasyPrint and Typst taking turns to go first, and the median
-of each and their ratio are printed (the decision: bench/typst_pdf.py).
+The PDF is drawn by Typst since issue 13 (WeasyPrint before it: the A/B of both in one run is
+in docs/performance.md).
 
-    .venv/bin/python bench/invoices.py [--invoices 1000] [--lines 15] [--typst]
+    .venv/bin/python bench/invoices.py [--invoices 1000] [--lines 15]
 """
 
 import argparse
@@ -33,9 +32,6 @@ def main():
     parser.add_argument("--invoices", type=int, default=1000)
     parser.add_argument("--lines", type=int, default=15)
     parser.add_argument("--keep", help="Render into this data folder (kept) instead.")
-    parser.add_argument(
-        "--typst", action="store_true", help="Also draw each PDF with Typst, alternated A/B."
-    )
     args = parser.parse_args()
     if args.invoices < 1 or args.lines < 1:
         sys.exit("--invoices and --lines must be at least 1.")
@@ -116,17 +112,12 @@ def run(args):
     from patron.billing.einvoice.rendering import CII, PDF, UBL, do_store
     from patron.billing.einvoice.ubl import ubl_xml
 
-    typst_pdf = None
-    if args.typst:
-        from typst_pdf import typst_pdf  # bench/typst_pdf.py, beside this file
-
     owner, client = setup()
     pending = drafts(client, args.invoices, args.lines)
     steps = {"numbering": [], "CII": [], "UBL": [], "PDF": [], "storing": []}
-    typst_times, typst_sizes = [], []
     clock = time.perf_counter
     started = clock()
-    for n, draft in enumerate(pending):
+    for draft in pending:
         t0 = clock()
         document = do_issue(owner, draft)
         t1 = clock()
@@ -134,22 +125,15 @@ def run(args):
         t2 = clock()
         ubl = ubl_xml(document)
         t3 = clock()
-        typst_first = typst_pdf is not None and n % 2 == 1  # A/B, then B/A
-        if typst_first:
-            typst_times.append(timed(typst_pdf, document, cii, typst_sizes))
-        t3b = clock()
         pdf = facturx_pdf(document, cii)
         t4 = clock()
-        if typst_pdf is not None and not typst_first:
-            typst_times.append(timed(typst_pdf, document, cii, typst_sizes))
-        t4b = clock()
         for fmt, data in ((CII, cii), (PDF, pdf), (UBL, ubl)):
             do_store(document, fmt, data)
         t5 = clock()
-        times = (t1 - t0, t2 - t1, t3 - t2, t4 - t3b, t5 - t4b)
+        times = (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
         for step, seconds in zip(steps, times, strict=True):
             steps[step].append(seconds)
-    elapsed = clock() - started - sum(typst_times)
+    elapsed = clock() - started
 
     count = len(pending)
     print(
@@ -167,24 +151,10 @@ def run(args):
         f"{median / TARGET_MS:.2f}× the aim)"
     )
     print(f"  whole      {elapsed / count * 1000:7.1f} ms (mean, everything included)")
-    if typst_times:
-        weasyprint, typst = (statistics.median(t) * 1000 for t in (steps["PDF"], typst_times))
-        print(
-            f"PDF, same invoices, alternated A/B: WeasyPrint {weasyprint:.1f} ms, "
-            f"Typst {typst:.1f} ms (median): Typst {weasyprint / typst:.2f}× faster; "
-            f"Typst PDF {typst_sizes[-1]:,} B"
-        )
     sizes = [len(data) for data in (pdf, cii, ubl)]
     print(
         f"last invoice {document.number}: PDF {sizes[0]:,} B, CII {sizes[1]:,} B, UBL {sizes[2]:,} B"
     )
-
-
-def timed(render, document, cii, sizes):
-    """Seconds one rendering takes; its size is kept for the summary."""
-    started = time.perf_counter()
-    sizes.append(len(render(document, cii)))
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

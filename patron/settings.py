@@ -309,9 +309,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("PATRON_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every step of every PDF at INFO.
-        "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # says at INFO that its logger is bridged
     },
 }
 

@@ -2,7 +2,7 @@
 
 Re-encoding with Pillow drops whatever rides along in the file (metadata, an
 appended archive, a script in a polyglot) and proves the file is the image it
-claims to be, whole (a truncated file is refused, whatever WeasyPrint set); a
+claims to be, whole (a truncated file is refused, whatever a library set); a
 pixel bound keeps decompression bombs out.
 """
 
@@ -22,9 +22,9 @@ def truncation_refused():
     """Pillow's process-wide LOAD_TRUNCATED_IMAGES off while an upload is decoded, then
     back as it was.
 
-    WeasyPrint turns it on for the whole process when imported, and with it on Pillow
-    pads a cut-off image with grey instead of failing: a truncated PNG would pass for a
-    logo. The lock keeps two checks from restoring each other's value. A PDF rendered
+    A library may turn it on for the whole process when imported (WeasyPrint did), and
+    with it on Pillow pads a cut-off image with grey instead of failing: a truncated PNG
+    would pass for a logo. The lock keeps two checks from restoring each other's value. A PDF rendered
     meanwhile in another thread reads the flag off too, which is harmless: its images
     are the uploads this very check let in, whole.
     """

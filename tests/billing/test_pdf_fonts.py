@@ -3,72 +3,18 @@ shipped in static/vendor/fonts/full, whatever the brand kit's typeface and whate
 host has installed, and the narrow no-break space of French amounts is drawn with one."""
 
 import io
-from pathlib import Path
 
 import pytest
-from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from patron.billing.einvoice.facturx import facturx_pdf
 from patron.billing.einvoice.pdf import document_context
 from patron.business.brand import TYPEFACES
 from patron.business.models import Business
 from tests.billing import scenarios
+from tests.billing.pdf_fonts import embedded_fonts, patron_fonts
 
-FULL_FONTS = Path(__file__).resolve().parents[2] / "patron/static/vendor/fonts/full"
 NARROW_NO_BREAK_SPACE = 0x202F
-
-
-def identity(font):
-    """What tells one font from another, and survives subsetting: its full name, creation
-    time and revision."""
-    return (font["name"].getDebugName(4), font["head"].created, font["head"].fontRevision)
-
-
-def patron_fonts():
-    return {identity(TTFont(path)) for path in FULL_FONTS.glob("*/*.ttf")}
-
-
-def embedded_fonts(data):
-    """The characters each font program the PDF embeds can draw, by the font's identity,
-    and the names of the fonts its pages use without a program (none should)."""
-    reader = PdfReader(io.BytesIO(data))
-    embedded, bare, seen = {}, set(), set()
-
-    def walk(node):
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                return
-            seen.add(node.idnum)
-            node = node.get_object()
-        if isinstance(node, DictionaryObject):
-            if node.get("/Type") == "/Font" and node.get("/Subtype") != "/Type0":
-                program = font_program(node)
-                if program is None:
-                    bare.add(str(node.get("/BaseFont")))
-                else:
-                    font = TTFont(io.BytesIO(program))
-                    characters = set(font.getBestCmap() or ()) if "cmap" in font else set()
-                    embedded.setdefault(identity(font), set()).update(characters)
-            for key, value in node.items():
-                if key not in ("/Parent", "/P", "/K", "/StructTreeRoot"):
-                    walk(value)
-        elif isinstance(node, ArrayObject):
-            for value in node:
-                walk(value)
-
-    for page in reader.pages:
-        walk(page.get("/Resources"))
-    return embedded, bare
-
-
-def font_program(font):
-    """The TrueType program embedded for a font, or None."""
-    descriptor = font.get("/FontDescriptor")
-    if descriptor is None or "/FontFile2" not in descriptor.get_object():
-        return None
-    return descriptor.get_object()["/FontFile2"].get_object().get_data()
 
 
 @pytest.mark.parametrize("typeface", list(TYPEFACES))

@@ -1,19 +1,24 @@
 """Reminders of overdue invoices: the schedule, once per step and invoice, never for a paid
 or credited invoice, pausable, the formal notice with its interest, indemnity and letter."""
 
+import io
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
 
 from patron.billing.documents.drafting import do_credit_note
 from patron.billing.documents.issuing import do_issue
 from patron.billing.models import Reminder, ReminderStep, StepKind
 from patron.billing.payments.recording import do_record_payment
 from patron.billing.reminders.dunning import do_pause, do_resume, do_update_step, run, schedule
+from patron.billing.reminders.notice import letter_pdf
 from patron.billing.rules.late_interest import late_cost
 from patron.contacts.models import Contact
+from tests.billing.pdf_fonts import embedded_fonts, patron_fonts
 from tests.fixtures import acme_contact, draft
 
 
@@ -73,6 +78,27 @@ def test_the_formal_notice_claims_interest_and_the_indemnity_with_a_pdf_letter(i
     [letter] = list(message.iter_attachments())
     assert letter.get_filename() == f"mise-en-demeure-{invoice.number}.pdf"
     assert letter.get_content().startswith(b"%PDF")
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(letter.get_content())).pages
+    )
+    text = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+    assert "Mise en demeure" in text and invoice.number in text
+    assert "Indemnité forfaitaire pour frais de recouvrement" in text and "40,00 €" in text
+    assert "Acme" in text and "Total réclamé" in text
+
+
+def test_the_formal_notice_letter_is_the_same_pdf_a_every_time_in_patron_s_fonts(invoice, inbox):
+    for day in (3, 15, 30):
+        run(today=days_after(invoice, day))
+    notice = Reminder.objects.get(step=StepKind.NOTICE)
+    first = letter_pdf(notice)
+    time.sleep(1.1)  # a timestamp anywhere in the file would differ now
+    assert letter_pdf(notice) == first
+    reader = PdfReader(io.BytesIO(first))
+    assert b"<pdfaid:part>3</pdfaid:part>" in reader.trailer["/Root"]["/Metadata"].get_data()
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged: readable aloud
+    embedded, bare = embedded_fonts(first)
+    assert bare == set() and embedded and set(embedded) <= patron_fonts()
 
 
 def test_interest_is_counted_per_day_at_each_day_s_rate():

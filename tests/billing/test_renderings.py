@@ -1,6 +1,6 @@
 """The files of an issued document: legal e-invoices by Patron's validator (and the
-independent one when it is there), the mandatory mentions on the PDF, the same bytes every time, stored once, and no fetch of
-anything but Patron's own static and media files."""
+independent one when it is there), the mandatory mentions on the PDF, the same bytes every
+time, stored once, and no file read but Patron's own fonts and the logo."""
 
 import io
 import socket
@@ -9,15 +9,19 @@ import urllib.request
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 from patron.billing.einvoice.epc import epc_payload
-from patron.billing.einvoice.facturx import at_midnight, cii_xml, facturx_pdf
-from patron.billing.einvoice.pdf import document_html
+from patron.billing.einvoice.facturx import cii_xml, facturx_pdf
+from patron.billing.einvoice.pdf import document_context, document_data
 from patron.billing.einvoice.rendering import do_store_renderings, formats_of, rendering
 from patron.billing.einvoice.ubl import NotForPeppol, ubl_xml
-from patron.system.pdf import LocalFetcher, RefusedURL, media_root, static_url, write_pdf
+from patron.business.demo import LOGO
+from patron.business.models import Business
+from patron.system.pdf import RenderingError, media_file, media_root, typeset
 from tests.billing import scenarios
 from tests.billing.scenarios import ARTIFACTS
 
@@ -81,7 +85,14 @@ def test_a_belgian_invoice_says_what_belgian_law_asks(owner, business):
     assert payload[:4] == ["BCD", "002", "1", "SCT"]
     assert payload[4:8] == ["GKCCBEBB", "Claire Dubois", "BE71096123456769", "EUR1452.00"]
     assert payload[9] == invoice.structured_reference.strip("+").replace("/", "")
-    assert b"<svg" in document_html(invoice).encode()
+    # The EPC QR code is drawn from segno's SVG, with its label under it.
+    assert (
+        "<svg"
+        in document_data(document_context(invoice, Business.objects.get()), invoice)["payment"][
+            "qr"
+        ]
+    )
+    assert "Scannez pour payer" in text or "Scan to pay" in text
 
 
 def test_a_french_micro_entrepreneur_s_invoice_says_what_french_law_asks(owner):
@@ -155,8 +166,9 @@ def test_hostile_text_is_printed_as_text_and_breaks_nothing(owner, business):
     assert '<script>alert(1)</script> "Evil" & Co' in text
     assert '<img src="file:///etc/passwd">' in text
     assert "=HYPERLINK(" in text and "root:x:0:0" not in text
-    html = document_html(document)
-    assert "<script>" not in html and "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
+    assert (
+        "/EmbeddedFiles" in PdfReader(io.BytesIO(facturx_pdf(document))).trailer["/Root"]["/Names"]
+    )
     ubl = etree.fromstring(ubl_xml(document))
     names = ubl.xpath("//*[local-name()='RegistrationName']/text()")
     assert '<script>alert(1)</script> "Evil" & Co' in names
@@ -172,69 +184,92 @@ def test_the_same_document_renders_to_the_same_bytes(owner, business):
     assert reader.metadata["/CreationDate"].startswith("D:" + invoice.issue_date.strftime("%Y%m%d"))
 
 
+def test_text_that_looks_like_typst_markup_is_printed_as_text(owner, business):
+    contact = scenarios.client(
+        name='#read("/etc/passwd") *Bold* $x^2$',
+        street="Rue de la Loi 1",
+        postcode="1000",
+        city="Bruxelles",
+        country="BE",
+        vat_number="BE0403170701",
+        company_number="0403170701",
+    )
+    lines = [
+        ('#image("/etc/passwd") #import "@preview/evil:0.1.0": * @label <x>', "1", "10", "21"),
+        ("] } ) // not a comment /* nor this */ \\ #set page(width: 1cm)", "1", "10", "21"),
+    ]
+    document = scenarios.issue(owner, contact, lines, notes='#eval("1 + 1")')
+    text = pdf_text(facturx_pdf(document))
+    for shown in (
+        '#read("/etc/passwd") *Bold* $x^2$',
+        '#image("/etc/passwd")',
+        '#import "@preview/evil:0.1.0"',
+        "// not a comment /* nor this */",
+        "#set page(width: 1cm)",
+        '#eval("1 + 1")',
+    ):
+        assert shown in text, shown
+    assert "root:x:0:0" not in text
+
+
 @pytest.mark.parametrize(
-    "url",
+    "reads",
     [
-        "file:///etc/passwd",
-        "https://example.com/x.png",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://127.0.0.1:8000/admin/",
-        "ftp://example.com/x.css",
-        "file:///dev/urandom",
-        "data:text/html;base64,PHNjcmlwdD4=",
+        '#read("/etc/passwd")',
+        '#read("../../../../../../../etc/passwd")',
+        '#image("/proc/self/environ")',
+        '#read("/patron.sqlite3")',
+        '#read("/documents")',
     ],
 )
-def test_the_fetcher_refuses_anything_but_patron_s_files(url):
-    fetcher = LocalFetcher()
-    with pytest.raises(RefusedURL):
-        fetcher.fetch(url)
-    with pytest.raises(RefusedURL):  # out of the static folder by ..
-        fetcher.fetch(static_url("") + "../../../../../../etc/passwd")
-    assert fetcher.fetched == []
+def test_typst_reads_no_file_outside_its_own_folder(reads, business):
+    source = f"#let data = json(bytes(sys.inputs.data))\n{reads}".encode()
+    media_root().mkdir(parents=True, exist_ok=True)
+    (media_root() / "patron.sqlite3").write_bytes(b"secret")  # a media file that is not the logo
+    with pytest.raises(RenderingError):
+        typeset(source, {}, created=at_noon(), typefaces=["inter"])
 
 
-def test_the_fetcher_serves_static_fonts_and_media_logos_from_disk(settings, tmp_path):
-    fetcher = LocalFetcher()
-    font = fetcher.fetch(static_url("vendor/fonts/inter/inter-latin-400-normal.woff"))
-    assert font.read()[:4] == b"\x00\x01\x00\x00"  # unpacked to TrueType
+def test_the_logo_is_the_one_file_typst_is_given(tmp_path, business):
     logos = media_root() / "logos"
     logos.mkdir(parents=True, exist_ok=True)
     (logos / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    assert fetcher.fetch(f"file://{logos / 'logo.png'}").read().startswith(b"\x89PNG")
+    assert media_file("logos/logo.png") == logos / "logo.png"
+    source = (
+        b"#let data = json(bytes(sys.inputs.data))\n#str(read(data.logo, encoding: none).len())"
+    )
+    pdf = typeset(source, {}, created=at_noon(), typefaces=["inter"], logo="logos/logo.png")
+    assert pdf_text(pdf) == "8"
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"secret")
     (logos / "link.png").symlink_to(secret)  # a link out of the media folder
-    with pytest.raises(RefusedURL):
-        fetcher.fetch(f"file://{logos / 'link.png'}")
+    for name in ("logos/link.png", "../secret.png", str(secret), "logos/missing.png"):
+        assert media_file(name) is None, name
+    with pytest.raises(RenderingError):  # no logo given: there is nothing to read
+        typeset(source, {}, created=at_noon(), typefaces=["inter"], logo="logos/link.png")
 
 
-def test_rendering_hostile_input_fetches_nothing_but_fonts_and_the_logo(
-    owner, business, monkeypatch
-):
+def at_noon():
+    from datetime import UTC, datetime
+
+    return datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+
+def test_rendering_hostile_input_with_a_logo_reaches_no_network(owner, business, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("rendering tried to reach the network")
 
     monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     scenarios.with_brand_kit(owner)
     document = scenarios.hostile(owner)[0]
-    fetcher = LocalFetcher()
-    pdf = write_pdf(
-        document_html(document),
-        created=at_midnight(document.issue_date),
-        identifier=b"0" * 32,
-        fetcher=fetcher,
-    )
-    assert fetcher.refused == []
-    assert fetcher.fetched and all(
-        url.startswith(static_url("vendor/fonts/")) or "/media/logos/" in url
-        for url in fetcher.fetched
-    )
-    assert any("/media/logos/" in url for url in fetcher.fetched)
+    pdf = facturx_pdf(document)
     reader = PdfReader(io.BytesIO(pdf))
-    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
-    attachments = PdfReader(io.BytesIO(facturx_pdf(document))).attachments
-    assert list(attachments) == ["factur-x.xml"]
+    assert list(reader.attachments) == ["factur-x.xml"]
+    # The logo (the demo's SVG, its text in Lora) is drawn: tagged as a figure with its name.
+    assert b"/Alt (Atelier Lumen)" in pdf or "Lumen" in pdf_text(pdf)
+    assert "root:x:0:0" not in pdf_text(pdf)
 
 
 @pytest.mark.parametrize(
@@ -257,3 +292,49 @@ def test_the_pdf_says_excluding_and_including_vat_as_the_seller_s_country_does(
         assert flat(word.upper()) in text
     for word in not_words:
         assert flat(word.upper()) not in text
+
+
+def png_logo():
+    image = Image.new("RGB", (300, 100), "#0f766e")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name, logo, content_type",
+    [("logo.png", png_logo, "image/png"), ("logo.svg", lambda: LOGO, "image/svg+xml")],
+)
+def test_the_brand_kit_s_logo_is_drawn_on_the_downloaded_pdf(
+    name, logo, content_type, owner, owner_client, business
+):
+    upload = SimpleUploadedFile(name, logo(), content_type)
+    fields = {"primary_colour": "#0f766e", "accent_colour": "#b45309", "typeface": "lora"}
+    response = owner_client.post("/app/settings/brand/", {**fields, "logo": upload})
+    assert response.status_code == 302 and Business.objects.get().logo
+    invoice = scenarios.normal_single_rate(owner)[0]
+    response = owner_client.get(f"/app/billing/{invoice.pk}/file/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    # Tagged as a figure named after the business (the QR code is the other figure).
+    assert "Atelier Lumen" in figures(reader.trailer["/Root"]["/StructTreeRoot"])
+    if name.endswith(".png"):  # a bitmap: the one image of the first page
+        assert [image.image.size for image in reader.pages[0].images] == [(300, 100)]
+    assert facturx_pdf(invoice) == response.content  # the logo's copy leaves no trace
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"brand-kit-{name}.pdf"
+    path.write_bytes(response.content)
+    assert scenarios.einvoice_errors(path) == []
+
+
+def figures(element):
+    """The alternative texts of the figures in a PDF's structure tree."""
+    element = element.get_object() if hasattr(element, "get_object") else element
+    found = []
+    if isinstance(element, dict):
+        if element.get("/S") == "/Figure" and "/Alt" in element:
+            found.append(str(element["/Alt"]))
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            found += figures(kid)
+    return found

@@ -1,6 +1,6 @@
-"""A truncated image is refused as a logo or a receipt even after WeasyPrint, imported, has
-turned on Pillow's process-wide LOAD_TRUNCATED_IMAGES (which pads a cut-off image with grey
-instead of failing), and the flag is left as WeasyPrint wants it."""
+"""A truncated image is refused as a logo or a receipt even when a library has turned on
+Pillow's process-wide LOAD_TRUNCATED_IMAGES (which pads a cut-off image with grey instead
+of failing), as WeasyPrint did on import, and the flag is left as that library wants it."""
 
 import io
 import random
@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-import weasyprint  # noqa: F401 -- imported first, as the app does: it sets the flag
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image, ImageFile
@@ -37,10 +36,12 @@ TRUNCATED = {
 
 
 @pytest.fixture(autouse=True)
-def weasyprint_flag():
-    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # what WeasyPrint did on import
+def library_flag():
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what WeasyPrint did on import
     yield
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # and what it finds after a check
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def brand(logo):

@@ -347,6 +347,6 @@ def do_issue(user, document, *, actor=""):
 
 
 def enqueue_rendering(document_id):
-    from patron.billing.tasks import render_document  # imported when needed: it loads WeasyPrint
+    from patron.billing.tasks import render_document  # imported when needed: it loads Typst
 
     render_document.enqueue(document_id)

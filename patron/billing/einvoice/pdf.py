@@ -2,22 +2,20 @@
 
 The figures and identities come from the frozen document (snapshots, lines, totals); only
 the look (logo, colours, typeface) comes from the business, as rule 7 of the design says.
-Every string is formatted here and escaped by the template: nothing a user typed is ever
-marked safe. The one piece of markup passed through is the QR code's SVG, which segno
-draws from the payment data as a single path.
+Every string is formatted here and handed to billing/pdf/document.typ as JSON, which Typst
+shows only as text: nothing a user typed is ever read as markup. The one image made here is
+the QR code's SVG, which segno draws from the payment data as a single path.
 """
 
+import re
+from datetime import UTC, datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -34,55 +32,31 @@ from patron.billing.rules.totals import euro_groups
 from patron.billing.rules.vat import STANDARD, ZERO
 from patron.business.brand import HEX_COLOUR, TYPEFACES
 from patron.business.profile import get_business
-from patron.system.pdf import media_url, static_root, static_url
+from patron.system.pdf import media_file, template, typeset
 
-# Full fonts for PDFs (static/vendor/fonts/full/<typeface>/, SOURCES.md there): the web's
-# subsets lack glyphs a document needs (U+202F, the French thousands separator), which the
-# renderer would then take from whatever fonts the host has.
-PDF_FONTS = "vendor/fonts/full"
-WEIGHTS = {"Regular": 400, "Bold": 700}
 # The typeface a glyph missing from the brand kit's one is taken from: Inter has every
 # character Patron itself writes (Lora and Atkinson Hyperlegible lack U+202F and U+2009).
 FALLBACK = "inter"
-
-
-@lru_cache(maxsize=16)
-def font_faces(slug):
-    """@font-face rules of one bundled typeface's full TTF files, with the fetcher's URLs."""
-    family = TYPEFACES[slug][0]
-    folder = static_root() / PDF_FONTS / slug
-    rules = []
-    for path in sorted(folder.glob("*.ttf")):
-        weight = WEIGHTS[path.stem.rsplit("-", 1)[1]]
-        url = static_url(path.relative_to(static_root()))
-        rules.append(
-            f"@font-face {{ font-family: '{family}'; font-style: normal; "
-            f"font-weight: {weight}; src: url('{url}') format('truetype'); }}"
-        )
-    return "\n".join(rules), family
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "billing" / "pdf"
 
 
 def brand(business):
-    """The brand kit's look: the CSS of its typeface and colours, and its logo's URL."""
+    """The brand kit's look: its colours, its typeface (then the fallback), its logo."""
     primary, accent, typeface, logo = "#1f4e79", "#c2410c", "inter", ""
     if business is not None:
         primary = business.primary_colour if HEX_COLOUR.match(business.primary_colour) else primary
         accent = business.accent_colour if HEX_COLOUR.match(business.accent_colour) else accent
         typeface = business.typeface if business.typeface in TYPEFACES else typeface
-        if business.logo:
-            path = (Path(settings.MEDIA_ROOT) / business.logo.name).resolve()
-            if path.is_file() and path.is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
-                logo = media_url(business.logo.name)
-    faces, family = font_faces(typeface)
-    stack = f"'{family}'"
-    if typeface != FALLBACK:
-        fallback_faces, fallback = font_faces(FALLBACK)
-        faces, stack = f"{faces}\n{fallback_faces}", f"{stack}, '{fallback}'"
-    # Built from the bundled font list and colours checked against #rrggbb: no user text.
-    # No generic family, which would put the host's fonts before Patron's fallback; on the
-    # root, not the body, for the page's margin boxes (the page number) to have it too.
-    css = f"{faces}\n:root {{ --primary: {primary}; --accent: {accent}; font-family: {stack}; }}"
-    return {"css": css, "logo": logo}
+        if business.logo and media_file(business.logo.name):
+            logo = business.logo.name
+    typefaces = [typeface] + ([FALLBACK] if typeface != FALLBACK else [])
+    return {
+        "primary": primary,
+        "accent": accent,
+        "typefaces": typefaces,
+        "fonts": [TYPEFACES[slug][0] for slug in typefaces],
+        "logo": logo,
+    }
 
 
 class Formats:
@@ -299,7 +273,7 @@ def document_context(document, business):
             "holder": seller.get("legal_name", ""),
             "reference": document.structured_reference or document.number,
             "structured": bool(document.structured_reference),
-            "qr": mark_safe(epc_qr_svg(document)),  # noqa: S308 (segno's path, see the docstring)
+            "qr": epc_qr_svg(document),
         }
     return {
         "document": document,
@@ -343,15 +317,162 @@ def document_context(document, business):
     }
 
 
-def document_html(document, business=None):
-    """The HTML WeasyPrint turns into the document's PDF, in the document's language; its
-    look is in document_css()."""
+SVG_WIDTH = re.compile(r'width="(\d+(?:\.\d+)?)"')
+
+
+def document_data(context, document):
+    """document_context() as the JSON document.typ reads: every string already formatted."""
+    c = context
+    seller, words = c["seller"], c["words"]
+    facts = [(_("Issue date"), c["issue_date"])]
+    for label, value in (
+        (_("Due date"), c["due_date"]),
+        (_("Valid until"), c["valid_until"]),
+        (_("Date of service"), c["period"]),
+        (_("Your reference"), c["buyer_reference"]),
+    ):
+        if value:
+            facts.append((label, value))
+    footer = " · ".join(seller["names"]) + " · " + ", ".join(seller["address"])
+    footer += "".join(f" · {label} {value}" for label, value in seller["numbers"])
+    if c["payment"]:
+        footer += f" · IBAN {c['payment']['iban']}"
+    columns = [_("Description"), _("Quantity"), words["unit_price"]]
+    columns += [_("Discount")] if c["has_discount"] else []
+    columns += [_("VAT"), words["net"]]
+    lines = [
+        {
+            "description": line["description"],
+            "quantity": f"{line['quantity']} {line['unit']}".strip(),
+            "unit_price": line["unit_price"],
+            "discount": line["discount"],
+            "vat": line["vat"],
+            "net": line["net"],
+        }
+        for line in c["lines"]
+    ]
+    exchange = c["exchange"]
+    headings = [_("VAT"), _("Taxable amount"), _("VAT amount")]
+    headings += [_("VAT in euros")] if exchange else []
+    rows = [
+        [g["label"], g["taxable"], g["vat"]] + ([g["vat_eur"]] if exchange else [])
+        for g in c["groups"]
+    ]
+    totals = []
+    if c["adjustments"]:
+        totals.append((_("Sum of the lines"), c["lines_total"]))
+        if c["allowances"]:
+            totals.append((_("Discounts"), c["allowances"]))
+        if c["charges"]:
+            totals.append((_("Charges"), c["charges"]))
+    totals += [
+        (words["excl_vat"], c["excl_vat"]),
+        (_("VAT"), c["vat"]),
+        (words["incl_vat"], c["incl_vat"]),
+    ]
+    if exchange:
+        totals.append((_("VAT in euros"), exchange["vat"]))
+    kind = document.kind
+    if c["prepaid"]:
+        label = (
+            _("Deposit (not credited here)")
+            if kind == "credit_note"
+            else _("Already paid (deposit)")
+        )
+        totals.append((label, f"− {c['prepaid']}"))
+    due_label = {"credit_note": _("Total credited"), "invoice": _("Amount due")}.get(kind)
+    payment = None
+    if c["payment"]:
+        pay = c["payment"]
+        pay_rows = [(_("Amount due"), c["due"])]
+        if c["due_date"]:
+            pay_rows.append((_("Due date"), c["due_date"]))
+        pay_rows += [(_("Account holder"), pay["holder"]), ("IBAN", pay["iban"])]
+        if pay["bic"]:
+            pay_rows.append(("BIC", pay["bic"]))
+        reference = _("Structured communication") if pay["structured"] else _("Payment reference")
+        pay_rows.append((reference, pay["reference"]))
+        qr = pay["qr"]
+        width = SVG_WIDTH.search(qr)
+        payment = {
+            "title": _("Payment"),
+            "rows": pay_rows,
+            "qr": qr,
+            # CSS pixels, as WeasyPrint draws the inline SVG: 96 to the inch.
+            "qr_size": float(width[1]) * 25.4 / 96 if width else 30,
+            "scan": _("Scan to pay"),
+        }
+    brand = c["brand"]
+    language = document.language.split("-")[0]
+    return {
+        "document_title": f"{c['title']} {c['number']}",
+        "title": str(c["title"]),  # a lazy label (Kind), in the document's language here
+        "author": seller["names"][-1] if seller["names"] else "",
+        "lang": language,
+        "region": (document.seller.get("country") or "").upper() or None,
+        "brand": {
+            "primary": brand["primary"],
+            "accent": brand["accent"],
+            "fonts": brand["fonts"],
+            "name": seller["names"][0] if seller["names"] else "",
+        },
+        "footer": footer,
+        "number": c["number"],
+        "facts": facts,
+        "parties": [{"role": role, **party} for role, party in c["parties"]],
+        "notices": [text for text in (c["corrects"], c["deducts"]) if text],
+        "has_discount": c["has_discount"],
+        "narrow_vat": c["narrow_vat"],
+        "columns": columns,
+        "lines": lines,
+        "adjustments": {
+            "title": _("Discounts and charges on the whole document"),
+            "rows": c["adjustments"],
+        }
+        if c["adjustments"]
+        else None,
+        "vat": {"four": bool(exchange), "headings": headings, "rows": rows},
+        "exchange": f"{_('Exchange rate')}: {exchange['rate']} ({exchange['source']})."
+        if exchange
+        else "",
+        "totals": totals,
+        "due": [due_label or _("Total"), c["due"]],
+        "mentions": c["mentions"],
+        "payment": payment,
+        "payment_terms": c["payment_terms"],
+        "notes": c["notes"],
+        "terms": c["terms"],
+    }
+
+
+# The XML an invoice or a credit note carries, attached by Typst as PDF/A-3 asks: listed in
+# the catalogue's /AF once, with AFRelationship Data (the Factur-X XMP is added after).
+ATTACH = b"""
+#pdf.attach(
+  "factur-x.xml",
+  bytes(sys.inputs.xml),
+  relationship: "data",
+  mime-type: "text/xml",
+  description: "Factur-X invoice (EN 16931)",
+)
+"""
+
+
+def document_pdf(document, xml=None, business=None):
+    """The PDF/A-3b (bytes) of an issued document in its language, with `xml` (bytes)
+    attached as factur-x.xml when given; dated from its issue date, so the same document
+    gives the same bytes."""
     business = business if business is not None else get_business()
     with translation.override(document.language):
-        return render_to_string("billing/pdf/document.html", document_context(document, business))
-
-
-def document_css(business=None):
-    """The stylesheets of the PDF, as texts: the brand kit's, then the document's layout."""
-    business = business if business is not None else get_business()
-    return (brand(business)["css"], render_to_string("billing/pdf/document.css"))
+        context = document_context(document, business)
+        data = document_data(context, document)
+    source = template(TEMPLATES / "brand.typ", TEMPLATES / "document.typ")
+    day = document.issue_date
+    return typeset(
+        source + (ATTACH if xml is not None else b""),
+        data,
+        created=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        typefaces=context["brand"]["typefaces"],
+        logo=context["brand"]["logo"],
+        inputs={"xml": xml.decode()} if xml is not None else None,
+    )
